@@ -83,7 +83,8 @@ final class Chunk {
       return -1;
     }
     int first = (int) (lo >>> 6);
-    boolean fromHint = first <= firstMaybeFree;
+    // The hint may only move if the search skipped no bit at or above it.
+    boolean fromHint = lo <= ((long) firstMaybeFree << 6);
     int w = Math.max(first, firstMaybeFree);
     int last = (int) ((hi - 1) >>> 6);
     long mask = w == first ? -1L << lo : -1L;

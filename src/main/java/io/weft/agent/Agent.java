@@ -1,0 +1,165 @@
+package io.weft.agent;
+
+import io.micrometer.prometheusmetrics.PrometheusConfig;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import io.vertx.core.Future;
+import io.vertx.core.Promise;
+import io.vertx.core.Vertx;
+import io.vertx.core.VertxOptions;
+import io.vertx.core.eventbus.EventBusOptions;
+import io.vertx.core.json.JsonObject;
+import io.vertx.ext.healthchecks.HealthChecks;
+import io.vertx.ext.healthchecks.Status;
+import io.vertx.micrometer.MicrometerMetricsFactory;
+import io.vertx.micrometer.MicrometerMetricsOptions;
+import io.vertx.spi.cluster.hazelcast.HazelcastClusterManager;
+import io.weft.ring.PeerName;
+import io.weft.store.Store;
+import io.weft.store.StoreException;
+import java.security.SecureRandom;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * One running weft agent: the data directory and store, one clustered Vert.x with Hazelcast for
+ * membership and transport, and the verticles. {@link #start} blocks the calling thread (never an
+ * event loop) until the agent serves; {@link #fatal()} completes if it must stop on its own.
+ */
+public final class Agent {
+  private static final Logger LOG = LoggerFactory.getLogger(Agent.class);
+  private static final String PING = "weft.ping";
+
+  private final AgentOptions options;
+  private final DataDirectory dataDir;
+  private final Store store;
+  private final PeerName peerName;
+  private final Promise<String> fatal = Promise.promise();
+  private Vertx vertx;
+  private volatile Member self;
+
+  private Agent(AgentOptions options, DataDirectory dataDir, Store store, PeerName peerName) {
+    this.options = options;
+    this.dataDir = dataDir;
+    this.store = store;
+    this.peerName = peerName;
+  }
+
+  /** Starts an agent; on failure everything taken so far is released again. */
+  public static Agent start(AgentOptions options) throws AgentStartException {
+    long startedAt = System.currentTimeMillis();
+    DataDirectory dataDir = DataDirectory.acquire(options.dataDir());
+    Store store;
+    try {
+      store = Store.open(dataDir.path());
+    } catch (StoreException e) {
+      dataDir.close();
+      throw new AgentStartException(e.getMessage());
+    }
+    Agent agent = new Agent(options, dataDir, store, identity(options, store));
+    try {
+      agent.startCluster(startedAt);
+    } catch (TimeoutException e) {
+      agent.close();
+      throw new AgentStartException("joining the cluster did not finish within 60 s: check that"
+          + " --cluster-addr is an address of this host and that the PEERs are reachable");
+    } catch (RuntimeException e) {
+      agent.close();
+      throw new AgentStartException("cannot join the cluster: " + e.getMessage());
+    }
+    LOG.info("weft {} started in {} ms: peer {}({}), data {}, http {}, cluster {}:{}, quorum {}",
+        Version.text(), System.currentTimeMillis() - startedAt, agent.peerName,
+        options.nickname(), options.dataDir(), options.httpAddr(),
+        options.clusterHost().orElse("*"), options.clusterPort(), options.quorum());
+    return agent;
+  }
+
+  private static PeerName identity(AgentOptions options, Store store) {
+    if (options.name().isPresent()) {
+      store.savePeerName(options.name().get().toString());
+      return options.name().get();
+    }
+    return store.peerName().map(PeerName::parse).orElseGet(() -> {
+      PeerName created = PeerName.random(new SecureRandom());
+      store.savePeerName(created.toString());
+      LOG.info("created peer name {} (kept in {})", created, store.file());
+      return created;
+    });
+  }
+
+  private void startCluster(long startedAt) throws TimeoutException {
+    HazelcastClusterManager clusterManager =
+        new HazelcastClusterManager(HazelcastSettings.create(options));
+    Membership membership = new Membership(clusterManager, this::duplicateName);
+    clusterManager.nodeListener(membership);
+    JsonObject metadata = Member.metadata(peerName.toString(), options.nickname(),
+        options.httpAddr().toString(), options.observer(), startedAt);
+    EventBusOptions bus = new EventBusOptions().setPort(options.busPort())
+        .setClusterNodeMetadata(metadata);
+    options.clusterHost().ifPresent(host -> bus.setHost(host).setClusterPublicHost(host));
+    PrometheusMeterRegistry metrics = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+    VertxOptions vertxOptions = new VertxOptions().setEventBusOptions(bus)
+        .setMetricsOptions(new MicrometerMetricsOptions().setEnabled(true)
+            .setJvmMetricsEnabled(true));
+    vertx = Vertx.builder().with(vertxOptions).withClusterManager(clusterManager)
+        .withMetrics(new MicrometerMetricsFactory(metrics)).buildClustered()
+        .await(60, TimeUnit.SECONDS);
+    self = Member.of(clusterManager.getNodeId(), clusterManager.getNodeInfo().host(),
+        clusterManager.getNodeInfo().port(), metadata);
+    membership.start(vertx, self);
+    LOG.info("joined cluster '{}' as {}: {} member(s)", options.clusterName(), self.label(),
+        clusterManager.getNodes().size());
+
+    vertx.eventBus().localConsumer(PING, m -> m.reply("pong"));
+    HealthChecks live = HealthChecks.create(vertx).register("event-loop", 2000,
+        p -> vertx.eventBus().request(PING, "ping").onComplete(ar -> p.complete(
+            ar.succeeded() ? Status.OK() : Status.KO(new JsonObject().put("reason",
+                "the event loop did not answer within 2 s")))));
+    HealthChecks ready = HealthChecks.create(vertx)
+        .register("cluster", p -> p.complete(clusterManager.isActive() ? Status.OK()
+            : Status.KO(new JsonObject().put("reason", "not a member of the cluster"))))
+        .register("store", p -> p.complete(Status.OK(new JsonObject()
+            .put("file", store.file().toString()))));
+    vertx.deployVerticle(new RingVerticle(options, membership, store.file().toString()))
+        .compose(id -> vertx.deployVerticle(new HttpApiVerticle(options, live, ready, metrics)))
+        .await(30, TimeUnit.SECONDS);
+  }
+
+  private void duplicateName(Member other) {
+    String where = other.host() + ":" + other.busPort();
+    if (other.startedBefore(self)) {
+      String message = "peer name " + peerName + " is already used by the agent at " + where
+          + " (" + other.nickname() + "): two agents with one name would hand out the same"
+          + " addresses. Was the data directory copied? Give this agent its own --name or an"
+          + " empty --data-dir";
+      LOG.error(message);
+      fatal.tryComplete(message);
+    } else {
+      LOG.warn("the agent at {} ({}) started with our peer name {}; it will refuse to join",
+          where, other.nickname(), peerName);
+    }
+  }
+
+  /** Completes with a message when the agent must stop by itself (exit code 1). */
+  public Future<String> fatal() {
+    return fatal.future();
+  }
+
+  public PeerName peerName() {
+    return peerName;
+  }
+
+  /** Leaves the cluster and releases the store and the data directory. Blocks; not on a loop. */
+  public void close() {
+    if (vertx != null) {
+      try {
+        vertx.close().await(15, TimeUnit.SECONDS);
+      } catch (Exception e) {
+        LOG.warn("leaving the cluster did not finish cleanly: {}", e.toString());
+      }
+    }
+    store.close();
+    dataDir.close();
+  }
+}

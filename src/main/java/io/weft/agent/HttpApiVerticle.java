@@ -1,0 +1,154 @@
+package io.weft.agent;
+
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import io.vertx.core.Future;
+import io.vertx.core.VerticleBase;
+import io.vertx.core.eventbus.DeliveryOptions;
+import io.vertx.core.eventbus.ReplyException;
+import io.vertx.core.eventbus.ReplyFailure;
+import io.vertx.core.http.HttpServer;
+import io.vertx.core.json.JsonObject;
+import io.vertx.ext.healthchecks.HealthChecks;
+import io.vertx.ext.web.Router;
+import io.vertx.ext.web.RoutingContext;
+import io.vertx.ext.web.healthchecks.HealthCheckHandler;
+import io.vertx.micrometer.PrometheusScrapingHandler;
+import java.util.function.Function;
+
+/**
+ * The HTTP API of DESIGN section 6: Weave-compatible paths, plain-text bodies. Every IPAM
+ * request is forwarded to the local {@code weft.ipam} consumer; this verticle only translates.
+ */
+final class HttpApiVerticle extends VerticleBase {
+  private static final String TEXT = "text/plain; charset=utf-8";
+  /** Requests that wait (allocate while consensus runs) may take long; the client decides. */
+  private static final DeliveryOptions WAITING = new DeliveryOptions().setLocalOnly(true)
+      .setSendTimeout(24L * 3600 * 1000);
+  private static final DeliveryOptions QUICK = new DeliveryOptions().setLocalOnly(true)
+      .setSendTimeout(10_000);
+
+  private final AgentOptions options;
+  private final HealthChecks live;
+  private final HealthChecks ready;
+  private final PrometheusMeterRegistry metrics;
+  private HttpServer server;
+
+  HttpApiVerticle(AgentOptions options, HealthChecks live, HealthChecks ready,
+      PrometheusMeterRegistry metrics) {
+    this.options = options;
+    this.live = live;
+    this.ready = ready;
+    this.metrics = metrics;
+  }
+
+  @Override
+  public Future<?> start() {
+    Router router = Router.router(vertx);
+    router.get("/health/live").handler(HealthCheckHandler.createWithHealthChecks(live));
+    router.get("/health/ready").handler(HealthCheckHandler.createWithHealthChecks(ready));
+    router.get("/metrics").handler(PrometheusScrapingHandler.create(metrics));
+    router.get("/status").handler(ctx -> ask(ctx, op("status"), QUICK, this::json));
+    router.get("/status/ipam").handler(ctx -> ask(ctx, op("status-ipam"), QUICK,
+        r -> r.getString("text", "")));
+    router.get("/ipinfo/defaultsubnet").handler(ctx -> text(ctx, 200,
+        options.defaultSubnet().toString()));
+    ipRoutes(router);
+    router.get("/ring").handler(ctx -> ask(ctx, op("ring"), WAITING, r -> ""));
+    router.delete("/peer/:name").handler(ctx -> ask(ctx, op("rmpeer")
+        .put("peer", ctx.pathParam("name"))
+        .put("force", "true".equals(ctx.queryParams().get("force"))), QUICK,
+        r -> r.getString("message", "")));
+    router.delete("/peer").handler(ctx -> ask(ctx, op("reset"), QUICK, r -> null));
+    HostPort at = options.httpAddr();
+    return vertx.createHttpServer().requestHandler(router).listen(at.port(), at.host())
+        .onSuccess(s -> server = s);
+  }
+
+  private void ipRoutes(Router router) {
+    router.post("/ip/:id").handler(ctx -> ask(ctx, withId(ctx, "allocate"), WAITING,
+        r -> r.getString("address")));
+    router.post("/ip/:id/:ip/:prefix").handler(ctx -> ask(ctx, withId(ctx, "allocate")
+        .put("subnet", prefixed(ctx)), WAITING, r -> r.getString("address")));
+    router.put("/ip/:id/:ip/:prefix").handler(ctx -> ask(ctx, withId(ctx, "claim")
+        .put("address", prefixed(ctx)).put("noErrorOnUnknown",
+            "true".equals(ctx.queryParams().get("noErrorOnUnknown"))), WAITING, r -> null));
+    router.get("/ip/:id").handler(ctx -> ask(ctx, withId(ctx, "lookup"), QUICK,
+        HttpApiVerticle::addresses));
+    router.get("/ip/:id/:ip/:prefix").handler(ctx -> ask(ctx, withId(ctx, "lookup")
+        .put("subnet", prefixed(ctx)), QUICK, HttpApiVerticle::addresses));
+    router.delete("/ip/:id").handler(ctx -> ask(ctx, withId(ctx, "delete"), QUICK, r -> null));
+    router.delete("/ip/:id/:ip").handler(ctx -> ask(ctx, withId(ctx, "free")
+        .put("address", ctx.pathParam("ip")), QUICK, r -> null));
+    router.get("/ip").handler(ctx -> ask(ctx, op("owned"), QUICK, this::json));
+  }
+
+  private static JsonObject op(String name) {
+    return new JsonObject().put("op", name);
+  }
+
+  private static JsonObject withId(RoutingContext ctx, String name) {
+    JsonObject request = op(name).put("id", ctx.pathParam("id"));
+    String checkAlive = ctx.queryParams().get("check-alive");
+    return checkAlive == null ? request : request.put("checkAlive", "true".equals(checkAlive));
+  }
+
+  private static String prefixed(RoutingContext ctx) {
+    return ctx.pathParam("ip") + "/" + ctx.pathParam("prefix");
+  }
+
+  private static String addresses(JsonObject reply) {
+    return String.join(" ", reply.getJsonArray("addresses").getList());
+  }
+
+  private String json(JsonObject reply) {
+    return reply.encodePrettily();
+  }
+
+  /**
+   * Sends a request to the IPAM owner and answers with {@code render(reply)}: 200 with that text,
+   * or 204 when it is null. A failure answers its code with its message. A client that goes away
+   * while the request waits cancels it.
+   */
+  private void ask(RoutingContext ctx, JsonObject request, DeliveryOptions delivery,
+      Function<JsonObject, String> render) {
+    vertx.eventBus().<JsonObject>request(IpamApi.ADDRESS, request, delivery)
+        .onSuccess(reply -> {
+          String body = render.apply(reply.body());
+          if (body == null) {
+            ctx.response().setStatusCode(204).end();
+          } else {
+            boolean json = body.startsWith("{");
+            ctx.response().putHeader("content-type", json ? "application/json" : TEXT)
+                .end(body + (json ? "" : "\n"));
+          }
+        })
+        .onFailure(failure -> fail(ctx, failure));
+  }
+
+  private static void fail(RoutingContext ctx, Throwable failure) {
+    if (ctx.response().closed() || ctx.response().ended()) {
+      return;
+    }
+    int status = 500;
+    String message = failure.getMessage();
+    if (failure instanceof ReplyException reply) {
+      if (reply.failureType() == ReplyFailure.RECIPIENT_FAILURE) {
+        status = reply.failureCode();
+      } else {
+        status = 503;
+        message = "the address allocator is not answering (" + reply.failureType()
+            + "); the agent may be starting or stopping: try again";
+      }
+    }
+    text(ctx, status < 400 || status > 599 ? 500 : status, message);
+  }
+
+  private static void text(RoutingContext ctx, int status, String body) {
+    ctx.response().setStatusCode(status).putHeader("content-type", TEXT).end(body + "\n");
+  }
+
+  @Override
+  public Future<?> stop() {
+    return server == null ? Future.succeededFuture() : server.close();
+  }
+}

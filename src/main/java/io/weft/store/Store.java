@@ -1,0 +1,141 @@
+package io.weft.store;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.util.Optional;
+
+/**
+ * The agent's SQLite file, {@code weft.db} in the data directory (WAL, synchronous=FULL).
+ *
+ * <p>Calls block on disk I/O: run them on a worker, never on an event loop. Not thread-safe;
+ * one writer owns the store. A file that cannot be read as a weft store stops the agent with a
+ * {@link StoreException} naming it: it is never silently replaced.
+ */
+public final class Store implements AutoCloseable {
+  public static final String FILE_NAME = "weft.db";
+  private static final String PEER_NAME = "peer_name";
+
+  private final Path file;
+  private final Connection connection;
+
+  private Store(Path file, Connection connection) {
+    this.file = file;
+    this.connection = connection;
+  }
+
+  /** Opens or creates the store in {@code dataDir}, bringing its schema up to date. */
+  public static Store open(Path dataDir) {
+    Path file = dataDir.resolve(FILE_NAME);
+    boolean existed = Files.exists(file);
+    Connection connection;
+    try {
+      connection = DriverManager.getConnection("jdbc:sqlite:" + file);
+    } catch (SQLException e) {
+      throw new StoreException("cannot open the store " + file + ": " + e.getMessage(), e);
+    }
+    Store store = new Store(file, connection);
+    try {
+      store.configure();
+      store.migrate();
+      return store;
+    } catch (SQLException e) {
+      store.close();
+      String what = existed ? "is not a readable weft store (damaged, or not SQLite)"
+          : "could not be created";
+      throw new StoreException("the store " + file + " " + what + ": " + e.getMessage()
+          + ". Move it aside to start with empty state, or restore it from a backup", e);
+    }
+  }
+
+  public Path file() {
+    return file;
+  }
+
+  private void configure() throws SQLException {
+    try (Statement s = connection.createStatement()) {
+      s.execute("PRAGMA journal_mode=WAL");
+      s.execute("PRAGMA synchronous=FULL");
+      s.execute("PRAGMA busy_timeout=5000");
+      // Reads the header: a file that is not SQLite fails here rather than later.
+      s.executeQuery("SELECT count(*) FROM sqlite_master").close();
+    }
+  }
+
+  private void migrate() throws SQLException {
+    int version = schemaVersion();
+    if (version > Migrations.latest()) {
+      throw new StoreException("the store " + file + " has schema version " + version
+          + ", newer than this weft understands (" + Migrations.latest()
+          + "): run a newer weft, or move the file aside to start with empty state");
+    }
+    if (version == Migrations.latest()) {
+      return;
+    }
+    connection.setAutoCommit(false);
+    try (Statement s = connection.createStatement()) {
+      for (int step = version; step < Migrations.latest(); step++) {
+        s.execute(Migrations.STEPS.get(step));
+      }
+      s.execute("PRAGMA user_version=" + Migrations.latest());
+      connection.commit();
+    } catch (SQLException e) {
+      connection.rollback();
+      throw e;
+    } finally {
+      connection.setAutoCommit(true);
+    }
+  }
+
+  public int schemaVersion() throws SQLException {
+    try (Statement s = connection.createStatement();
+        ResultSet rs = s.executeQuery("PRAGMA user_version")) {
+      return rs.getInt(1);
+    }
+  }
+
+  public Optional<String> peerName() {
+    return meta(PEER_NAME);
+  }
+
+  public void savePeerName(String name) {
+    putMeta(PEER_NAME, name);
+  }
+
+  private Optional<String> meta(String key) {
+    try (PreparedStatement s = connection.prepareStatement("SELECT value FROM meta WHERE key=?")) {
+      s.setString(1, key);
+      try (ResultSet rs = s.executeQuery()) {
+        return rs.next() ? Optional.of(rs.getString(1)) : Optional.empty();
+      }
+    } catch (SQLException e) {
+      throw new StoreException("cannot read " + key + " from " + file + ": " + e.getMessage(), e);
+    }
+  }
+
+  private void putMeta(String key, String value) {
+    try (PreparedStatement s = connection.prepareStatement(
+        "INSERT INTO meta(key, value) VALUES(?, ?) ON CONFLICT(key) DO UPDATE SET value=?")) {
+      s.setString(1, key);
+      s.setString(2, value);
+      s.setString(3, value);
+      s.executeUpdate();
+    } catch (SQLException e) {
+      throw new StoreException("cannot write " + key + " to " + file + ": " + e.getMessage(), e);
+    }
+  }
+
+  @Override
+  public void close() {
+    try {
+      connection.close();
+    } catch (SQLException e) {
+      // Closing is best effort: WAL recovery on the next open covers an unclean close.
+    }
+  }
+}

@@ -1,0 +1,162 @@
+package io.weft.it;
+
+import io.vertx.core.json.JsonObject;
+import java.io.IOException;
+import java.net.ServerSocket;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import java.util.function.BooleanSupplier;
+
+/**
+ * A real agent: {@code java -jar target/weft.jar launch} as its own process on loopback, with
+ * its own ports, data directory and log file. Every agent of one test run shares a cluster name
+ * that no other run uses.
+ */
+final class AgentProcess implements AutoCloseable {
+  static final String CLUSTER = "it-" + Long.toHexString(System.nanoTime());
+  private static final HttpClient HTTP = HttpClient.newBuilder()
+      .connectTimeout(Duration.ofSeconds(2)).build();
+
+  final int httpPort;
+  final int clusterPort;
+  final int busPort;
+  final Path dataDir;
+  final Path log;
+  private Process process;
+
+  /** The ports of an agent, reserved before it starts so that peers can name each other. */
+  AgentProcess(Path dataDir) throws IOException {
+    this.httpPort = freePort();
+    this.clusterPort = freePort();
+    this.busPort = freePort();
+    this.dataDir = dataDir;
+    this.log = dataDir.resolveSibling(dataDir.getFileName() + ".log");
+  }
+
+  static Path jar() {
+    return Path.of(System.getProperty("weft.jar", "target/weft.jar")).toAbsolutePath();
+  }
+
+  static int freePort() throws IOException {
+    try (ServerSocket socket = new ServerSocket(0)) {
+      return socket.getLocalPort();
+    }
+  }
+
+  String clusterAddr() {
+    return "127.0.0.1:" + clusterPort;
+  }
+
+  String httpAddr() {
+    return "127.0.0.1:" + httpPort;
+  }
+
+  /** Starts {@code weft launch} with this agent's ports plus {@code args} (flags and PEERs). */
+  AgentProcess start(String... args) throws IOException {
+    List<String> command = new ArrayList<>(List.of("java", "-jar", jar().toString(), "launch",
+        "--data-dir", dataDir.toString(), "--http-addr", httpAddr(),
+        "--cluster-addr", clusterAddr(), "--bus-port", Integer.toString(busPort),
+        "--bridge-addr", "none", "--docker-host", "none", "--cluster-name", CLUSTER));
+    command.addAll(List.of(args));
+    process = new ProcessBuilder(command).redirectErrorStream(true)
+        .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile())).start();
+    return this;
+  }
+
+  /** Waits until /health/live answers 200; fails with the log if the process dies first. */
+  AgentProcess awaitLive(Duration timeout) {
+    await(timeout, () -> {
+      if (!process.isAlive()) {
+        throw new AssertionError("agent exited with " + process.exitValue() + ":\n" + log());
+      }
+      return get("/health/live").statusCode() == 200;
+    }, "agent live");
+    return this;
+  }
+
+  HttpResponse<String> get(String path) {
+    return send("GET", path);
+  }
+
+  HttpResponse<String> send(String method, String path) {
+    HttpRequest request = HttpRequest.newBuilder(URI.create("http://" + httpAddr() + path))
+        .method(method, HttpRequest.BodyPublishers.noBody()).timeout(Duration.ofSeconds(30))
+        .build();
+    try {
+      return HTTP.send(request, HttpResponse.BodyHandlers.ofString());
+    } catch (IOException e) {
+      return new FailedResponse(request, e);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new AssertionError(e);
+    }
+  }
+
+  JsonObject status() {
+    HttpResponse<String> response = get("/status");
+    if (response.statusCode() != 200) {
+      throw new AssertionError("GET /status answered " + response.statusCode() + ": "
+          + response.body());
+    }
+    return new JsonObject(response.body());
+  }
+
+  boolean isAlive() {
+    return process != null && process.isAlive();
+  }
+
+  /** SIGTERM, then the exit code (or -1 if it did not exit in time). */
+  int terminate(Duration timeout) throws InterruptedException {
+    process.destroy();
+    return process.waitFor(timeout.toMillis(), TimeUnit.MILLISECONDS) ? process.exitValue() : -1;
+  }
+
+  /** Exit code once the process exits by itself, or -1 after the timeout. */
+  int awaitExit(Duration timeout) throws InterruptedException {
+    return process.waitFor(timeout.toMillis(), TimeUnit.MILLISECONDS) ? process.exitValue() : -1;
+  }
+
+  void kill() throws InterruptedException {
+    if (process != null) {
+      process.destroyForcibly();
+      process.waitFor(10, TimeUnit.SECONDS);
+    }
+  }
+
+  String log() {
+    try {
+      return Files.exists(log) ? Files.readString(log, StandardCharsets.UTF_8) : "";
+    } catch (IOException e) {
+      return "(log unreadable: " + e + ")";
+    }
+  }
+
+  @Override
+  public void close() throws InterruptedException {
+    kill();
+  }
+
+  static void await(Duration timeout, BooleanSupplier condition, String what) {
+    long deadline = System.nanoTime() + timeout.toNanos();
+    while (!condition.getAsBoolean()) {
+      if (System.nanoTime() > deadline) {
+        throw new AssertionError("timed out after " + timeout + " waiting for " + what);
+      }
+      try {
+        Thread.sleep(50);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        throw new AssertionError(e);
+      }
+    }
+  }
+}

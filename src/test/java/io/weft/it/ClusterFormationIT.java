@@ -1,0 +1,84 @@
+package io.weft.it;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Set;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** Several agents as separate processes on loopback find each other. */
+class ClusterFormationIT {
+
+  static Set<String> peerNames(AgentProcess agent) {
+    Set<String> names = new HashSet<>();
+    JsonArray peers = agent.status().getJsonArray("peers");
+    for (int i = 0; i < peers.size(); i++) {
+      names.add(peers.getJsonObject(i).getString("name"));
+    }
+    return names;
+  }
+
+  @Test
+  void threeAgentsLaunchedTogetherAllListTheThreePeers(@TempDir Path dir) throws Exception {
+    List<AgentProcess> agents = new ArrayList<>();
+    try {
+      for (int i = 0; i < 3; i++) {
+        agents.add(new AgentProcess(dir.resolve("peer" + i)));
+      }
+      long launched = System.nanoTime();
+      for (AgentProcess agent : agents) {
+        List<String> args = new ArrayList<>(List.of("--nickname", agent.dataDir.getFileName()
+            .toString()));
+        agents.stream().filter(other -> other != agent)
+            .forEach(other -> args.add(other.clusterAddr()));
+        agent.start(args.toArray(String[]::new));
+      }
+      for (AgentProcess agent : agents) {
+        agent.awaitLive(Duration.ofSeconds(60));
+      }
+      AgentProcess.await(Duration.ofSeconds(30),
+          () -> agents.stream().allMatch(a -> peerNames(a).size() == 3), "3 peers visible");
+      System.out.printf("3 launches -> 3 peers visible everywhere: %d ms%n",
+          (System.nanoTime() - launched) / 1_000_000);
+      Set<String> names = peerNames(agents.get(0));
+      for (AgentProcess agent : agents) {
+        assertThat(peerNames(agent)).isEqualTo(names);
+        JsonObject status = agent.status();
+        assertThat(status.getInteger("quorum")).isEqualTo(2);
+        assertThat(status.getInteger("knownElectors")).isEqualTo(3);
+        assertThat(agent.log()).contains("joined cluster");
+      }
+      AgentProcess leaving = agents.get(2);
+      assertThat(leaving.terminate(Duration.ofSeconds(20))).isZero();
+      AgentProcess.await(Duration.ofSeconds(20),
+          () -> peerNames(agents.get(0)).size() == 2, "the leaver gone from status");
+      assertThat(agents.get(0).log()).contains("member left");
+    } finally {
+      for (AgentProcess agent : agents) {
+        agent.close();
+      }
+    }
+  }
+
+  @Test
+  void aSecondAgentWithTheSamePeerNameRefusesToJoin(@TempDir Path dir) throws Exception {
+    String name = "7a:00:00:00:00:01";
+    try (AgentProcess original = new AgentProcess(dir.resolve("original"));
+        AgentProcess clone = new AgentProcess(dir.resolve("clone"))) {
+      original.start("--name", name).awaitLive(Duration.ofSeconds(60));
+      clone.start("--name", name, original.clusterAddr());
+      assertThat(clone.awaitExit(Duration.ofSeconds(60))).isEqualTo(1);
+      assertThat(clone.log()).contains("peer name " + name + " is already used by the agent at"
+          + " 127.0.0.1:" + original.busPort);
+      assertThat(original.isAlive()).isTrue();
+      assertThat(original.status().getString("name")).isEqualTo(name);
+    }
+  }
+}

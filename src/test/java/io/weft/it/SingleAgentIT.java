@@ -1,0 +1,96 @@
+package io.weft.it;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.vertx.core.json.JsonObject;
+import java.nio.file.Path;
+import java.time.Duration;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** One agent from the built jar, driven over HTTP and with the CLI. */
+class SingleAgentIT {
+  static final Duration START = Duration.ofSeconds(60);
+
+  @Test
+  void servesStatusHealthMetricsAndTheHttpContract(@TempDir Path dir) throws Exception {
+    try (AgentProcess agent = new AgentProcess(dir.resolve("a"))) {
+      long launched = System.nanoTime();
+      agent.start("--nickname", "alpha").awaitLive(START);
+      System.out.printf("launch -> /health/live: %d ms%n", (System.nanoTime() - launched) / 1_000_000);
+
+      JsonObject status = agent.status();
+      assertThat(status.getString("name")).matches("([0-9a-f]{2}:){5}[0-9a-f]{2}");
+      assertThat(status.getString("nickname")).isEqualTo("alpha");
+      assertThat(status.getString("consensus")).isEqualTo("deferred");
+      assertThat(status.getInteger("quorum")).isEqualTo(1);
+      assertThat(status.getBoolean("observer")).isFalse();
+      assertThat(status.getString("range")).isEqualTo("10.32.0.0/12");
+      assertThat(status.getString("defaultSubnet")).isEqualTo("10.32.0.0/12");
+      assertThat(status.getString("docker")).isEqualTo("disabled");
+      assertThat(status.getJsonArray("errors")).isEmpty();
+      for (String key : new String[] {"knownElectors", "activeAddresses", "pendingAllocations",
+          "pendingClaims"}) {
+        assertThat(status.containsKey(key)).as(key).isTrue();
+      }
+      JsonObject self = status.getJsonArray("peers").getJsonObject(0);
+      assertThat(self.getString("name")).isEqualTo(status.getString("name"));
+      assertThat(self.getBoolean("reachable")).isTrue();
+
+      assertThat(agent.get("/health/live").body()).contains("\"UP\"");
+      assertThat(agent.get("/health/ready").statusCode()).isEqualTo(200);
+      String metrics = agent.get("/metrics").body();
+      assertThat(metrics).contains("jvm_memory_used_bytes").contains("vertx_http_server")
+          .contains("vertx_eventbus");
+      assertThat(agent.get("/no/such/path").statusCode()).isEqualTo(404);
+      assertThat(agent.send("PUT", "/status").statusCode()).isEqualTo(405);
+      assertThat(agent.get("/ipinfo/defaultsubnet").body().strip()).isEqualTo("10.32.0.0/12");
+      var allocate = agent.send("POST", "/ip/c1");
+      assertThat(allocate.statusCode()).isEqualTo(501);
+      assertThat(allocate.body()).contains("not available yet");
+
+      Cli.Result human = Cli.run("status", "--http-addr", agent.httpAddr());
+      assertThat(human.code()).isZero();
+      assertThat(human.out()).contains("Consensus: deferred").contains("alpha");
+      Cli.Result json = Cli.run("status", "--json", "--http-addr", agent.httpAddr());
+      assertThat(new JsonObject(json.out()).getString("name")).isEqualTo(status.getString("name"));
+      Cli.Result notYet = Cli.run("allocate", "c1", "--http-addr", agent.httpAddr());
+      assertThat(notYet.code()).isEqualTo(1);
+      assertThat(notYet.err()).contains("not available yet");
+    }
+  }
+
+  @Test
+  void sigtermLeavesCleanlyWithExitZeroAndThePeerNameSurvives(@TempDir Path dir)
+      throws Exception {
+    String name;
+    try (AgentProcess agent = new AgentProcess(dir.resolve("a"))) {
+      agent.start().awaitLive(START);
+      name = agent.status().getString("name");
+      long sent = System.nanoTime();
+      assertThat(agent.terminate(Duration.ofSeconds(20))).isZero();
+      long tookMs = (System.nanoTime() - sent) / 1_000_000;
+      System.out.printf("SIGTERM -> exit 0: %d ms%n", tookMs);
+      assertThat(tookMs).isLessThan(10_000);
+      assertThat(agent.log()).contains("shutting down").contains("stopped");
+    }
+    try (AgentProcess again = new AgentProcess(dir.resolve("a"))) {
+      again.start().awaitLive(START);
+      assertThat(again.status().getString("name")).isEqualTo(name);
+    }
+  }
+
+  @Test
+  void aSecondAgentOnALockedDataDirectoryExitsWithAClearError(@TempDir Path dir)
+      throws Exception {
+    try (AgentProcess first = new AgentProcess(dir.resolve("shared"));
+        AgentProcess second = new AgentProcess(dir.resolve("shared"))) {
+      first.start().awaitLive(START);
+      second.start();
+      assertThat(second.awaitExit(Duration.ofSeconds(30))).isEqualTo(1);
+      assertThat(second.log()).contains("is in use by another weft agent")
+          .contains(dir.resolve("shared").toString()).contains("--data-dir");
+      assertThat(first.get("/health/live").statusCode()).isEqualTo(200);
+    }
+  }
+}
