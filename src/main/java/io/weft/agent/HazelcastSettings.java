@@ -2,8 +2,8 @@ package io.weft.agent;
 
 import com.hazelcast.config.Config;
 import com.hazelcast.config.JoinConfig;
+import com.hazelcast.config.MultiMapConfig;
 import com.hazelcast.config.NetworkConfig;
-import io.vertx.spi.cluster.hazelcast.ConfigUtil;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -16,8 +16,13 @@ final class HazelcastSettings {
   private HazelcastSettings() {}
 
   static Config create(AgentOptions options) {
-    // Starts from vertx-hazelcast's file: it declares the maps Vert.x needs.
-    Config config = ConfigUtil.loadConfig();
+    // The structures Vert.x needs, as vertx-hazelcast's default-cluster.xml declares them; built
+    // in code because parsing and validating that XML costs start-up time.
+    Config config = new Config();
+    config.getMultiMapConfig("__vertx.subs").setBackupCount(1)
+        .setValueCollectionType(MultiMapConfig.ValueCollectionType.SET);
+    config.getMapConfig("__vertx.haInfo").setBackupCount(1);
+    config.getMapConfig("__vertx.nodeInfo").setBackupCount(1);
     config.setClusterName(options.clusterName());
     config.setProperty("hazelcast.phone.home.enabled", "false");
     config.setProperty("hazelcast.logging.type", "slf4j");
@@ -30,6 +35,9 @@ final class HazelcastSettings {
     config.setProperty("hazelcast.merge.next.run.delay.seconds", "5");
     // Few members and no data in Hazelcast maps of ours: fewer partitions start faster.
     config.setProperty("hazelcast.partition.count", "23");
+    config.setProperty("hazelcast.jmx", "false");
+    config.setProperty("hazelcast.health.monitoring.level", "OFF");
+    config.setProperty("hazelcast.diagnostics.enabled", "false");
 
     NetworkConfig network = config.getNetworkConfig();
     network.setPort(options.clusterPort()).setPortAutoIncrement(false);
