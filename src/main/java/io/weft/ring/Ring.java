@@ -315,7 +315,9 @@ public final class Ring {
         changed = true;
       }
     }
-    assertInvariants();
+    if (changed) {
+      assertInvariants();
+    }
     return changed;
   }
 
@@ -336,8 +338,8 @@ public final class Ring {
         seeds.addAll(theirs.seeds());
       }
       removed.addAll(theirs.removed());
+      assertInvariants();
     }
-    assertInvariants();
     return result;
   }
 

@@ -41,16 +41,16 @@ final class RingMerge {
     checkCompatible();
     walk();
     clampFree();
-    var broken = Ring.checkEntries(ours.universe(), merged);
-    if (broken.isPresent()) {
-      throw new RingConflictException(RingConflictException.Kind.INVALID,
-          "Merge of incoming data causes: " + broken.get());
-    }
     boolean changed = !sameEntries(ours.entries(), merged)
         || (ours.seeds().isEmpty() && !theirs.seeds().isEmpty())
         || !ours.removed().containsAll(theirs.removed());
     if (!changed) {
       return MergeResult.NOTHING;
+    }
+    var broken = Ring.checkEntries(ours.universe(), merged);
+    if (broken.isPresent()) {
+      throw new RingConflictException(RingConflictException.Kind.INVALID,
+          "Merge of incoming data causes: " + broken.get());
     }
     List<Range> before = ours.ownedRanges();
     List<Range> after = ownedAfter();

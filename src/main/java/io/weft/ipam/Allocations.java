@@ -1,0 +1,88 @@
+package io.weft.ipam;
+
+import io.weft.net.Cidr;
+import io.weft.net.PrefixedAddress;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * The addresses this peer has handed out, by ident, with the reverse index by address. An
+ * anonymous allocation (ident {@code _}) is filed under its address text.
+ */
+final class Allocations {
+
+  static final String ANONYMOUS = "_";
+
+  private final Map<String, List<Allocation>> byIdent = new LinkedHashMap<>();
+  private final Map<Long, Allocation> byAddress = new HashMap<>();
+
+  /** The ident an allocation is filed under: the address text for anonymous ones. */
+  static String fileUnder(String ident, PrefixedAddress address) {
+    return ANONYMOUS.equals(ident) ? address.toString() : ident;
+  }
+
+  void add(Allocation allocation) {
+    if (byAddress.containsKey(allocation.address().address())) {
+      throw new IllegalStateException("address " + allocation.address() + " is held twice");
+    }
+    byIdent.computeIfAbsent(allocation.ident(), i -> new ArrayList<>(1)).add(allocation);
+    byAddress.put(allocation.address().address(), allocation);
+  }
+
+  Optional<Allocation> at(long address) {
+    return Optional.ofNullable(byAddress.get(address));
+  }
+
+  List<Allocation> of(String ident) {
+    return Collections.unmodifiableList(byIdent.getOrDefault(ident, List.of()));
+  }
+
+  /** The ident's address inside {@code subnet}, if it has one (allocation is idempotent). */
+  Optional<Allocation> in(String ident, Cidr subnet) {
+    for (Allocation a : byIdent.getOrDefault(ident, List.of())) {
+      if (subnet.contains(a.address().address()) && a.address().prefix() == subnet.prefix()) {
+        return Optional.of(a);
+      }
+    }
+    return Optional.empty();
+  }
+
+  boolean remove(Allocation allocation) {
+    List<Allocation> list = byIdent.get(allocation.ident());
+    if (list == null || !list.remove(allocation)) {
+      return false;
+    }
+    if (list.isEmpty()) {
+      byIdent.remove(allocation.ident());
+    }
+    byAddress.remove(allocation.address().address());
+    return true;
+  }
+
+  List<Allocation> removeAll(String ident) {
+    List<Allocation> removed = new ArrayList<>(byIdent.getOrDefault(ident, List.of()));
+    removed.forEach(this::remove);
+    return removed;
+  }
+
+  /** Every allocation, idents in the order they first allocated. */
+  List<Allocation> all() {
+    List<Allocation> all = new ArrayList<>(byAddress.size());
+    byIdent.values().forEach(all::addAll);
+    return all;
+  }
+
+  int size() {
+    return byAddress.size();
+  }
+
+  void clear() {
+    byIdent.clear();
+    byAddress.clear();
+  }
+}

@@ -1,0 +1,29 @@
+package io.weft.ipam;
+
+import io.weft.net.Range;
+import io.weft.paxos.Claims;
+import io.weft.paxos.NodeId;
+import io.weft.ring.PeerName;
+import io.weft.ring.RingState;
+import java.util.Map;
+
+/** What allocators say to each other. Every message names its sender. */
+public sealed interface Message {
+  PeerName from();
+
+  /**
+   * A peer's whole state as gossiped to all: its ring (null before it has one), its Paxos
+   * knowledge (null for observers and once a ring exists), its nickname and role.
+   */
+  record Gossip(PeerName from, String nickname, boolean observer, RingState ring,
+      Map<NodeId, Claims> paxos) implements Message {}
+
+  /** Please give me free space in {@code range} (a one-address range claims that address). */
+  record SpaceRequest(PeerName from, Range range) implements Message {}
+
+  /** I have nothing free in {@code range} for you. */
+  record SpaceDenied(PeerName from, Range range) implements Message {}
+
+  /** My ring, sent to one peer (after a donation, or to a peer that has none). */
+  record RingUpdate(PeerName from, RingState ring) implements Message {}
+}

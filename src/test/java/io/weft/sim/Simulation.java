@@ -1,0 +1,478 @@
+package io.weft.sim;
+
+import io.weft.ipam.Allocator;
+import io.weft.ipam.AllocatorConfig;
+import io.weft.ipam.Message;
+import io.weft.ipam.Outcome;
+import io.weft.ipam.PersistedState;
+import io.weft.net.Cidr;
+import io.weft.net.PrefixedAddress;
+import io.weft.ring.Entry;
+import io.weft.ring.PeerName;
+import io.weft.ring.RingState;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.PriorityQueue;
+import java.util.Set;
+import java.util.SplittableRandom;
+
+/**
+ * Many allocators in one thread over a simulated network and clock, everything decided by one
+ * seed: message loss, duplication, delay (and so reordering), partitions, crashes and restarts
+ * from persisted state, rmpeer of peers gone for good, and random client requests. After every
+ * step it checks the safety invariants of DESIGN section 8; {@link #run} returns the first
+ * violation, or null.
+ */
+final class Simulation {
+  static final Cidr UNIVERSE = Cidr.parse("10.0.0.0/22");
+  static final int IDENTS = 40;
+
+  /** One host: its allocator while up, and what its disk holds. */
+  static final class Node {
+    final PeerName name;
+    final int index;
+    Allocator allocator;
+    PersistedState disk;
+    boolean up = true;
+    boolean removed;
+    int group;
+    int incarnation;
+    /** Changed since the last check: only such nodes need their invariants checked again. */
+    boolean touched = true;
+
+    Node(PeerName name, int index) {
+      this.name = name;
+      this.index = index;
+    }
+  }
+
+  record InFlight(long deliverAtMs, long seq, int to, Message message) {}
+
+  /** A request the simulated clients sent and still wait on. */
+  record Request(int node, String kind, String ident) {}
+
+  final SimOptions options;
+  final SplittableRandom random;
+  final List<Node> nodes = new ArrayList<>();
+  final PriorityQueue<InFlight> network = new PriorityQueue<>((a, b) ->
+      a.deliverAtMs != b.deliverAtMs ? Long.compare(a.deliverAtMs, b.deliverAtMs)
+          : Long.compare(a.seq, b.seq));
+  final Map<Long, Request> requests = new HashMap<>();
+  /** Allocations answered to a client and not freed since: they must survive restarts. */
+  final Map<Integer, Map<String, Set<String>>> answered = new HashMap<>();
+  long nowMs;
+  long seq;
+  long nextRequestId = 1;
+  long steps;
+  int partitions;
+  int restarts;
+  int answeredAllocations;
+
+  Simulation(SimOptions options) {
+    this.options = options;
+    this.random = new SplittableRandom(options.seed());
+    for (int i = 0; i < options.peers(); i++) {
+      Node node = new Node(new PeerName(0x0200_0000_0000L + i + 1), i);
+      node.allocator = newAllocator(node, null);
+      node.disk = node.allocator.persistedState();
+      nodes.add(node);
+      answered.put(i, new HashMap<>());
+    }
+    for (Node a : nodes) {
+      for (Node b : nodes) {
+        if (a != b) {
+          a.allocator.memberJoined(nowMs, b.name);
+        }
+      }
+    }
+  }
+
+  private Allocator newAllocator(Node node, PersistedState disk) {
+    boolean observer = node.index < options.observers();
+    AllocatorConfig config = new AllocatorConfig(node.name, random.nextLong(),
+        "host" + node.index, UNIVERSE, options.quorum(), observer, 1_000, 5_000, 30_000, 5);
+    SplittableRandom own = random.split();
+    return disk == null ? new Allocator(config, own) : Allocator.restore(config, own, disk);
+  }
+
+  /** Runs the safety phase then the healing phase; the first violation, or null. */
+  String run() {
+    for (int i = 0; i < options.steps(); i++) {
+      step();
+      String violation = check();
+      if (violation != null) {
+        return "step " + steps + ": " + violation;
+      }
+    }
+    return heal();
+  }
+
+  // ---- one step ----
+
+  void step() {
+    steps++;
+    int roll = random.nextInt(1000);
+    if (roll < 450 && !network.isEmpty()) {
+      deliverNext();
+    } else if (roll < 650) {
+      nowMs += 1 + random.nextInt(400);
+      Node n = anyUp();
+      if (n != null) {
+        apply(n, n.allocator.tick(nowMs));
+      }
+    } else if (roll < 900) {
+      clientRequest();
+    } else if (roll < 900 + options.partitionPerMille()) {
+      repartition();
+    } else if (roll < 900 + options.partitionPerMille() + options.restartPerMille()) {
+      crashOrRestart();
+    } else if (roll < 900 + options.partitionPerMille() + options.restartPerMille() + 2) {
+      removeDeadPeer();
+    } else if (!network.isEmpty()) {
+      deliverNext();
+    }
+  }
+
+  private void deliverNext() {
+    InFlight m = network.poll();
+    nowMs = Math.max(nowMs, m.deliverAtMs);
+    Node to = nodes.get(m.to);
+    Node from = nodeOf(m.message.from());
+    if (!to.up || to.removed || from.group != to.group) {
+      return;
+    }
+    apply(to, to.allocator.receive(nowMs, m.message));
+  }
+
+  /** Carries out an outcome: persist first, then send, then complete. */
+  void apply(Node node, Outcome out) {
+    node.touched = true;
+    if (out.persist()) {
+      node.disk = node.allocator.persistedState();
+    }
+    for (Outcome.Send s : out.sends()) {
+      for (Node target : nodes) {
+        if (target != node && (s.to() == null || s.to().equals(target.name))) {
+          send(target, s.message());
+        }
+      }
+    }
+    for (Outcome.Event e : out.events()) {
+      if ("freed".equals(e.type())) {
+        answered.get(node.index).getOrDefault(e.id(), new HashSet<>()).remove(e.address());
+      }
+    }
+    for (Outcome.Completion c : out.completions()) {
+      Request r = requests.remove(c.requestId());
+      if (r != null && c.result().isOk() && (r.kind.equals("allocate") || r.kind.equals("claim"))
+          && node.allocator.lookup(r.ident, null).stream()
+              .anyMatch(a -> a.toString().equals(c.result().value()))) {
+        answered.get(node.index).computeIfAbsent(r.ident, i -> new HashSet<>())
+            .add(c.result().value());
+        answeredAllocations++;
+      }
+    }
+  }
+
+  private void send(Node target, Message message) {
+    if (random.nextInt(1000) < options.dropPerMille()) {
+      return;
+    }
+    int copies = random.nextInt(1000) < options.duplicatePerMille() ? 2 : 1;
+    for (int i = 0; i < copies; i++) {
+      long delay = 1 + random.nextInt(options.maxDelayMs());
+      network.add(new InFlight(nowMs + delay, seq++, target.index, message));
+    }
+  }
+
+  private void clientRequest() {
+    Node n = anyUp();
+    if (n == null) {
+      return;
+    }
+    String ident = "c" + random.nextInt(IDENTS);
+    long id = nextRequestId++;
+    int kind = random.nextInt(100);
+    Outcome out;
+    if (kind < 45) {
+      Cidr subnet = random.nextInt(4) == 0 ? Cidr.parse("10.0.1.0/24") : UNIVERSE;
+      requests.put(id, new Request(n.index, "allocate", ident));
+      out = n.allocator.allocate(nowMs, id, ident, subnet, true);
+    } else if (kind < 55) {
+      long address = UNIVERSE.address() + 1 + random.nextInt((int) UNIVERSE.size() - 2);
+      requests.put(id, new Request(n.index, "claim", ident));
+      out = n.allocator.claim(nowMs, id, ident, new PrefixedAddress(address, UNIVERSE.prefix()),
+          false, true);
+    } else if (kind < 75) {
+      List<PrefixedAddress> held = n.allocator.lookup(ident, null);
+      if (held.isEmpty()) {
+        return;
+      }
+      requests.put(id, new Request(n.index, "free", ident));
+      out = n.allocator.free(nowMs, id, ident, held.get(0).address());
+    } else if (kind < 85) {
+      requests.put(id, new Request(n.index, "delete", ident));
+      out = n.allocator.delete(nowMs, id, ident);
+    } else if (kind < 95) {
+      out = n.allocator.containerDied(nowMs, ident);
+    } else {
+      out = n.allocator.containerStarted(nowMs, ident);
+    }
+    apply(n, out);
+  }
+
+  // ---- faults ----
+
+  private void repartition() {
+    partitions++;
+    boolean heal = random.nextBoolean();
+    int groups = heal ? 1 : 2 + random.nextInt(2);
+    for (Node n : nodes) {
+      n.group = heal ? 0 : random.nextInt(groups);
+    }
+    refreshMembership();
+  }
+
+  /** Tells every up node who it can reach now, as the cluster layer would. */
+  void refreshMembership() {
+    for (Node a : nodes) {
+      if (!a.up || a.removed) {
+        continue;
+      }
+      Set<PeerName> before = a.allocator.reachable();
+      for (Node b : nodes) {
+        if (a == b) {
+          continue;
+        }
+        boolean reach = b.up && !b.removed && a.group == b.group;
+        if (reach && !before.contains(b.name)) {
+          apply(a, a.allocator.memberJoined(nowMs, b.name));
+        } else if (!reach && before.contains(b.name)) {
+          apply(a, a.allocator.memberLeft(nowMs, b.name));
+        }
+      }
+    }
+  }
+
+  private void crashOrRestart() {
+    Node n = nodes.get(random.nextInt(nodes.size()));
+    if (n.removed) {
+      return;
+    }
+    if (n.up) {
+      n.up = false;
+      requests.values().removeIf(r -> r.node == n.index);
+    } else {
+      restarts++;
+      n.incarnation++;
+      n.allocator = newAllocator(n, n.disk);
+      n.up = true;
+      n.touched = true;
+      for (Map.Entry<String, Set<String>> e : answered.get(n.index).entrySet()) {
+        for (String address : e.getValue()) {
+          if (n.allocator.lookup(e.getKey(), null).stream()
+              .noneMatch(a -> a.toString().equals(address))) {
+            lostOnRestart = n.name + " lost " + e.getKey() + " " + address + " on restart";
+          }
+        }
+      }
+    }
+    refreshMembership();
+  }
+
+  private String lostOnRestart;
+
+  /** An operator removes a peer that is down for good: a live one takes its ranges. */
+  private void removeDeadPeer() {
+    Node dead = null;
+    for (Node n : nodes) {
+      if (!n.up && !n.removed) {
+        dead = n;
+      }
+    }
+    Node taker = anyUp();
+    if (dead == null || taker == null) {
+      return;
+    }
+    // The operator's precondition, as in the original: the rest of the cluster is up and
+    // connected, and the taker has seen everyone's ring (so also every donation of the dead).
+    for (Node n : nodes) {
+      if (n != dead && !n.removed && (!n.up || n.group != taker.group)) {
+        return;
+      }
+    }
+    for (Node n : nodes) {
+      if (n != taker && n.up && !n.removed) {
+        apply(taker, taker.allocator.receive(nowMs, n.allocator.gossip()));
+      }
+    }
+    dead.removed = true;
+    answered.get(dead.index).clear();
+    apply(taker, taker.allocator.rmpeer(nowMs, nextRequestId++, dead.name.toString(), false));
+  }
+
+  /** Broken-variant fault: an operator forces rmpeer of a peer that is alive and allocating. */
+  void forceRemoveLivePeer() {
+    Node victim = nodes.get(0);
+    Node taker = nodes.get(1);
+    apply(taker, taker.allocator.rmpeer(nowMs, nextRequestId++, victim.name.toString(), true));
+  }
+
+  // ---- checking ----
+
+  /** The first safety violation now, or null. */
+  String check() {
+    if (lostOnRestart != null) {
+      return lostOnRestart;
+    }
+    Map<Long, String> holders = new HashMap<>();
+    Set<List<PeerName>> seeds = new HashSet<>();
+    for (Node n : nodes) {
+      if (n.removed) {
+        continue;
+      }
+      if (n.up && n.touched) {
+        n.touched = false;
+        String problem = n.allocator.checkInvariants().orElse(null);
+        if (problem != null) {
+          return problem;
+        }
+      }
+      // Every change to allocations is persisted at once, so the disk is the live state too.
+      PersistedState state = n.disk;
+      if (!state.ring().seeds().isEmpty()) {
+        seeds.add(state.ring().seeds());
+      }
+      for (var a : state.allocations()) {
+        String holder = n.name + ":" + a.ident();
+        String other = holders.put(a.address().address(), holder);
+        if (other != null && UNIVERSE.contains(a.address().address())) {
+          return "address " + a.address() + " held by " + other + " and " + holder;
+        }
+      }
+    }
+    if (seeds.size() > 1) {
+      return "two rings were seeded: " + seeds;
+    }
+    return null;
+  }
+
+  /** Heals everything and lets gossip settle; then all rings must be equal. */
+  String heal() {
+    for (Node n : nodes) {
+      n.group = 0;
+      if (!n.up && !n.removed) {
+        n.allocator = newAllocator(n, n.disk);
+        n.up = true;
+      }
+    }
+    refreshMembership();
+    int stableRounds = 0;
+    for (int round = 0; round < 60 && stableRounds < 2; round++) {
+      if (round == 20 || round == 40) {
+        retakeRangesOfRemovedPeers();
+      }
+      nowMs += 6_000;
+      for (Node n : nodes) {
+        if (n.up && !n.removed) {
+          steps++;
+          apply(n, n.allocator.tick(nowMs));
+        }
+      }
+      while (!network.isEmpty()) {
+        InFlight m = network.poll();
+        Node to = nodes.get(m.to);
+        if (to.up && !to.removed) {
+          steps++;
+          apply(to, to.allocator.receive(nowMs, m.message));
+        }
+      }
+      String violation = check();
+      if (violation != null) {
+        return "healing round " + round + ": " + violation;
+      }
+      stableRounds = converged() == null ? stableRounds + 1 : 0;
+    }
+    return converged();
+  }
+
+  /**
+   * A peer removed while another had not yet seen all its entries (say, a donation it made just
+   * before it died) still owns those; an operator sees them unreachable and runs rmpeer again.
+   */
+  private void retakeRangesOfRemovedPeers() {
+    Node taker = anyUp();
+    if (taker == null) {
+      return;
+    }
+    Set<PeerName> owners = new HashSet<>();
+    taker.allocator.ringState().entries().forEach(e -> owners.add(e.peer()));
+    for (Node n : nodes) {
+      if (n.removed && owners.contains(n.name)) {
+        apply(taker, taker.allocator.rmpeer(nowMs, nextRequestId++, n.name.toString(), false));
+      }
+    }
+  }
+
+  private String converged() {
+    RingState first = null;
+    for (Node n : nodes) {
+      if (n.removed || n.allocator.isShutDown()) {
+        continue;
+      }
+      RingState ring = n.allocator.ringState();
+      if (first == null) {
+        first = ring;
+      } else if (!sameRing(first, ring)) {
+        return "rings differ after healing: " + first + " vs " + n.name + " " + ring;
+      }
+      if (!n.allocator.refusals().isEmpty()) {
+        return n.name + " still refuses rings: " + n.allocator.refusals();
+      }
+    }
+    if (first != null) {
+      for (Entry e : first.entries()) {
+        if (nodes.stream().anyMatch(n -> n.removed && n.name.equals(e.peer()))) {
+          return "after healing a removed peer still owns " + e;
+        }
+      }
+    }
+    return null;
+  }
+
+  static boolean sameRing(RingState a, RingState b) {
+    if (a.entries().size() != b.entries().size()) {
+      return false;
+    }
+    for (int i = 0; i < a.entries().size(); i++) {
+      Entry x = a.entries().get(i);
+      Entry y = b.entries().get(i);
+      if (x.token() != y.token() || !x.peer().equals(y.peer()) || x.version() != y.version()) {
+        return false;
+      }
+    }
+    return true;
+  }
+
+  private Node anyUp() {
+    List<Node> up = new ArrayList<>();
+    for (Node n : nodes) {
+      if (n.up && !n.removed) {
+        up.add(n);
+      }
+    }
+    return up.isEmpty() ? null : up.get(random.nextInt(up.size()));
+  }
+
+  private Node nodeOf(PeerName name) {
+    for (Node n : nodes) {
+      if (n.name.equals(name)) {
+        return n;
+      }
+    }
+    throw new IllegalStateException("unknown peer " + name);
+  }
+}
