@@ -117,9 +117,15 @@ final class RingMerge {
 
   /** Returns true when theirs was taken. */
   private boolean mergeSameToken(Entry m, Entry t, long myNext) throws RingConflictException {
-    if (removed.contains(t.peer()) && !removed.contains(m.peer())) {
-      merged.add(m);
-      return false;
+    // A live owner beats a removed one whatever the versions: a peer removed with rmpeer may
+    // have edited its entries while away, and must not win them back.
+    if (removed.contains(t.peer()) != removed.contains(m.peer())) {
+      if (removed.contains(t.peer())) {
+        merged.add(m);
+        return false;
+      }
+      take(t);
+      return true;
     }
     if (m.version() > t.version() || m.sameAs(t)) {
       merged.add(m);

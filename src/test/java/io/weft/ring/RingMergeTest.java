@@ -172,6 +172,20 @@ class RingMergeTest {
   }
 
   @Test
+  void aLiveOwnerBeatsARemovedOneFromEitherSide() throws Exception {
+    RingState takenOver = state(SMALL, List.of(PEER1, PEER2), new Entry(SMALL.start(), PEER1, 0,
+        128), new Entry(MIDDLE, PEER1, 100, 128));
+    RingState staleWithTombstone = new RingState(SMALL, List.of(new Entry(SMALL.start(), PEER1, 0,
+        128), new Entry(MIDDLE, PEER2, 101, 128)), List.of(PEER1, PEER2), Set.of(PEER2));
+    Ring third = Ring.restore(PEER3, staleWithTombstone);
+    assertThat(third.merge(takenOver, Rings::noAllocations).updated()).isTrue();
+    assertThat(third.owner(MIDDLE)).contains(PEER1);
+    Ring first = Ring.restore(PEER1, new RingState(SMALL, takenOver.entries(), takenOver.seeds(),
+        Set.of(PEER2)));
+    assertThat(first.merge(staleWithTombstone, Rings::noAllocations).changed()).isFalse();
+  }
+
+  @Test
   void anHeirGainsTheRangesOfAResetPeer() throws Exception {
     Ring leaving = ring(PEER2);
     leaving.claimForPeers(List.of(PEER1, PEER2));

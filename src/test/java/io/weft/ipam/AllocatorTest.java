@@ -1,0 +1,262 @@
+package io.weft.ipam;
+
+import static io.weft.ipam.TestCluster.peer;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.weft.net.Cidr;
+import io.weft.net.Ip;
+import io.weft.ring.RingState;
+import java.util.List;
+import java.util.Set;
+import org.junit.jupiter.api.Test;
+
+/** The original allocator's scenarios (weave-ipam.md 4.2), on the pure state machine. */
+class AllocatorTest {
+
+  @Test
+  void allocFreeInSubnetsIdempotenceDeathAndGrace() {
+    TestCluster c = new TestCluster("10.0.3.0/26");
+    Allocator a = c.add(1, 1, false);
+    assertThat(c.value(c.allocate(1, "c1", "10.0.3.0/28"))).isEqualTo("10.0.3.1/28");
+    assertThat(c.value(c.allocate(1, "c1", "10.0.3.32/28"))).isEqualTo("10.0.3.33/28");
+    assertThat(a.lookup("c1", null)).extracting(Object::toString)
+        .containsExactly("10.0.3.1/28", "10.0.3.33/28");
+    assertThat(c.value(c.allocate(1, "c2", "10.0.3.0/28"))).isEqualTo("10.0.3.2/28");
+    assertThat(c.value(c.allocate(1, "c1", "10.0.3.0/28"))).isEqualTo("10.0.3.1/28");
+    c.apply(peer(1), a.delete(c.nowMs, 99, "c1"));
+    assertThat(c.value(99)).isEqualTo("10.0.3.1/28 10.0.3.33/28");
+    assertThat(c.value(c.allocate(1, "c3", "10.0.3.0/28"))).isEqualTo("10.0.3.1/28");
+    c.apply(peer(1), a.containerDied(c.nowMs, "c3"));
+    assertThat(c.value(c.allocate(1, "c3", "10.0.3.0/28"))).isEqualTo("10.0.3.1/28");
+    c.apply(peer(1), a.containerDied(c.nowMs, "c2"));
+    c.tickAll(29_000);
+    assertThat(a.lookup("c2", null)).hasSize(1);
+    c.tickAll(2_000);
+    assertThat(a.lookup("c2", null)).isEmpty();
+    assertThat(a.lookup("c3", null)).hasSize(1);
+    assertThat(a.activeAddresses()).isEqualTo(1);
+  }
+
+  @Test
+  void outOfRangeSubnetsAreRefusedAtOnce() {
+    TestCluster c = new TestCluster("10.0.3.0/26");
+    c.add(1, 1, false);
+    Result r = c.result(c.allocate(1, "c1", "192.168.0.0/24"));
+    assertThat(r.code()).isEqualTo(Result.BAD_REQUEST);
+    assertThat(r.value()).contains("out of bounds");
+  }
+
+  @Test
+  void bootstrapWaitsForQuorumThenAllocates() {
+    TestCluster c = new TestCluster("10.0.4.0/22");
+    Allocator a = c.add(1, 2, false);
+    long id = c.allocate(1, "c1", "10.0.4.0/22");
+    assertThat(c.result(id)).isNull();
+    assertThat(a.consensus()).isEqualTo(Allocator.Consensus.WAITING);
+    c.settle();
+    assertThat(c.result(id)).isNull();
+    Allocator b = c.add(2, 2, false);
+    c.settle();
+    c.tickAll(1_000);
+    assertThat(c.value(id)).isEqualTo("10.0.4.1/22");
+    assertThat(a.consensus()).isEqualTo(Allocator.Consensus.ACHIEVED);
+    assertThat(b.consensus()).isEqualTo(Allocator.Consensus.ACHIEVED);
+    assertThat(a.ringState().seeds()).containsExactly(peer(1), peer(2));
+  }
+
+  @Test
+  void deferredUntilTheFirstRequestAndPrimeWaitsForTheRing() {
+    TestCluster c = new TestCluster("10.0.4.0/22");
+    Allocator a = c.add(1, 2, false);
+    c.add(2, 2, false);
+    c.settle();
+    assertThat(a.consensus()).isEqualTo(Allocator.Consensus.DEFERRED);
+    c.apply(peer(1), a.prime(c.nowMs, 50));
+    c.settle();
+    c.tickAll(1_000);
+    assertThat(c.value(50)).isEqualTo("achieved");
+  }
+
+  @Test
+  void anObserverMakesElectorsStartAndBlocksUntilTwoElectorsAgree() {
+    TestCluster c = new TestCluster("10.0.4.0/22");
+    c.add(1, 2, false);
+    Allocator observer = c.add(9, 0, true);
+    long id = c.allocate(9, "c1", "10.0.4.0/22");
+    c.tickAll(1_000);
+    c.tickAll(1_000);
+    assertThat(c.result(id)).isNull();
+    assertThat(observer.consensus()).isEqualTo(Allocator.Consensus.WAITING);
+    c.add(2, 2, false);
+    for (int i = 0; i < 5; i++) {
+      c.tickAll(1_000);
+    }
+    assertThat(c.value(id)).startsWith("10.0.");
+    assertThat(observer.ringState().seeds()).doesNotContain(peer(9));
+  }
+
+  @Test
+  void aLateJoinerGetsTheRingAndBorrowsTheUpperHalf() {
+    TestCluster c = new TestCluster("10.32.0.0/12");
+    Allocator first = c.add(1, 1, false);
+    long id = c.allocate(1, "c1", "10.32.0.0/12");
+    c.apply(peer(1), first.delete(c.nowMs, 1000, "c1"));
+    assertThat(c.value(id)).isEqualTo("10.32.0.1/12");
+    Allocator second = c.add(2, 2, false);
+    c.settle();
+    long id2 = c.allocate(2, "c2", "10.32.0.0/12");
+    c.settle();
+    // Lowest free in the host range of the /12: the donated /13 starts at 10.40.0.0.
+    assertThat(c.value(id2)).isEqualTo("10.40.0.0/12");
+    assertThat(first.ringState().entries()).hasSize(2);
+    assertThat(io.weft.ring.Ring.restore(peer(2), second.ringState()).ownedRanges())
+        .containsExactly(Cidr.parse("10.40.0.0/13").range());
+  }
+
+  @Test
+  void twoPeersAllocatingOnceDoNotFragmentTheRing() {
+    TestCluster c = new TestCluster("10.0.0.0/22");
+    c.add(1, 2, false);
+    c.add(2, 2, false);
+    c.add(3, 2, false);
+    long a = c.allocate(2, "c1", "10.0.0.0/22");
+    c.tickAll(1_000);
+    long b = c.allocate(3, "c2", "10.0.0.0/22");
+    c.tickAll(1_000);
+    c.value(a);
+    c.value(b);
+    RingState ring = c.get(3).ringState();
+    assertThat(ring.entries().size()).isLessThan(6);
+  }
+
+  @Test
+  void claimsFollowTheOriginalRules() {
+    TestCluster c = new TestCluster("10.0.3.0/24");
+    Allocator a = c.add(1, 1, false);
+    assertThat(c.value(c.claim(1, "c1", "10.0.3.5/24"))).isEqualTo("10.0.3.5/24");
+    assertThat(c.value(c.allocate(1, "c2", "10.0.3.0/24"))).isEqualTo("10.0.3.1/24");
+    assertThat(c.value(c.claim(1, "c1", "10.0.3.5/24"))).isEqualTo("10.0.3.5/24");
+    Result taken = c.result(c.claim(1, "c3", "10.0.3.5/24"));
+    assertThat(taken.code()).isEqualTo(Result.CONFLICT);
+    assertThat(taken.value()).isEqualTo("address 10.0.3.5/24 is already owned by c1");
+    assertThat(c.value(c.claim(1, "_", "10.0.3.5/24"))).isEqualTo("10.0.3.5/24");
+    assertThat(c.value(c.claim(1, "_", "10.0.3.9/24"))).isEqualTo("10.0.3.9/24");
+    Result anonymous = c.result(c.claim(1, "c4", "10.0.3.9/24"));
+    assertThat(anonymous.value()).isEqualTo("address 10.0.3.9/24 already in use");
+    assertThat(c.value(c.claim(1, "c5", "10.0.4.2/24"))).isEqualTo("10.0.4.2/24");
+    assertThat(c.result(c.claim(1, "c6", "10.0.4.2/24")).value())
+        .isEqualTo("address 10.0.4.2/24 already in use by c5");
+    assertThat(c.value(c.allocate(1, "c7", "10.0.3.0/24"))).isEqualTo("10.0.3.2/24");
+    assertThat(a.owned()).containsKeys("c1", "c2", "10.0.3.9/24", "c5", "c7");
+  }
+
+  @Test
+  void claimsOfAddressesOwnedElsewhereAskTheOwner() {
+    TestCluster c = new TestCluster("10.0.3.0/24");
+    c.add(1, 2, false);
+    c.add(2, 2, false);
+    long first = c.allocate(1, "c1", "10.0.3.0/24");
+    c.tickAll(1_000);
+    c.value(first);
+    long used = c.allocate(2, "c2", "10.0.3.128/25");
+    c.tickAll(1_000);
+    assertThat(c.value(used)).isEqualTo("10.0.3.129/25");
+    long free = c.claim(1, "c3", "10.0.3.200/24");
+    c.settle();
+    assertThat(c.value(free)).isEqualTo("10.0.3.200/24");
+    long taken = c.claim(1, "c4", "10.0.3.129/24");
+    c.settle();
+    assertThat(c.result(taken).value()).startsWith("address 10.0.3.129/24 is owned by other peer "
+        + peer(2));
+  }
+
+  @Test
+  void deathCancelsWaitingRequestsAndShutdownRefusesNewOnes() {
+    TestCluster c = new TestCluster("10.0.3.0/29");
+    Allocator a = c.add(1, 2, false);
+    long one = c.allocate(1, "c1", "10.0.3.0/29");
+    long two = c.allocate(1, "c1", "10.0.3.0/29");
+    c.apply(peer(1), a.containerDied(c.nowMs, "c1"));
+    assertThat(c.result(one).value()).contains("cancelled");
+    assertThat(c.result(two).code()).isEqualTo(Result.UNAVAILABLE);
+    long waiting = c.allocate(1, "c2", "10.0.3.0/29");
+    c.apply(peer(1), a.cancel(waiting));
+    assertThat(c.result(waiting).value()).contains("cancelled");
+    c.apply(peer(1), a.shutdown(c.nowMs));
+    assertThat(c.result(c.allocate(1, "c3", "10.0.3.0/29")).code())
+        .isEqualTo(Result.UNAVAILABLE);
+  }
+
+  @Test
+  void rmpeerTakesOverDeadPeersAndRefusesLiveOnes() {
+    TestCluster c = new TestCluster("10.0.0.0/22");
+    Allocator a = c.add(1, 2, false);
+    c.add(2, 2, false);
+    c.add(3, 2, false);
+    c.value(allocated(c, 2, "c2"));
+    c.value(allocated(c, 3, "c3"));
+    c.apply(peer(1), a.rmpeer(c.nowMs, 70, "host2", false));
+    assertThat(c.result(70).code()).isEqualTo(Result.CONFLICT);
+    c.peers.remove(peer(2));
+    c.peers.remove(peer(3));
+    c.apply(peer(1), a.memberLeft(c.nowMs, peer(2)));
+    c.apply(peer(1), a.memberLeft(c.nowMs, peer(3)));
+    c.apply(peer(1), a.rmpeer(c.nowMs, 71, "host2", false));
+    c.apply(peer(1), a.rmpeer(c.nowMs, 72, peer(3).toString(), false));
+    long taken = Long.parseLong(c.value(71).split(" ")[0])
+        + Long.parseLong(c.value(72).split(" ")[0]);
+    assertThat(c.value(71)).contains("IPs taken over from " + peer(2) + "(host2)");
+    assertThat(taken).isPositive();
+    assertThat(io.weft.ring.Ring.restore(peer(1), a.ringState()).ownedRanges())
+        .containsExactly(Cidr.parse("10.0.0.0/22").range());
+    assertThat(c.result(c.allocate(1, "c9", "10.0.2.0/23")).value()).startsWith("10.0.2.");
+    assertThat(a.ringState().removed()).containsExactlyInAnyOrder(peer(2), peer(3));
+    c.apply(peer(1), a.rmpeer(c.nowMs, 73, "nobody", false));
+    assertThat(c.result(73).code()).isEqualTo(Result.NOT_FOUND);
+  }
+
+  @Test
+  void differentSeedsAreRefusedAndReported() {
+    TestCluster left = new TestCluster("10.0.0.0/22");
+    Allocator a = left.add(1, 1, false);
+    left.value(left.allocate(1, "c1", "10.0.0.0/22"));
+    TestCluster right = new TestCluster("10.0.0.0/22");
+    Allocator b = right.add(2, 1, false);
+    right.value(right.allocate(2, "c2", "10.0.0.0/22"));
+    Outcome out = a.receive(0, b.gossip());
+    assertThat(a.refusals().get(peer(2))).startsWith("IP allocation was seeded by different peers");
+    assertThat(out.events()).extracting(Outcome.Event::type).containsExactly("merge-refused");
+    assertThat(a.lookup("c1", null)).extracting(Object::toString).containsExactly("10.0.0.1/22");
+  }
+
+  @Test
+  void restoreKeepsEveryAllocationAndItsRing() {
+    TestCluster c = new TestCluster("10.0.0.0/22");
+    Allocator a = c.add(1, 1, false);
+    for (int i = 0; i < 20; i++) {
+      c.value(c.allocate(1, "c" + i, "10.0.0.0/22"));
+    }
+    c.apply(peer(1), a.claim(c.nowMs, 400, "x", io.weft.net.PrefixedAddress.parse(
+        "192.168.1.1/24"), false, false));
+    assertThat(c.value(400)).isEqualTo("192.168.1.1/24");
+    PersistedState disk = a.persistedState();
+    Allocator again = Allocator.restore(a.config(), new java.util.SplittableRandom(1), disk);
+    assertThat(again.consensus()).isEqualTo(Allocator.Consensus.ACHIEVED);
+    assertThat(again.lookup("c7", null)).extracting(Object::toString)
+        .containsExactly("10.0.0.8/22");
+    assertThat(again.activeAddresses()).isEqualTo(21);
+    Outcome next = again.allocate(0, 500, "new", Cidr.parse("10.0.0.0/22"), true);
+    assertThat(next.completions().get(0).result().value()).isEqualTo("10.0.0.21/22");
+    assertThat(Ip.format(Ip.parse("10.0.0.21"))).isEqualTo("10.0.0.21");
+    assertThat(again.pruneOwned(0, Set.of("c1")).events()).hasSize(20);
+    assertThat(again.lookup("x", null)).hasSize(1);
+    assertThat(List.of(again.activeAddresses())).containsExactly(2);
+  }
+
+  private static long allocated(TestCluster c, int at, String ident) {
+    long id = c.allocate(at, ident, "10.0.0.0/22");
+    c.tickAll(1_000);
+    c.tickAll(1_000);
+    return id;
+  }
+}
