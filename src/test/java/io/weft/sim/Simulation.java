@@ -32,12 +32,14 @@ final class Simulation {
 
   /** One host: its allocator while up, and what its disk holds. */
   static final class Node {
-    final PeerName name;
+    PeerName name;
     final int index;
     Allocator allocator;
     PersistedState disk;
     boolean up = true;
     boolean removed;
+    /** The old identity of a host that lost its disk: never comes back. */
+    boolean ghost;
     int group;
     int incarnation;
     /** Changed since the last check: only such nodes need their invariants checked again. */
@@ -259,12 +261,14 @@ final class Simulation {
 
   private void crashOrRestart() {
     Node n = nodes.get(random.nextInt(nodes.size()));
-    if (n.removed) {
+    if (n.removed || n.ghost) {
       return;
     }
     if (n.up) {
       n.up = false;
       requests.values().removeIf(r -> r.node == n.index);
+    } else if (random.nextInt(4) == 0 && !n.disk.ring().isEmpty()) {
+      loseDisk(n);
     } else {
       restarts++;
       n.incarnation++;
@@ -284,6 +288,29 @@ final class Simulation {
   }
 
   private String lostOnRestart;
+  int diskLosses;
+
+  /**
+   * The host comes back with an empty data directory: a new peer name, no ring, no allocations
+   * (its containers went with it). Its old identity stays behind, down and owning its ranges,
+   * until an operator removes it with rmpeer.
+   */
+  private void loseDisk(Node n) {
+    diskLosses++;
+    Node ghost = new Node(n.name, nodes.size());
+    ghost.up = false;
+    ghost.ghost = true;
+    ghost.disk = new PersistedState(n.disk.ring(), List.of(), Map.of());
+    ghost.allocator = n.allocator;
+    nodes.add(ghost);
+    answered.put(ghost.index, new HashMap<>());
+    answered.get(n.index).clear();
+    n.name = new PeerName(0x0300_0000_0000L + nodes.size());
+    n.allocator = newAllocator(n, null);
+    n.disk = n.allocator.persistedState();
+    n.up = true;
+    n.touched = true;
+  }
 
   /** An operator removes a peer that is down for good: a live one takes its ranges. */
   private void removeDeadPeer() {
@@ -364,6 +391,10 @@ final class Simulation {
   String heal() {
     for (Node n : nodes) {
       n.group = 0;
+      if (n.ghost && !n.removed) {
+        n.removed = true;
+        answered.get(n.index).clear();
+      }
       if (!n.up && !n.removed) {
         n.allocator = newAllocator(n, n.disk);
         n.up = true;
@@ -372,7 +403,7 @@ final class Simulation {
     refreshMembership();
     int stableRounds = 0;
     for (int round = 0; round < 60 && stableRounds < 2; round++) {
-      if (round == 20 || round == 40) {
+      if (round == 3 || round == 20 || round == 40) {
         retakeRangesOfRemovedPeers();
       }
       nowMs += 6_000;
@@ -394,7 +425,7 @@ final class Simulation {
       if (violation != null) {
         return "healing round " + round + ": " + violation;
       }
-      stableRounds = converged() == null ? stableRounds + 1 : 0;
+      stableRounds = round > 3 && converged() == null ? stableRounds + 1 : 0;
     }
     return converged();
   }

@@ -19,6 +19,9 @@ class SimulatorTest {
     int seeds = only != null ? 1 : Integer.getInteger("weft.sim.seeds", 300);
     long steps = 0;
     long answered = 0;
+    long restarts = 0;
+    long diskLosses = 0;
+    long partitions = 0;
     long started = System.nanoTime();
     for (long seed = first; seed < first + seeds; seed++) {
       Simulation sim = new Simulation(SimOptions.fromSeed(seed, STEPS));
@@ -27,10 +30,14 @@ class SimulatorTest {
           sim.options, seed).isNull();
       steps += sim.steps;
       answered += sim.answeredAllocations;
+      restarts += sim.restarts;
+      diskLosses += sim.diskLosses;
+      partitions += sim.partitions;
     }
     double seconds = (System.nanoTime() - started) / 1e9;
     System.out.printf("simulator: %d seeds from %d, %d steps, %d allocations answered,"
-        + " %.0f steps/s%n", seeds, first, steps, answered, steps / seconds);
+        + " %d partitions, %d restarts with state, %d disk losses, %.0f steps/s%n", seeds, first,
+        steps, answered, partitions, restarts, diskLosses, steps / seconds);
     assertThat(answered).as("the workload allocated something").isPositive();
   }
 
