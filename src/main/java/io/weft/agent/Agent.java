@@ -121,7 +121,8 @@ public final class Agent {
             : Status.KO(new JsonObject().put("reason", "not a member of the cluster"))))
         .register("store", p -> p.complete(Status.OK(new JsonObject()
             .put("file", store.file().toString()))));
-    vertx.deployVerticle(new RingVerticle(options, membership, store.file().toString()))
+    vertx.deployVerticle(new RingVerticle(options, membership, peerName,
+            store.file().toString(), fatal::tryComplete))
         .compose(id -> vertx.deployVerticle(new HttpApiVerticle(options, live, ready, metrics)))
         .await(30, TimeUnit.SECONDS);
   }

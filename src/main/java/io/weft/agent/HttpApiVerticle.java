@@ -53,7 +53,7 @@ final class HttpApiVerticle extends VerticleBase {
     router.get("/ipinfo/defaultsubnet").handler(ctx -> text(ctx, 200,
         options.defaultSubnet().toString()));
     ipRoutes(router);
-    router.get("/ring").handler(ctx -> ask(ctx, op("ring"), WAITING, r -> ""));
+    router.get("/ring").handler(ctx -> ask(ctx, op("ring"), WAITING, this::json));
     router.delete("/peer/:name").handler(ctx -> ask(ctx, op("rmpeer")
         .put("peer", ctx.pathParam("name"))
         .put("force", "true".equals(ctx.queryParams().get("force"))), QUICK,
@@ -111,6 +111,15 @@ final class HttpApiVerticle extends VerticleBase {
    */
   private void ask(RoutingContext ctx, JsonObject request, DeliveryOptions delivery,
       Function<JsonObject, String> render) {
+    if (delivery == WAITING) {
+      String token = java.util.UUID.randomUUID().toString();
+      request.put("token", token);
+      ctx.response().closeHandler(v -> {
+        if (!ctx.response().ended()) {
+          vertx.eventBus().send(IpamApi.ADDRESS, op("cancel").put("token", token), QUICK);
+        }
+      });
+    }
     vertx.eventBus().<JsonObject>request(IpamApi.ADDRESS, request, delivery)
         .onSuccess(reply -> {
           String body = render.apply(reply.body());
@@ -133,7 +142,8 @@ final class HttpApiVerticle extends VerticleBase {
     String message = failure.getMessage();
     if (failure instanceof ReplyException reply) {
       if (reply.failureType() == ReplyFailure.RECIPIENT_FAILURE) {
-        status = reply.failureCode();
+        // DESIGN section 6: "nothing to free" is a 400 on HTTP (404 on the event bus).
+        status = reply.failureCode() == IpamApi.NOT_FOUND ? 400 : reply.failureCode();
       } else {
         status = 503;
         message = "the address allocator is not answering (" + reply.failureType()

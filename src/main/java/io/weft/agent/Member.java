@@ -34,7 +34,7 @@ public record Member(String nodeId, String peerName, String nickname, String hos
   }
 
   JsonObject toJson() {
-    return new JsonObject().put("name", peerName).put("nickname", nickname)
+    return new JsonObject().put("nodeId", nodeId).put("name", peerName).put("nickname", nickname)
         .put("address", host + ":" + busPort).put("observer", observer);
   }
 }

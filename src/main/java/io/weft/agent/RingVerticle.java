@@ -2,84 +2,342 @@ package io.weft.agent;
 
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
+import io.vertx.core.eventbus.DeliveryOptions;
 import io.vertx.core.eventbus.Message;
-import io.vertx.core.eventbus.MessageConsumer;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
+import io.weft.ipam.Allocator;
+import io.weft.ipam.AllocatorConfig;
+import io.weft.ipam.Outcome;
+import io.weft.ipam.Result;
+import io.weft.net.Cidr;
+import io.weft.net.Ip;
+import io.weft.net.PrefixedAddress;
+import io.weft.ring.PeerName;
+import java.security.SecureRandom;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.SplittableRandom;
+import java.util.function.Consumer;
+import java.util.function.Function;
+import java.util.regex.Pattern;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
- * The only owner of IPAM state on this host: answers {@code weft.ipam} for the HTTP API, the
- * event-bus bridge and the container watcher. Until the allocator lands it answers status and
- * refuses every allocation operation with a clear "not available yet".
+ * The only owner of IPAM state on this host. It wraps the pure {@link Allocator}: requests on
+ * {@code weft.ipam}, gossip from other peers, membership changes and a timer become calls on the
+ * allocator, and this verticle carries out the {@link Outcome} each returns. Requests that wait
+ * (consensus, space, a claim) are kept by id and answered when a later outcome completes them.
+ * Consensus (Paxos) runs inside the allocator, so one state machine decides both.
  */
 final class RingVerticle extends VerticleBase {
+  static final String GOSSIP = "weft.gossip";
+  static final String PEER_PREFIX = "weft.peer.";
+  private static final Logger LOG = LoggerFactory.getLogger(RingVerticle.class);
+  private static final Pattern IDENT = Pattern.compile("_|[A-Za-z0-9][A-Za-z0-9_.:\\-]{0,127}");
+  private static final Pattern CONTAINER_ID = Pattern.compile("[0-9a-f]{12,64}");
+  private static final DeliveryOptions PEER_DELIVERY = new DeliveryOptions().setSendTimeout(5000);
+
+  /** A request that waits for the allocator, and how to render its answer. */
+  private record Waiting(Message<JsonObject> message, Function<String, JsonObject> render,
+      String token) {}
+
   private final AgentOptions options;
   private final Membership membership;
+  private final PeerName self;
   private final String storeFile;
-  private MessageConsumer<JsonObject> consumer;
+  private final Consumer<String> fatal;
+  private final Map<Long, Waiting> waiting = new HashMap<>();
+  private final Map<String, Long> byToken = new HashMap<>();
+  private final Map<String, PeerName> peerOfNode = new HashMap<>();
+  private Allocator allocator;
+  private long nextRequestId = 1;
+  private final long startNanos = System.nanoTime();
 
-  RingVerticle(AgentOptions options, Membership membership, String storeFile) {
+  RingVerticle(AgentOptions options, Membership membership, PeerName self, String storeFile,
+      Consumer<String> fatal) {
     this.options = options;
     this.membership = membership;
+    this.self = self;
     this.storeFile = storeFile;
+    this.fatal = fatal;
   }
 
   @Override
   public Future<?> start() {
-    consumer = vertx.eventBus().localConsumer(IpamApi.ADDRESS, this::handle);
-    return consumer.completion();
+    SecureRandom seeds = new SecureRandom();
+    AllocatorConfig config = AllocatorConfig.of(self, seeds.nextLong(), options.nickname(),
+        options.range(), options.quorum(), options.observer())
+        .withContainerGraceMs(options.containerGrace().toMillis());
+    allocator = new Allocator(config, new SplittableRandom(seeds.nextLong()));
+    var ipam = vertx.eventBus().<JsonObject>localConsumer(IpamApi.ADDRESS, this::handle);
+    var gossip = vertx.eventBus().<JsonObject>consumer(GOSSIP, this::fromPeer);
+    var direct = vertx.eventBus().<JsonObject>consumer(PEER_PREFIX + self, this::fromPeer);
+    vertx.eventBus().<JsonObject>localConsumer(Membership.ADDRESS, m -> membershipChanged(m.body()));
+    for (Member m : membership.members()) {
+      joined(m.nodeId(), m.peerName());
+    }
+    vertx.setPeriodic(1000, t -> carry(allocator.tick(now())));
+    return Future.all(ipam.completion(), gossip.completion(), direct.completion());
   }
+
+  private long now() {
+    return (System.nanoTime() - startNanos) / 1_000_000;
+  }
+
+  // ---- the cluster ----
+
+  private void membershipChanged(JsonObject event) {
+    JsonObject member = event.getJsonObject("member");
+    if ("joined".equals(event.getString("type"))) {
+      joined(member.getString("nodeId"), member.getString("name"));
+    } else {
+      PeerName gone = peerOfNode.remove(member.getString("nodeId"));
+      if (gone != null && !peerOfNode.containsValue(gone)) {
+        carry(allocator.memberLeft(now(), gone));
+      }
+    }
+  }
+
+  private void joined(String nodeId, String peerName) {
+    if (!PeerName.isValid(peerName) || peerName.equals(self.toString())) {
+      return;
+    }
+    PeerName peer = PeerName.parse(peerName);
+    peerOfNode.put(nodeId, peer);
+    carry(allocator.memberJoined(now(), peer));
+  }
+
+  private void fromPeer(Message<JsonObject> message) {
+    io.weft.ipam.Message decoded;
+    try {
+      decoded = Wire.decode(message.body());
+    } catch (RuntimeException e) {
+      LOG.warn("ignored a malformed message from the cluster: {}", e.getMessage());
+      return;
+    }
+    carry(allocator.receive(now(), decoded));
+  }
+
+  // ---- carrying out what the allocator decided ----
+
+  /** Persist (not yet: state is in memory), then send, then answer, then publish events. */
+  private void carry(Outcome out) {
+    for (Outcome.Send s : out.sends()) {
+      JsonObject json = Wire.encode(s.message());
+      if (s.to() == null) {
+        vertx.eventBus().publish(GOSSIP, json);
+      } else {
+        vertx.eventBus().send(PEER_PREFIX + s.to(), json, PEER_DELIVERY);
+      }
+    }
+    for (Outcome.Completion c : out.completions()) {
+      Waiting w = waiting.remove(c.requestId());
+      if (w == null) {
+        continue;
+      }
+      if (w.token() != null) {
+        byToken.remove(w.token());
+      }
+      Result r = c.result();
+      if (r.isOk()) {
+        w.message().reply(w.render().apply(r.value()));
+      } else {
+        w.message().fail(r.code(), r.value());
+      }
+    }
+    for (Outcome.Event e : out.events()) {
+      logEvent(e);
+      vertx.eventBus().publish(IpamApi.EVENTS, new JsonObject().put("type", e.type())
+          .put("id", e.id()).put("address", e.address()).put("peer", e.peer())
+          .put("reason", e.reason()));
+    }
+  }
+
+  private void logEvent(Outcome.Event e) {
+    switch (e.type()) {
+      case "consensus-achieved" -> LOG.info("IP allocation ring ready: {}",
+          StatusReport.ipamText(allocator).replace('\n', ';'));
+      case "merge-refused" -> LOG.error("refused the ring of peer {}: {}", e.peer(), e.reason());
+      default -> LOG.debug("{} {} {}", e.type(), e.id(), e.address());
+    }
+  }
+
+  // ---- the local API ----
 
   private void handle(Message<JsonObject> message) {
     JsonObject body = message.body();
     String op = body == null ? null : body.getString("op");
-    if (op == null) {
-      message.fail(IpamApi.BAD_REQUEST, "the request has no 'op': send JSON with an op such as"
-          + " {\"op\":\"status\"}");
-      return;
-    }
-    switch (op) {
-      case "status" -> message.reply(status());
-      case "allocate", "claim", "lookup", "free", "delete", "owned", "consense", "ring",
-          "rmpeer", "reset", "status-ipam" -> message.fail(IpamApi.NOT_IMPLEMENTED,
-          "'" + op + "' is not available yet: this weft build has no address allocator;"
-              + " upgrade to a build with the distributed allocator");
-      default -> message.fail(IpamApi.BAD_REQUEST, "unknown op '" + op + "': use one of"
-          + " allocate, claim, lookup, free, delete, status, consense");
+    try {
+      if (op == null) {
+        throw new BadRequest("the request has no 'op': send JSON such as {\"op\":\"status\"}");
+      }
+      dispatch(op, body, message);
+    } catch (BadRequest e) {
+      message.fail(IpamApi.BAD_REQUEST, e.getMessage());
+    } catch (RuntimeException e) {
+      // Our state may no longer be trusted: stop rather than hand out duplicates.
+      LOG.error("internal error handling {}; stopping the agent", body, e);
+      message.fail(IpamApi.UNAVAILABLE, "internal error: " + e.getMessage());
+      fatal.accept("internal error: " + e);
     }
   }
 
-  private JsonObject status() {
-    Member self = membership.self();
-    JsonArray peers = new JsonArray();
-    int electors = 0;
-    for (Member m : membership.members()) {
-      peers.add(new JsonObject().put("name", m.peerName()).put("nickname", m.nickname())
-          .put("reachable", true).put("owned", 0).put("free", 0)
-          .put("address", m.host() + ":" + m.busPort()));
-      electors += m.observer() ? 0 : 1;
+  private void dispatch(String op, JsonObject body, Message<JsonObject> message) {
+    long now = now();
+    switch (op) {
+      case "allocate" -> {
+        String id = ident(body);
+        Cidr subnet = subnet(body, "subnet");
+        boolean container = body.getBoolean("checkAlive", false) || isContainerId(id);
+        long rid = wait(message, body, v -> new JsonObject().put("address", v));
+        carry(allocator.allocate(now, rid, id, subnet, container));
+      }
+      case "claim" -> {
+        String id = ident(body);
+        PrefixedAddress address = prefixed(body.getString("address"));
+        boolean container = body.getBoolean("checkAlive", false) || isContainerId(id);
+        long rid = wait(message, body, v -> new JsonObject().put("address", v));
+        carry(allocator.claim(now, rid, id, address, body.getBoolean("noErrorOnUnknown", false),
+            container));
+      }
+      case "lookup" -> {
+        String id = ident(body);
+        Cidr subnet = body.containsKey("subnet") ? subnet(body, "subnet") : null;
+        JsonArray addresses = new JsonArray();
+        allocator.lookup(id, subnet).forEach(a -> addresses.add(a.toString()));
+        message.reply(new JsonObject().put("addresses", addresses));
+      }
+      case "free" -> {
+        String id = ident(body);
+        long address = address(body.getString("address"));
+        long rid = wait(message, body, v -> freed(v));
+        carry(allocator.free(now, rid, id, address));
+      }
+      case "delete" -> {
+        long rid = wait(message, body, RingVerticle::freed);
+        carry(allocator.delete(now, rid, ident(body)));
+      }
+      case "owned" -> message.reply(owned());
+      case "status" -> message.reply(StatusReport.json(allocator, options, membership,
+          storeFile));
+      case "status-ipam" -> message.reply(new JsonObject().put("text",
+          StatusReport.ipamText(allocator)));
+      case "consense", "ring", "prime" -> {
+        long rid = wait(message, body, v -> new JsonObject().put("consensus", v)
+            .put("ring", Wire.ring(allocator.ringState())));
+        carry(allocator.prime(now, rid));
+      }
+      case "rmpeer" -> {
+        String peer = body.getString("peer");
+        if (peer == null || peer.isBlank()) {
+          throw new BadRequest("rmpeer needs 'peer': a peer name or nickname");
+        }
+        long rid = wait(message, body, v -> new JsonObject().put("message", v));
+        carry(allocator.rmpeer(now, rid, peer, body.getBoolean("force", false)));
+        LOG.info("rmpeer {}: done", peer);
+      }
+      case "reset" -> {
+        carry(allocator.shutdown(now));
+        LOG.warn("reset: this peer's ranges were handed to another peer; it allocates no more."
+            + " Stop it and clear its data directory before launching it again");
+        message.reply(new JsonObject());
+      }
+      case "cancel" -> {
+        Long rid = byToken.get(body.getString("token"));
+        if (rid != null) {
+          carry(allocator.cancel(rid));
+        }
+        message.reply(new JsonObject());
+      }
+      default -> throw new BadRequest("unknown op '" + op + "': use one of allocate, claim,"
+          + " lookup, free, delete, status, consense");
     }
-    String docker = options.dockerHost().isPresent() ? "unavailable" : "disabled";
-    return new JsonObject()
-        .put("version", Version.text())
-        .put("name", self.peerName())
-        .put("nickname", self.nickname())
-        .put("consensus", "deferred")
-        .put("quorum", options.quorum())
-        .put("knownElectors", electors)
-        .put("observer", options.observer())
-        .put("range", options.range().toString())
-        .put("defaultSubnet", options.defaultSubnet().toString())
-        .put("activeAddresses", 0)
-        .put("pendingAllocations", 0)
-        .put("pendingClaims", 0)
-        .put("peers", peers)
-        .put("errors", new JsonArray())
-        .put("docker", docker)
-        .put("dockerError", docker.equals("unavailable")
-            ? "container watching is not available yet in this build" : null)
-        .put("persistence", "none")
-        .put("dataFile", storeFile)
-        .put("clusterName", options.clusterName());
+  }
+
+  private long wait(Message<JsonObject> message, JsonObject body,
+      Function<String, JsonObject> render) {
+    long rid = nextRequestId++;
+    String token = body.getString("token");
+    waiting.put(rid, new Waiting(message, render, token));
+    if (token != null) {
+      byToken.put(token, rid);
+    }
+    return rid;
+  }
+
+  private static JsonObject freed(String addresses) {
+    JsonArray freed = new JsonArray();
+    for (String a : addresses.split(" ")) {
+      if (!a.isEmpty()) {
+        freed.add(a);
+      }
+    }
+    return new JsonObject().put("freed", freed);
+  }
+
+  private JsonObject owned() {
+    JsonArray owned = new JsonArray();
+    allocator.owned().forEach((id, addresses) -> {
+      JsonArray list = new JsonArray();
+      addresses.forEach(a -> list.add(a.toString()));
+      owned.add(new JsonObject().put("containerid", id).put("addrs", list));
+    });
+    return new JsonObject().put("owned", owned);
+  }
+
+  // ---- validation ----
+
+  /** A request the caller got wrong: answered 400 with this message, never a state change. */
+  private static final class BadRequest extends RuntimeException {
+    BadRequest(String message) {
+      super(message, null, false, false);
+    }
+  }
+
+  static boolean isContainerId(String id) {
+    return CONTAINER_ID.matcher(id).matches();
+  }
+
+  private static String ident(JsonObject body) {
+    Object id = body.getValue("id");
+    if (!(id instanceof String text) || !IDENT.matcher(text).matches()) {
+      throw new BadRequest("bad id " + (id == null ? "(missing)" : "'" + id + "'")
+          + ": use '_' or 1-128 letters, digits, '_', '.', ':' or '-'");
+    }
+    return text;
+  }
+
+  private Cidr subnet(JsonObject body, String key) {
+    Object value = body.getValue(key);
+    if (value == null) {
+      return options.defaultSubnet();
+    }
+    try {
+      return Cidr.parse(String.valueOf(value));
+    } catch (IllegalArgumentException e) {
+      throw new BadRequest("bad subnet: " + e.getMessage());
+    }
+  }
+
+  private static PrefixedAddress prefixed(String text) {
+    try {
+      return PrefixedAddress.parse(text);
+    } catch (IllegalArgumentException e) {
+      throw new BadRequest("bad address: " + e.getMessage());
+    }
+  }
+
+  private static long address(String text) {
+    if (text == null) {
+      throw new BadRequest("'address' is missing");
+    }
+    String bare = text.contains("/") ? text.substring(0, text.indexOf('/')) : text;
+    try {
+      return Ip.parse(bare);
+    } catch (IllegalArgumentException e) {
+      throw new BadRequest("bad address: " + e.getMessage());
+    }
   }
 }

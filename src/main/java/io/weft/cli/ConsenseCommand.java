@@ -8,6 +8,11 @@ import picocli.CommandLine.Command;
 final class ConsenseCommand extends ClientCommand {
   @Override
   int run(AgentClient agent) throws AgentClient.Unreachable {
-    return report(agent.send("GET", "/ring"));
+    AgentClient.Response response = agent.send("GET", "/ring");
+    if (response.ok()) {
+      out().println("consensus achieved: this peer has joined the IP allocation ring");
+      return 0;
+    }
+    return report(response);
   }
 }

@@ -417,6 +417,8 @@ public final class Allocator {
     }
     if (changed || waiting) {
       boolean mine = paxos.think();
+      // A promise or an acceptance must survive a crash, or a restarted peer could vote twice.
+      out.persist |= mine;
       if (waiting && checkConsensus(out, nowMs)) {
         return;
       }
@@ -502,6 +504,7 @@ public final class Allocator {
     if (waiting && ring.isEmpty()) {
       if (paxos != null) {
         paxos.propose();
+        out.persist = true;
         if (checkConsensus(out, nowMs)) {
           return finish(out);
         }
@@ -547,6 +550,7 @@ public final class Allocator {
     waiting = true;
     if (paxos != null) {
       paxos.propose();
+      out.persist = true;
       if (checkConsensus(out, nowMs)) {
         return;
       }

@@ -41,6 +41,19 @@ class SimulatorTest {
     assertThat(answered).as("the workload allocated something").isPositive();
   }
 
+  /**
+   * Seeds that once found a bug: 59 (a restarted peer never gossiped: time sentinel overflow),
+   * 240 (rmpeer before the taker saw a donation), 597 (a removed owner's entry beat a live one),
+   * 1686 (Paxos promises were not persisted: a restarted peer voted twice, two rings seeded).
+   */
+  @Test
+  void seedsThatOnceFoundBugsStayFixed() {
+    for (long seed : new long[] {59, 240, 597, 1686}) {
+      Simulation sim = new Simulation(SimOptions.fromSeed(seed, STEPS));
+      assertThat(sim.run()).as("SEED=%d", seed).isNull();
+    }
+  }
+
   @Test
   void theCheckerCatchesTwoRingsSeededUnderDishonestCounts() {
     int caught = 0;

@@ -1,0 +1,99 @@
+package io.weft.agent;
+
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import io.weft.ipam.Allocator;
+import io.weft.ring.PeerName;
+import io.weft.ring.Ring;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeSet;
+
+/** The status JSON of DESIGN section 6 and the text of {@code /status/ipam}. */
+final class StatusReport {
+  private StatusReport() {}
+
+  static JsonObject json(Allocator allocator, AgentOptions options, Membership membership,
+      String dataFile) {
+    PeerName self = allocator.config().self();
+    Ring ring = Ring.restore(self, allocator.ringState());
+    Map<PeerName, Long> owned = ring.ownedByPeer();
+    Map<PeerName, Long> free = ring.freeByPeer();
+    Map<PeerName, String> nicknames = allocator.nicknames();
+    Set<PeerName> known = new TreeSet<>(owned.keySet());
+    known.addAll(nicknames.keySet());
+    for (Member m : membership.members()) {
+      known.add(PeerName.parse(m.peerName()));
+    }
+    known.removeAll(ring.removed());
+    JsonArray peers = new JsonArray();
+    peers.add(peer(self, nicknames, true, owned, free));
+    for (PeerName p : known) {
+      if (!p.equals(self)) {
+        peers.add(peer(p, nicknames, allocator.reachable().contains(p), owned, free));
+      }
+    }
+    JsonArray errors = new JsonArray();
+    allocator.refusals().forEach((peer, message) -> errors.add(message));
+    String docker = options.dockerHost().isPresent() ? "unavailable" : "disabled";
+    return new JsonObject()
+        .put("version", Version.text())
+        .put("name", self.toString())
+        .put("nickname", allocator.config().nickname())
+        .put("consensus", allocator.consensus().name().toLowerCase(Locale.ROOT))
+        .put("quorum", options.quorum())
+        .put("knownElectors", allocator.knownElectors())
+        .put("observer", options.observer())
+        .put("range", options.range().toString())
+        .put("defaultSubnet", options.defaultSubnet().toString())
+        .put("activeAddresses", allocator.activeAddresses())
+        .put("pendingAllocations", allocator.pendingAllocations())
+        .put("pendingClaims", allocator.pendingClaims())
+        .put("peers", peers)
+        .put("errors", errors)
+        .put("docker", docker)
+        .put("persistence", "none")
+        .put("dataFile", dataFile)
+        .put("clusterName", options.clusterName())
+        .put("reset", allocator.isShutDown());
+  }
+
+  private static JsonObject peer(PeerName p, Map<PeerName, String> nicknames, boolean reachable,
+      Map<PeerName, Long> owned, Map<PeerName, Long> free) {
+    return new JsonObject().put("name", p.toString()).put("nickname", nicknames.getOrDefault(p, ""))
+        .put("reachable", reachable).put("owned", owned.getOrDefault(p, 0L))
+        .put("free", free.getOrDefault(p, 0L));
+  }
+
+  /**
+   * One line per peer owning space, this peer first: name(nickname), addresses owned, share of
+   * the universe, and "(N active)" for this peer or "- unreachable!" for a peer out of reach.
+   */
+  static String ipamText(Allocator allocator) {
+    PeerName self = allocator.config().self();
+    Ring ring = Ring.restore(self, allocator.ringState());
+    Map<PeerName, Long> owned = ring.ownedByPeer();
+    Map<PeerName, String> nicknames = allocator.nicknames();
+    long universe = allocator.config().universe().size();
+    StringBuilder text = new StringBuilder();
+    text.append(line(self, nicknames, owned.getOrDefault(self, 0L), universe))
+        .append(" (").append(allocator.activeAddresses()).append(" active)\n");
+    for (Map.Entry<PeerName, Long> e : owned.entrySet()) {
+      if (e.getKey().equals(self)) {
+        continue;
+      }
+      text.append(line(e.getKey(), nicknames, e.getValue(), universe))
+          .append(allocator.reachable().contains(e.getKey()) ? "" : " - unreachable!")
+          .append('\n');
+    }
+    return text.toString().stripTrailing();
+  }
+
+  private static String line(PeerName p, Map<PeerName, String> nicknames, long owned,
+      long universe) {
+    String who = p + "(" + nicknames.getOrDefault(p, "") + ")";
+    return String.format(Locale.ROOT, "%-32s %10d IPs (%.1f%% of total)", who, owned,
+        100.0 * owned / universe);
+  }
+}
