@@ -211,13 +211,19 @@ class DistributedAllocationIT {
     AgentProcess small = peers.stream().filter(a -> a.status().getJsonArray("peers")
         .getJsonObject(0).getLong("owned") == 16).findFirst().orElseThrow();
     long slowestMs = 0;
+    List<Double> latencies = new ArrayList<>();
     for (int i = 0; i < 24; i++) {
       long t = System.nanoTime();
       assertThat(allocate(small, "/ip/b" + i)).startsWith("10.9.0.");
+      latencies.add((System.nanoTime() - t) / 1e6);
       slowestMs = Math.max(slowestMs, (System.nanoTime() - t) / 1_000_000);
     }
-    System.out.printf("borrowing: slowest of 24 allocations on a 16-address peer: %d ms%n",
-        slowestMs);
+    // Past its own 14 host addresses every allocation may wait for a donation round trip.
+    List<Double> borrowed = new ArrayList<>(latencies.subList(14, latencies.size()));
+    borrowed.sort(null);
+    System.out.printf("borrowing: allocations past the peer's own space, ms: %s (p50 %.1f ms,"
+        + " max %.1f ms)%n", borrowed, borrowed.get(borrowed.size() / 2),
+        borrowed.get(borrowed.size() - 1));
     assertThat(slowestMs).isLessThan(1000);
     assertThat(small.status().getJsonArray("peers").getJsonObject(0).getLong("owned"))
         .isGreaterThan(16);

@@ -46,17 +46,18 @@ class SingleAgentIT {
       assertThat(agent.send("PUT", "/status").statusCode()).isEqualTo(405);
       assertThat(agent.get("/ipinfo/defaultsubnet").body().strip()).isEqualTo("10.32.0.0/12");
       var allocate = agent.send("POST", "/ip/c1");
-      assertThat(allocate.statusCode()).isEqualTo(501);
-      assertThat(allocate.body()).contains("not available yet");
+      assertThat(allocate.statusCode()).isEqualTo(200);
+      assertThat(allocate.body().strip()).isEqualTo("10.32.0.1/12");
+      assertThat(agent.status().getString("consensus")).isEqualTo("achieved");
 
       Cli.Result human = Cli.run("status", "--http-addr", agent.httpAddr());
       assertThat(human.code()).isZero();
-      assertThat(human.out()).contains("Consensus: deferred").contains("alpha");
+      assertThat(human.out()).contains("Consensus: achieved").contains("alpha");
       Cli.Result json = Cli.run("status", "--json", "--http-addr", agent.httpAddr());
       assertThat(new JsonObject(json.out()).getString("name")).isEqualTo(status.getString("name"));
-      Cli.Result notYet = Cli.run("allocate", "c1", "--http-addr", agent.httpAddr());
-      assertThat(notYet.code()).isEqualTo(1);
-      assertThat(notYet.err()).contains("not available yet");
+      Cli.Result again = Cli.run("allocate", "c1", "--http-addr", agent.httpAddr());
+      assertThat(again.code()).isZero();
+      assertThat(again.out().strip()).isEqualTo("10.32.0.1/12");
     }
   }
 
