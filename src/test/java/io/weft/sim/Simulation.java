@@ -324,20 +324,30 @@ final class Simulation {
     if (dead == null || taker == null) {
       return;
     }
-    // The operator's precondition, as in the original: the rest of the cluster is up and
-    // connected, and the taker has seen everyone's ring (so also every donation of the dead).
+    // The operator's precondition, as in the original: the dead peer's last messages have
+    // landed or been lost, the rest of the cluster is up and connected, and the taker has seen
+    // everyone's ring (so also every donation the dead peer made).
+    PeerName deadName = dead.name;
+    if (network.stream().anyMatch(m -> m.message.from().equals(deadName))) {
+      return;
+    }
     for (Node n : nodes) {
       if (n != dead && !n.removed && (!n.up || n.group != taker.group)) {
         return;
       }
     }
+    dead.removed = true;
+    answered.get(dead.index).clear();
+    operatorRmpeer(taker, dead);
+  }
+
+  /** rmpeer as the operator's procedure says: the taker first sees every live peer's ring. */
+  private void operatorRmpeer(Node taker, Node dead) {
     for (Node n : nodes) {
       if (n != taker && n.up && !n.removed) {
         apply(taker, taker.allocator.receive(nowMs, n.allocator.gossip()));
       }
     }
-    dead.removed = true;
-    answered.get(dead.index).clear();
     apply(taker, taker.allocator.rmpeer(nowMs, nextRequestId++, dead.name.toString(), false));
   }
 
@@ -443,7 +453,7 @@ final class Simulation {
     taker.allocator.ringState().entries().forEach(e -> owners.add(e.peer()));
     for (Node n : nodes) {
       if (n.removed && owners.contains(n.name)) {
-        apply(taker, taker.allocator.rmpeer(nowMs, nextRequestId++, n.name.toString(), false));
+        operatorRmpeer(taker, n);
       }
     }
   }

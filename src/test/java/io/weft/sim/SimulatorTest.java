@@ -44,11 +44,12 @@ class SimulatorTest {
   /**
    * Seeds that once found a bug: 59 (a restarted peer never gossiped: time sentinel overflow),
    * 240 (rmpeer before the taker saw a donation), 597 (a removed owner's entry beat a live one),
-   * 1686 (Paxos promises were not persisted: a restarted peer voted twice, two rings seeded).
+   * 1686 (Paxos promises were not persisted: a restarted peer voted twice, two rings seeded),
+   * 3882 (the simulated operator ran rmpeer while a donation of the dead peer was in flight).
    */
   @Test
   void seedsThatOnceFoundBugsStayFixed() {
-    for (long seed : new long[] {59, 240, 597, 1686}) {
+    for (long seed : new long[] {59, 240, 597, 1686, 3882}) {
       Simulation sim = new Simulation(SimOptions.fromSeed(seed, STEPS));
       assertThat(sim.run()).as("SEED=%d", seed).isNull();
     }
