@@ -16,8 +16,6 @@ final class AllocateCommand extends ClientCommand {
 
   @Override
   int run(AgentClient agent) throws AgentClient.Unreachable {
-    String path = "/ip/" + ident(id) + (subnet == null ? ""
-        : "/" + io.weft.net.Ip.format(subnet.address()) + "/" + subnet.prefix());
-    return report(agent.send("POST", path));
+    return report(agent.send("POST", ipPath(id, subnet)));
   }
 }

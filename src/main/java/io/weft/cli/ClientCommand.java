@@ -68,6 +68,12 @@ abstract class ClientCommand implements Callable<Integer> {
     return encode(id);
   }
 
+  /** {@code /ip/ID}, or {@code /ip/ID/IP/PREFIX} for one subnet. */
+  String ipPath(String id, io.weft.net.Cidr subnet) {
+    return "/ip/" + ident(id) + (subnet == null ? ""
+        : "/" + io.weft.net.Ip.format(subnet.address()) + "/" + subnet.prefix());
+  }
+
   static String encode(String segment) {
     return URLEncoder.encode(segment, StandardCharsets.UTF_8);
   }

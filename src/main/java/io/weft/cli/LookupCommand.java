@@ -1,7 +1,6 @@
 package io.weft.cli;
 
 import io.weft.net.Cidr;
-import io.weft.net.Ip;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Parameters;
 
@@ -17,8 +16,6 @@ final class LookupCommand extends ClientCommand {
 
   @Override
   int run(AgentClient agent) throws AgentClient.Unreachable {
-    String path = "/ip/" + ident(id) + (subnet == null ? ""
-        : "/" + Ip.format(subnet.address()) + "/" + subnet.prefix());
-    return report(agent.send("GET", path));
+    return report(agent.send("GET", ipPath(id, subnet)));
   }
 }

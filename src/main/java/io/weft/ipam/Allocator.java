@@ -275,12 +275,16 @@ public final class Allocator {
     Outcome out = new Outcome();
     cancelRequestsOf(ident, "container " + ident + " was removed", out);
     deadSinceMs.remove(ident);
+    releaseContainerAddresses(ident, out);
+    return finish(out);
+  }
+
+  private void releaseContainerAddresses(String ident, Outcome out) {
     for (Allocation a : new ArrayList<>(allocations.of(ident))) {
       if (a.container()) {
         release(a, out);
       }
     }
-    return finish(out);
   }
 
   /** Frees container allocations whose container is not among {@code live}. */
@@ -531,11 +535,7 @@ public final class Allocator {
       Map.Entry<String, Long> dead = it.next();
       if (nowMs - dead.getValue() >= config.containerGraceMs()) {
         it.remove();
-        for (Allocation a : new ArrayList<>(allocations.of(dead.getKey()))) {
-          if (a.container()) {
-            release(a, out);
-          }
-        }
+        releaseContainerAddresses(dead.getKey(), out);
       }
     }
   }
