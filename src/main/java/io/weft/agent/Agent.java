@@ -13,9 +13,12 @@ import io.vertx.ext.healthchecks.Status;
 import io.vertx.micrometer.MicrometerMetricsFactory;
 import io.vertx.micrometer.MicrometerMetricsOptions;
 import io.vertx.spi.cluster.hazelcast.HazelcastClusterManager;
+import io.weft.ipam.PersistedState;
 import io.weft.ring.PeerName;
 import io.weft.store.Store;
 import io.weft.store.StoreException;
+import java.io.IOException;
+import java.nio.file.Path;
 import java.security.SecureRandom;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
@@ -39,7 +42,11 @@ public final class Agent {
   private Vertx vertx;
   private volatile Member self;
 
-  private Agent(AgentOptions options, DataDirectory dataDir, Store store, PeerName peerName) {
+  private final PersistedState restored;
+
+  private Agent(AgentOptions options, DataDirectory dataDir, Store store, PeerName peerName,
+      PersistedState restored) {
+    this.restored = restored;
     this.options = options;
     this.dataDir = dataDir;
     this.store = store;
@@ -57,7 +64,16 @@ public final class Agent {
       dataDir.close();
       throw new AgentStartException(e.getMessage());
     }
-    Agent agent = new Agent(options, dataDir, store, identity(options, store));
+    PersistedState state;
+    try {
+      store = setAsideForeignState(options, dataDir, store);
+      state = StateCodec.load(store, options.range());
+    } catch (StoreException | IllegalArgumentException | IOException e) {
+      store.close();
+      dataDir.close();
+      throw new AgentStartException(e.getMessage());
+    }
+    Agent agent = new Agent(options, dataDir, store, identity(options, store), state);
     try {
       agent.startCluster(startedAt);
     } catch (TimeoutException e) {
@@ -73,6 +89,35 @@ public final class Agent {
         options.nickname(), options.dataDir(), options.httpAddr(),
         options.clusterHost().orElse("*"), options.clusterPort(), options.quorum());
     return agent;
+  }
+
+  /**
+   * State saved for another peer name (a different --name) or another universe (a different
+   * --ipalloc-range) must not be used: it is moved aside, never deleted, with one log line.
+   */
+  private static Store setAsideForeignState(AgentOptions options, DataDirectory dataDir,
+      Store store) throws IOException {
+    String reason = null;
+    String why = null;
+    if (options.name().isPresent() && store.peerName().isPresent()
+        && !store.peerName().get().equals(options.name().get().toString())) {
+      reason = "other-peer";
+      why = "it belongs to peer " + store.peerName().get() + ", not " + options.name().get();
+    } else if (store.universe().isPresent()
+        && !store.universe().get().equals(options.range().toString())) {
+      reason = "other-range";
+      why = "it covers --ipalloc-range " + store.universe().get() + ", not " + options.range();
+    }
+    if (reason == null) {
+      store.saveUniverse(options.range().toString());
+      return store;
+    }
+    store.close();
+    Path aside = Store.setAside(dataDir.path(), reason, System.currentTimeMillis());
+    LOG.warn("set the saved state aside as {}: {}; starting with empty state", aside, why);
+    Store fresh = Store.open(dataDir.path());
+    fresh.saveUniverse(options.range().toString());
+    return fresh;
   }
 
   private static PeerName identity(AgentOptions options, Store store) {
@@ -121,8 +166,8 @@ public final class Agent {
             : Status.KO(new JsonObject().put("reason", "not a member of the cluster"))))
         .register("store", p -> p.complete(Status.OK(new JsonObject()
             .put("file", store.file().toString()))));
-    vertx.deployVerticle(new RingVerticle(options, membership, peerName,
-            store.file().toString(), fatal::tryComplete))
+    vertx.deployVerticle(new RingVerticle(options, membership, peerName, store, restored,
+            fatal::tryComplete))
         .compose(id -> vertx.deployVerticle(new HttpApiVerticle(options, live, ready, metrics)))
         .await(30, TimeUnit.SECONDS);
   }

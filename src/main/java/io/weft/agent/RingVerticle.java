@@ -55,13 +55,25 @@ final class RingVerticle extends VerticleBase {
   private long nextRequestId = 1;
   private final long startNanos = System.nanoTime();
 
-  RingVerticle(AgentOptions options, Membership membership, PeerName self, String storeFile,
-      Consumer<String> fatal) {
+  private final io.weft.store.Store store;
+  private final io.weft.ipam.PersistedState restored;
+  private GroupCommit commits;
+
+  RingVerticle(AgentOptions options, Membership membership, PeerName self,
+      io.weft.store.Store store, io.weft.ipam.PersistedState restored, Consumer<String> fatal) {
     this.options = options;
     this.membership = membership;
     this.self = self;
-    this.storeFile = storeFile;
+    this.store = store;
+    this.storeFile = store.file().toString();
+    this.restored = restored;
     this.fatal = fatal;
+  }
+
+  @Override
+  public Future<?> stop() {
+    commits.close();
+    return Future.succeededFuture();
   }
 
   @Override
@@ -70,7 +82,13 @@ final class RingVerticle extends VerticleBase {
     AllocatorConfig config = AllocatorConfig.of(self, seeds.nextLong(), options.nickname(),
         options.range(), options.quorum(), options.observer())
         .withContainerGraceMs(options.containerGrace().toMillis());
-    allocator = new Allocator(config, new SplittableRandom(seeds.nextLong()));
+    allocator = Allocator.restore(config, new SplittableRandom(seeds.nextLong()), restored);
+    commits = new GroupCommit(vertx, store, fatal);
+    if (!restored.ring().isEmpty() || !restored.allocations().isEmpty()) {
+      LOG.info("restored from {}: {} allocation(s), ring of {} entries ({})", storeFile,
+          restored.allocations().size(), restored.ring().entries().size(),
+          allocator.consensus().name().toLowerCase(java.util.Locale.ROOT));
+    }
     var ipam = vertx.eventBus().<JsonObject>localConsumer(IpamApi.ADDRESS, this::handle);
     var gossip = vertx.eventBus().<JsonObject>consumer(GOSSIP, this::fromPeer);
     var direct = vertx.eventBus().<JsonObject>consumer(PEER_PREFIX + self, this::fromPeer);
@@ -122,8 +140,16 @@ final class RingVerticle extends VerticleBase {
 
   // ---- carrying out what the allocator decided ----
 
-  /** Persist (not yet: state is in memory), then send, then answer, then publish events. */
+  /**
+   * Persist, then send, then answer, then publish events: the answers wait until the state they
+   * report is durable (group commit).
+   */
   private void carry(Outcome out) {
+    commits.submit(out.persist() ? batch -> StateCodec.write(out, allocator, batch) : null,
+        () -> deliver(out));
+  }
+
+  private void deliver(Outcome out) {
     for (Outcome.Send s : out.sends()) {
       JsonObject json = Wire.encode(s.message());
       if (s.to() == null) {
@@ -221,7 +247,9 @@ final class RingVerticle extends VerticleBase {
       }
       case "owned" -> message.reply(owned());
       case "status" -> message.reply(StatusReport.json(allocator, options, membership,
-          storeFile));
+          storeFile).put("storeCommits", commits.commits())
+          .put("storeLastBatchSize", commits.lastBatchSize())
+          .put("storeLastCommitMs", commits.lastCommitMs()));
       case "status-ipam" -> message.reply(new JsonObject().put("text",
           StatusReport.ipamText(allocator)));
       case "consense", "ring", "prime" -> {

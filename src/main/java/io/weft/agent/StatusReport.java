@@ -21,8 +21,9 @@ final class StatusReport {
     Map<PeerName, Long> owned = ring.ownedByPeer();
     Map<PeerName, Long> free = ring.freeByPeer();
     Map<PeerName, String> nicknames = allocator.nicknames();
+    // Peers that own space, and peers in the cluster now: a peer that left owning nothing is
+    // of no interest to an operator any more.
     Set<PeerName> known = new TreeSet<>(owned.keySet());
-    known.addAll(nicknames.keySet());
     for (Member m : membership.members()) {
       known.add(PeerName.parse(m.peerName()));
     }
@@ -53,7 +54,7 @@ final class StatusReport {
         .put("peers", peers)
         .put("errors", errors)
         .put("docker", docker)
-        .put("persistence", "none")
+        .put("persistence", "sqlite")
         .put("dataFile", dataFile)
         .put("clusterName", options.clusterName())
         .put("reset", allocator.isShutDown());

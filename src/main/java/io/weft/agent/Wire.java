@@ -89,6 +89,14 @@ final class Wire {
         new ArrayList<>(peers(json.getJsonArray("seeds"))), peers(json.getJsonArray("removed")));
   }
 
+  static JsonArray paxosJson(Map<NodeId, Claims> knowledge) {
+    return paxos(knowledge);
+  }
+
+  static Map<NodeId, Claims> paxosMap(JsonArray nodes) {
+    return paxos(nodes);
+  }
+
   private static JsonArray paxos(Map<NodeId, Claims> knowledge) {
     JsonArray nodes = new JsonArray();
     knowledge.forEach((node, c) -> nodes.add(new JsonObject().put("node", node(node))

@@ -157,6 +157,7 @@ public final class Allocator {
     }
     if (p.container() && deadSinceMs.containsKey(p.ident())) {
       allocations.remove(p);
+      out.removed.add(p);
       record(new Allocation(filed, address, container), out);
       return Result.ok(address.toString());
     }
@@ -348,6 +349,7 @@ public final class Allocator {
       broadcastState(out, nowMs);
     }
     space.clear();
+    out.removed.addAll(allocations.all());
     allocations.clear();
     deadSinceMs.clear();
     shutDown = true;
@@ -448,7 +450,10 @@ public final class Allocator {
       return;
     }
     for (long dropped : space.removeRanges(result.lost())) {
-      allocations.at(dropped).ifPresent(allocations::remove);
+      allocations.at(dropped).ifPresent(a -> {
+        allocations.remove(a);
+        out.removed.add(a);
+      });
     }
     space.addRanges(result.gained());
     out.persist = true;
@@ -706,12 +711,14 @@ public final class Allocator {
 
   private void record(Allocation a, Outcome out) {
     allocations.add(a);
+    out.added.add(a);
     out.persist = true;
     out.event("allocated", a.ident(), a.address().toString(), null, null);
   }
 
   private void release(Allocation a, Outcome out) {
     allocations.remove(a);
+    out.removed.add(a);
     long address = a.address().address();
     if (space.isUsed(address)) {
       space.free(address);

@@ -22,12 +22,24 @@ public final class Outcome {
   public record Event(String type, String id, String address, String peer, String reason) {}
 
   boolean persist;
+  final List<Allocation> added = new ArrayList<>();
+  final List<Allocation> removed = new ArrayList<>();
   final List<Send> sends = new ArrayList<>();
   final List<Completion> completions = new ArrayList<>();
   final List<Event> events = new ArrayList<>();
 
   public boolean persist() {
     return persist;
+  }
+
+  /** Allocations made by this step, to write to the store with the ring. */
+  public List<Allocation> added() {
+    return added;
+  }
+
+  /** Allocations ended by this step, to delete from the store with the ring. */
+  public List<Allocation> removed() {
+    return removed;
   }
 
   public List<Send> sends() {

@@ -12,7 +12,12 @@ final class Migrations {
 
   static final List<String> STEPS = List.of(
       // 1: identity and other single values of this agent.
-      "CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT NOT NULL)");
+      "CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT NOT NULL)",
+      // 2: the IPAM state. Ring and allocations always change in one transaction.
+      "CREATE TABLE ring (id INTEGER PRIMARY KEY CHECK (id = 1), state TEXT NOT NULL);"
+          + "CREATE TABLE paxos (id INTEGER PRIMARY KEY CHECK (id = 1), state TEXT NOT NULL);"
+          + "CREATE TABLE allocations (address INTEGER PRIMARY KEY, ident TEXT NOT NULL,"
+          + " prefix INTEGER NOT NULL, container INTEGER NOT NULL)");
 
   static int latest() {
     return STEPS.size();

@@ -8,6 +8,8 @@ import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Optional;
 
 /**
@@ -20,9 +22,11 @@ import java.util.Optional;
 public final class Store implements AutoCloseable {
   public static final String FILE_NAME = "weft.db";
   private static final String PEER_NAME = "peer_name";
+  private static final String UNIVERSE = "universe";
 
   private final Path file;
   private final Connection connection;
+  private final Writer writer = new Writer();
 
   private Store(Path file, Connection connection) {
     this.file = file;
@@ -80,7 +84,9 @@ public final class Store implements AutoCloseable {
     connection.setAutoCommit(false);
     try (Statement s = connection.createStatement()) {
       for (int step = version; step < Migrations.latest(); step++) {
-        s.execute(Migrations.STEPS.get(step));
+        for (String statement : Migrations.STEPS.get(step).split(";")) {
+          s.execute(statement);
+        }
       }
       s.execute("PRAGMA user_version=" + Migrations.latest());
       connection.commit();
@@ -105,6 +111,122 @@ public final class Store implements AutoCloseable {
 
   public void savePeerName(String name) {
     putMeta(PEER_NAME, name);
+  }
+
+  public Optional<String> universe() {
+    return meta(UNIVERSE);
+  }
+
+  public void saveUniverse(String cidr) {
+    putMeta(UNIVERSE, cidr);
+  }
+
+  /** What a restart needs: the ring and Paxos state as saved (null if none) and every row. */
+  public record Loaded(String ring, String paxos, List<Batch.Row> allocations) {}
+
+  public Loaded load() {
+    try (Statement s = connection.createStatement()) {
+      String ring = single(s, "SELECT state FROM ring WHERE id = 1");
+      String paxos = single(s, "SELECT state FROM paxos WHERE id = 1");
+      List<Batch.Row> rows = new ArrayList<>();
+      try (ResultSet rs = s.executeQuery(
+          "SELECT address, ident, prefix, container FROM allocations ORDER BY address")) {
+        while (rs.next()) {
+          rows.add(new Batch.Row(rs.getLong(1), rs.getString(2), rs.getInt(3),
+              rs.getInt(4) != 0));
+        }
+      }
+      return new Loaded(ring, paxos, rows);
+    } catch (SQLException e) {
+      throw new StoreException("cannot read the state in " + file + ": " + e.getMessage()
+          + ". Move the file aside to start with empty state, or restore it from a backup", e);
+    }
+  }
+
+  private static String single(Statement s, String query) throws SQLException {
+    try (ResultSet rs = s.executeQuery(query)) {
+      return rs.next() ? rs.getString(1) : null;
+    }
+  }
+
+  /** Writes one batch in one transaction, durable (fsync) when this returns. Blocks. */
+  public void commit(Batch batch) {
+    try {
+      connection.setAutoCommit(false);
+      try {
+        batch.writeTo(writer);
+        connection.commit();
+      } catch (SQLException e) {
+        connection.rollback();
+        throw e;
+      } finally {
+        connection.setAutoCommit(true);
+      }
+    } catch (SQLException e) {
+      throw new StoreException("cannot write to " + file + ": " + e.getMessage(), e);
+    }
+  }
+
+  /** The statements of one transaction, prepared once per store. */
+  final class Writer {
+    private PreparedStatement upsert;
+    private PreparedStatement delete;
+    private PreparedStatement ring;
+    private PreparedStatement paxos;
+
+    void upsert(Batch.Row row) throws SQLException {
+      if (upsert == null) {
+        upsert = connection.prepareStatement("INSERT OR REPLACE INTO allocations"
+            + " (address, ident, prefix, container) VALUES (?, ?, ?, ?)");
+      }
+      upsert.setLong(1, row.address());
+      upsert.setString(2, row.ident());
+      upsert.setInt(3, row.prefix());
+      upsert.setInt(4, row.container() ? 1 : 0);
+      upsert.executeUpdate();
+    }
+
+    void delete(long address) throws SQLException {
+      if (delete == null) {
+        delete = connection.prepareStatement("DELETE FROM allocations WHERE address = ?");
+      }
+      delete.setLong(1, address);
+      delete.executeUpdate();
+    }
+
+    void ring(String json) throws SQLException {
+      if (ring == null) {
+        ring = connection.prepareStatement("INSERT OR REPLACE INTO ring (id, state) VALUES (1, ?)");
+      }
+      ring.setString(1, json);
+      ring.executeUpdate();
+    }
+
+    void paxos(String json) throws SQLException {
+      if (paxos == null) {
+        paxos = connection.prepareStatement(
+            "INSERT OR REPLACE INTO paxos (id, state) VALUES (1, ?)");
+      }
+      paxos.setString(1, json);
+      paxos.executeUpdate();
+    }
+  }
+
+  /**
+   * Moves the store aside, never deleting it: {@code weft.db} becomes
+   * {@code weft.db.<reason>.<timestamp>} (with its WAL files). Returns the new name.
+   */
+  public static Path setAside(Path dataDir, String reason, long nowMs) throws java.io.IOException {
+    Path file = dataDir.resolve(FILE_NAME);
+    Path aside = dataDir.resolve(FILE_NAME + "." + reason + "." + nowMs);
+    java.nio.file.Files.move(file, aside);
+    for (String suffix : new String[] {"-wal", "-shm"}) {
+      Path extra = dataDir.resolve(FILE_NAME + suffix);
+      if (java.nio.file.Files.exists(extra)) {
+        java.nio.file.Files.move(extra, dataDir.resolve(aside.getFileName() + suffix));
+      }
+    }
+    return aside;
   }
 
   private Optional<String> meta(String key) {

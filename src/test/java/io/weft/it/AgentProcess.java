@@ -35,11 +35,20 @@ final class AgentProcess implements AutoCloseable {
 
   /** The ports of an agent, reserved before it starts so that peers can name each other. */
   AgentProcess(Path dataDir) throws IOException {
-    this.httpPort = freePort();
-    this.clusterPort = freePort();
-    this.busPort = freePort();
+    this(dataDir, freePort(), freePort(), freePort());
+  }
+
+  private AgentProcess(Path dataDir, int httpPort, int clusterPort, int busPort) {
+    this.httpPort = httpPort;
+    this.clusterPort = clusterPort;
+    this.busPort = busPort;
     this.dataDir = dataDir;
     this.log = dataDir.resolveSibling(dataDir.getFileName() + ".log");
+  }
+
+  /** The same host again after a crash: same ports, same data directory, same log. */
+  AgentProcess sameDataDir() {
+    return new AgentProcess(dataDir, httpPort, clusterPort, busPort);
   }
 
   static Path jar() {
@@ -80,6 +89,12 @@ final class AgentProcess implements AutoCloseable {
       }
       return get("/health/live").statusCode() == 200;
     }, "agent live");
+    // The port was free when reserved; make sure the agent answering is this one.
+    String dataFile = status().getString("dataFile", "");
+    if (!dataFile.startsWith(dataDir.toString())) {
+      throw new AssertionError("another process answers on " + httpAddr() + " (its data file is "
+          + dataFile + "); this agent's log:\n" + log());
+    }
     return this;
   }
 
