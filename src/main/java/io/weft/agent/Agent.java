@@ -192,6 +192,11 @@ public final class Agent {
     return fatal.future();
   }
 
+  /** The agent's Vert.x, for tools embedded in the same JVM (they talk on the event bus). */
+  public Vertx vertx() {
+    return vertx;
+  }
+
   public PeerName peerName() {
     return peerName;
   }

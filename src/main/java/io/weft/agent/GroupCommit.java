@@ -66,6 +66,7 @@ final class GroupCommit {
       actions.forEach(Runnable::run);
       return;
     }
+    batch.seal();
     committing = true;
     long started = System.nanoTime();
     worker.executeBlocking(() -> {

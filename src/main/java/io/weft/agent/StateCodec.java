@@ -28,11 +28,11 @@ final class StateCodec {
     for (Allocation a : out.added()) {
       batch.add(row(a));
     }
-    PersistedState state = allocator.persistedState();
-    batch.ring(Wire.ring(state.ring()).encode());
-    if (!state.paxos().isEmpty()) {
-      batch.paxos(new JsonObject().put("nodes", Wire.paxosJson(state.paxos())).encode());
-    }
+    batch.state(() -> Wire.ring(allocator.ringState()).encode(), () -> {
+      var paxos = allocator.paxosState();
+      return paxos.isEmpty() ? null
+          : new JsonObject().put("nodes", Wire.paxosJson(paxos)).encode();
+    });
   }
 
   private static Batch.Row row(Allocation a) {

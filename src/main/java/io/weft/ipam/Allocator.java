@@ -800,6 +800,11 @@ public final class Allocator {
     return ring.state();
   }
 
+  /** What Paxos knows, to persist while no ring exists (empty once one does). */
+  public Map<NodeId, Claims> paxosState() {
+    return paxos == null ? Map.of() : paxos.state();
+  }
+
   /** What must survive a crash: ring, allocations and Paxos knowledge, in one snapshot. */
   public PersistedState persistedState() {
     return new PersistedState(ring.state(), allocations.all(),

@@ -16,6 +16,8 @@ public final class Batch {
   private record Change(boolean add, Row row) {}
 
   private final List<Change> changes = new ArrayList<>();
+  private java.util.function.Supplier<String> ringSource;
+  private java.util.function.Supplier<String> paxosSource;
   private String ring;
   private String paxos;
 
@@ -35,8 +37,28 @@ public final class Batch {
     paxos = json;
   }
 
+  /**
+   * The ring and Paxos state to write, read once when the batch is {@link #seal sealed}: many
+   * steps fold into one batch and only the state after the last one matters.
+   */
+  public void state(java.util.function.Supplier<String> ringJson,
+      java.util.function.Supplier<String> paxosJson) {
+    ringSource = ringJson;
+    paxosSource = paxosJson;
+  }
+
+  /** Reads the latest state; call on the owner's thread before handing the batch over. */
+  public void seal() {
+    if (ringSource != null) {
+      ring = ringSource.get();
+      paxos = paxosSource.get();
+      ringSource = null;
+      paxosSource = null;
+    }
+  }
+
   public boolean isEmpty() {
-    return changes.isEmpty() && ring == null && paxos == null;
+    return changes.isEmpty() && ring == null && paxos == null && ringSource == null;
   }
 
   public int size() {

@@ -267,7 +267,7 @@ final class Simulation {
     if (n.up) {
       n.up = false;
       requests.values().removeIf(r -> r.node == n.index);
-    } else if (random.nextInt(4) == 0 && !n.disk.ring().isEmpty()) {
+    } else if (random.nextInt(4) == 0 && !n.disk.ring().isEmpty() && honestAfterDiskLoss()) {
       loseDisk(n);
     } else {
       restarts++;
@@ -288,6 +288,21 @@ final class Simulation {
   }
 
   private String lostOnRestart;
+
+  /**
+   * A host that loses its disk returns as a new elector without a ring. With the electors that
+   * never got the ring it must not be able to seed a second one: that would be more peers than
+   * the configured count (the seed's warning about restarting peers with the current count).
+   */
+  private boolean honestAfterDiskLoss() {
+    int ringless = 0;
+    for (Node n : nodes) {
+      if (!n.removed && !n.ghost && n.index >= options.observers() && n.disk.ring().isEmpty()) {
+        ringless++;
+      }
+    }
+    return ringless + 1 < options.quorum();
+  }
   int diskLosses;
 
   /**
