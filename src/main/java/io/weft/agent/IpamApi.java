@@ -10,7 +10,6 @@ public final class IpamApi {
   public static final int BAD_REQUEST = 400;
   public static final int NOT_FOUND = 404;
   public static final int CONFLICT = 409;
-  public static final int NOT_IMPLEMENTED = 501;
   public static final int UNAVAILABLE = 503;
 
   private IpamApi() {}

@@ -81,14 +81,27 @@ public final class Store implements AutoCloseable {
     if (version == Migrations.latest()) {
       return;
     }
-    connection.setAutoCommit(false);
-    try (Statement s = connection.createStatement()) {
-      for (int step = version; step < Migrations.latest(); step++) {
-        for (String statement : Migrations.STEPS.get(step).split(";")) {
-          s.execute(statement);
+    inTransaction(() -> {
+      try (Statement s = connection.createStatement()) {
+        for (int step = version; step < Migrations.latest(); step++) {
+          for (String statement : Migrations.STEPS.get(step).split(";")) {
+            s.execute(statement);
+          }
         }
+        s.execute("PRAGMA user_version=" + Migrations.latest());
       }
-      s.execute("PRAGMA user_version=" + Migrations.latest());
+    });
+  }
+
+  private interface SqlWork {
+    void run() throws SQLException;
+  }
+
+  /** Runs {@code work} in one transaction: all of it is committed, or none of it. */
+  private void inTransaction(SqlWork work) throws SQLException {
+    connection.setAutoCommit(false);
+    try {
+      work.run();
       connection.commit();
     } catch (SQLException e) {
       connection.rollback();
@@ -152,16 +165,7 @@ public final class Store implements AutoCloseable {
   /** Writes one batch in one transaction, durable (fsync) when this returns. Blocks. */
   public void commit(Batch batch) {
     try {
-      connection.setAutoCommit(false);
-      try {
-        batch.writeTo(writer);
-        connection.commit();
-      } catch (SQLException e) {
-        connection.rollback();
-        throw e;
-      } finally {
-        connection.setAutoCommit(true);
-      }
+      inTransaction(() -> batch.writeTo(writer));
     } catch (SQLException e) {
       throw new StoreException("cannot write to " + file + ": " + e.getMessage(), e);
     }

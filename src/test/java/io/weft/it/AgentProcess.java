@@ -76,6 +76,9 @@ final class AgentProcess implements AutoCloseable {
         "--cluster-addr", clusterAddr(), "--bus-port", Integer.toString(busPort),
         "--bridge-addr", "none", "--docker-host", "none", "--cluster-name", CLUSTER));
     command.addAll(List.of(args));
+    if (!command.contains("--nickname")) {
+      command.addAll(4, List.of("--nickname", dataDir.getFileName().toString()));
+    }
     process = new ProcessBuilder(command).redirectErrorStream(true)
         .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile())).start();
     return this;
@@ -123,6 +126,33 @@ final class AgentProcess implements AutoCloseable {
           + response.body());
     }
     return new JsonObject(response.body());
+  }
+
+  /** How many peers this agent's status shows as reachable, itself included. */
+  int reachable() {
+    int count = 0;
+    io.vertx.core.json.JsonArray peers = status().getJsonArray("peers");
+    for (int i = 0; i < peers.size(); i++) {
+      count += peers.getJsonObject(i).getBoolean("reachable") ? 1 : 0;
+    }
+    return count;
+  }
+
+  /**
+   * Starts agents that name each other as PEERs (plus {@code extra} flags) and waits until each
+   * reaches all.
+   */
+  static void startAll(List<AgentProcess> agents, String... extra) throws IOException {
+    for (AgentProcess a : agents) {
+      List<String> args = new ArrayList<>(List.of(extra));
+      agents.stream().filter(o -> o != a).forEach(o -> args.add(o.clusterAddr()));
+      a.start(args.toArray(String[]::new));
+    }
+    for (AgentProcess a : agents) {
+      a.awaitLive(Duration.ofSeconds(60));
+    }
+    await(Duration.ofSeconds(45), () -> agents.stream().allMatch(a -> a.reachable()
+        == agents.size()), agents.size() + " peers reachable everywhere");
   }
 
   boolean isAlive() {

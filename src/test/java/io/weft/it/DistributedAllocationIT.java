@@ -47,27 +47,12 @@ class DistributedAllocationIT {
     for (int i = 0; i < n; i++) {
       started.add(agent("peer" + i));
     }
-    for (AgentProcess a : started) {
-      List<String> args = new ArrayList<>(List.of("--nickname", a.dataDir.getFileName().toString()));
-      args.addAll(List.of(extra));
-      started.stream().filter(o -> o != a).forEach(o -> args.add(o.clusterAddr()));
-      a.start(args.toArray(String[]::new));
-    }
-    for (AgentProcess a : started) {
-      a.awaitLive(START);
-    }
-    AgentProcess.await(Duration.ofSeconds(45),
-        () -> started.stream().allMatch(a -> reachable(a) == n), n + " peers reachable");
+    AgentProcess.startAll(started, extra);
     return started;
   }
 
   static int reachable(AgentProcess a) {
-    JsonArray peers = a.status().getJsonArray("peers");
-    int count = 0;
-    for (int i = 0; i < peers.size(); i++) {
-      count += peers.getJsonObject(i).getBoolean("reachable") ? 1 : 0;
-    }
-    return count;
+    return a.reachable();
   }
 
   static String allocate(AgentProcess a, String path) {

@@ -107,7 +107,7 @@ class DurabilityIT {
     }
     Map<String, String> answered = new ConcurrentHashMap<>();
     try {
-      startAll(agents);
+      AgentProcess.startAll(agents);
       for (int i = 0; i < 30; i++) {
         AgentProcess a = agents.get(i % 3);
         HttpResponse<String> r = a.send("POST", "/ip/k" + i);
@@ -119,7 +119,7 @@ class DurabilityIT {
         a.kill();
       }
       agents.replaceAll(AgentProcess::sameDataDir);
-      startAll(agents);
+      AgentProcess.startAll(agents);
       for (AgentProcess a : agents) {
         assertThat(a.status().getString("consensus")).isEqualTo("achieved");
         assertThat(a.log()).doesNotContain("waiting");
@@ -139,19 +139,6 @@ class DurabilityIT {
     }
   }
 
-  private static void startAll(List<AgentProcess> agents) throws Exception {
-    for (AgentProcess a : agents) {
-      List<String> peers = new ArrayList<>();
-      agents.stream().filter(o -> o != a).forEach(o -> peers.add(o.clusterAddr()));
-      a.start(peers.toArray(String[]::new));
-    }
-    for (AgentProcess a : agents) {
-      a.awaitLive(START);
-    }
-    AgentProcess.await(Duration.ofSeconds(45), () -> agents.stream()
-        .allMatch(a -> DistributedAllocationIT.reachable(a) == 3), "3 peers reachable");
-  }
-
   @Test
   void aRestartedPeerWithAnOlderRingCatchesUpAndKeepsItsAllocations(@TempDir Path dir)
       throws Exception {
@@ -160,16 +147,7 @@ class DurabilityIT {
       agents.add(new AgentProcess(dir.resolve("p" + i)));
     }
     try {
-      for (AgentProcess a : agents) {
-        List<String> args = new ArrayList<>(List.of("--ipalloc-range", "10.9.0.0/24"));
-        agents.stream().filter(o -> o != a).forEach(o -> args.add(o.clusterAddr()));
-        a.start(args.toArray(String[]::new));
-      }
-      for (AgentProcess a : agents) {
-        a.awaitLive(START);
-      }
-      AgentProcess.await(Duration.ofSeconds(45), () -> agents.stream()
-          .allMatch(a -> DistributedAllocationIT.reachable(a) == 3), "3 peers reachable");
+      AgentProcess.startAll(agents, "--ipalloc-range", "10.9.0.0/24");
       AgentProcess late = agents.get(2);
       String kept = late.send("POST", "/ip/kept").body().strip();
       late.kill();
@@ -181,7 +159,7 @@ class DurabilityIT {
       agents.set(2, back);
       back.start("--ipalloc-range", "10.9.0.0/24", agents.get(0).clusterAddr(),
           agents.get(1).clusterAddr()).awaitLive(START);
-      AgentProcess.await(Duration.ofSeconds(30), () -> DistributedAllocationIT.reachable(back) == 3,
+      AgentProcess.await(Duration.ofSeconds(30), () -> back.reachable() == 3,
           "back in the cluster");
       Thread.sleep(6000);
       assertThat(back.status().getJsonArray("errors")).isEmpty();
