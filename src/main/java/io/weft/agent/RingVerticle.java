@@ -186,6 +186,7 @@ final class RingVerticle extends VerticleBase {
       case "consensus-achieved" -> LOG.info("IP allocation ring ready: {}",
           StatusReport.ipamText(allocator).replace('\n', ';'));
       case "merge-refused" -> LOG.error("refused the ring of peer {}: {}", e.peer(), e.reason());
+      case "quorum-mismatch" -> LOG.warn("{}", e.reason());
       default -> LOG.debug("{} {} {}", e.type(), e.id(), e.address());
     }
   }

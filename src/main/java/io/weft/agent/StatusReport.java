@@ -53,6 +53,7 @@ final class StatusReport {
         .put("pendingClaims", allocator.pendingClaims())
         .put("peers", peers)
         .put("errors", errors)
+        .put("warnings", new JsonArray(allocator.quorumWarnings()))
         .put("docker", docker)
         .put("persistence", "sqlite")
         .put("dataFile", dataFile)

@@ -27,7 +27,8 @@ final class Wire {
   static JsonObject encode(Message message) {
     JsonObject json = new JsonObject().put("from", message.from().toString());
     if (message instanceof Message.Gossip g) {
-      json.put("type", "gossip").put("nickname", g.nickname()).put("observer", g.observer());
+      json.put("type", "gossip").put("nickname", g.nickname()).put("observer", g.observer())
+          .put("quorum", g.quorum());
       if (g.ring() != null) {
         json.put("ring", ring(g.ring()));
       }
@@ -52,7 +53,8 @@ final class Wire {
         case "gossip" -> new Message.Gossip(from, json.getString("nickname"),
             json.getBoolean("observer", false),
             json.containsKey("ring") ? ring(json.getJsonObject("ring")) : null,
-            json.containsKey("paxos") ? paxos(json.getJsonArray("paxos")) : null);
+            json.containsKey("paxos") ? paxos(json.getJsonArray("paxos")) : null,
+            json.getInteger("quorum", 0));
         case "ring" -> new Message.RingUpdate(from, ring(json.getJsonObject("ring")));
         case "space-request" -> new Message.SpaceRequest(from, range(json));
         case "space-denied" -> new Message.SpaceDenied(from, range(json));

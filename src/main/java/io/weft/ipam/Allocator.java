@@ -54,6 +54,7 @@ public final class Allocator {
   private final Map<String, Long> deadSinceMs = new HashMap<>();
   private final Map<PeerName, String> nicknames = new TreeMap<>();
   private final Map<PeerName, String> refused = new TreeMap<>();
+  private final Map<PeerName, Integer> otherQuorums = new TreeMap<>();
   private final Set<PeerName> reachable = new TreeSet<>();
   private long lastGossipMs = NEVER;
 
@@ -403,6 +404,7 @@ public final class Allocator {
     if (g.nickname() != null) {
       nicknames.put(g.from(), g.nickname());
     }
+    noteQuorum(g, out);
     if (g.ring() != null && !g.ring().isEmpty()) {
       mergeRing(g.from(), g.ring(), out, nowMs);
       return;
@@ -432,6 +434,32 @@ public final class Allocator {
         out.broadcast(gossip());
       }
     }
+  }
+
+  /** Peers launched with another peer count could seed a second ring: say so, once. */
+  private void noteQuorum(Message.Gossip g, Outcome out) {
+    if (config.observer() || g.observer() || g.quorum() <= 0) {
+      return;
+    }
+    if (g.quorum() == config.quorum()) {
+      otherQuorums.remove(g.from());
+    } else if (!Integer.valueOf(g.quorum()).equals(otherQuorums.put(g.from(), g.quorum()))) {
+      out.event("quorum-mismatch", null, null, g.from().toString(), quorumWarning(g.from(),
+          g.quorum()));
+    }
+  }
+
+  private String quorumWarning(PeerName peer, int quorum) {
+    return "peer " + describe(peer) + " uses quorum " + quorum + ", this peer " + config.quorum()
+        + ": they were launched with different --init-peer-count or PEER lists; relaunch them"
+        + " with the current number of peers";
+  }
+
+  /** Warnings about peers whose configured peer count differs from ours. */
+  public List<String> quorumWarnings() {
+    List<String> warnings = new ArrayList<>();
+    otherQuorums.forEach((peer, quorum) -> warnings.add(quorumWarning(peer, quorum)));
+    return warnings;
   }
 
   private void mergeRing(PeerName from, RingState theirs, Outcome out, long nowMs) {
@@ -761,7 +789,7 @@ public final class Allocator {
   public Message.Gossip gossip() {
     Map<NodeId, Claims> claims = paxos == null || !ring.isEmpty() ? null : paxos.state();
     return new Message.Gossip(config.self(), config.nickname(), config.observer(),
-        ring.isEmpty() ? null : ring.state(), claims);
+        ring.isEmpty() ? null : ring.state(), claims, config.observer() ? 0 : config.quorum());
   }
 
   private Optional<PeerName> resolve(String who) {

@@ -13,10 +13,12 @@ public sealed interface Message {
 
   /**
    * A peer's whole state as gossiped to all: its ring (null before it has one), its Paxos
-   * knowledge (null for observers and once a ring exists), its nickname and role.
+   * knowledge (null for observers and once a ring exists), its nickname and role, and the
+   * quorum its configured peer count gives (0 for observers), so that peers launched with
+   * different counts notice.
    */
   record Gossip(PeerName from, String nickname, boolean observer, RingState ring,
-      Map<NodeId, Claims> paxos) implements Message {}
+      Map<NodeId, Claims> paxos, int quorum) implements Message {}
 
   /** Please give me free space in {@code range} (a one-address range claims that address). */
   record SpaceRequest(PeerName from, Range range) implements Message {}

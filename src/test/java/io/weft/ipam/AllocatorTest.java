@@ -230,6 +230,21 @@ class AllocatorTest {
   }
 
   @Test
+  void peersLaunchedWithDifferentCountsAreWarnedAbout() {
+    TestCluster c = new TestCluster("10.0.0.0/22");
+    Allocator a = c.add(1, 2, false);
+    Allocator b = c.add(2, 3, false);
+    Outcome out = a.receive(0, b.gossip());
+    assertThat(out.events()).extracting(Outcome.Event::type).containsExactly("quorum-mismatch");
+    assertThat(a.quorumWarnings()).singleElement().asString()
+        .contains("uses quorum 3, this peer 2");
+    assertThat(a.receive(0, b.gossip()).events()).isEmpty();
+    Allocator third = c.add(3, 2, false);
+    c.settle();
+    assertThat(third.quorumWarnings()).singleElement().asString().contains(peer(2).toString());
+  }
+
+  @Test
   void restoreKeepsEveryAllocationAndItsRing() {
     TestCluster c = new TestCluster("10.0.0.0/22");
     Allocator a = c.add(1, 1, false);
