@@ -240,7 +240,7 @@ class AllocatorTest {
         .contains("uses quorum 3, this peer 2");
     assertThat(a.receive(0, b.gossip()).events()).isEmpty();
     Allocator third = c.add(3, 2, false);
-    c.settle();
+    c.tickAll(6_000);
     assertThat(third.quorumWarnings()).singleElement().asString().contains(peer(2).toString());
   }
 
