@@ -169,6 +169,8 @@ public final class Agent {
     vertx.deployVerticle(new RingVerticle(options, membership, peerName, store, restored,
             fatal::tryComplete))
         .compose(id -> vertx.deployVerticle(new HttpApiVerticle(options, live, ready, metrics)))
+        .compose(id -> options.bridgeAddr().isEmpty() ? Future.succeededFuture(id)
+            : vertx.deployVerticle(new BridgeVerticle(options.bridgeAddr().get())))
         .await(30, TimeUnit.SECONDS);
   }
 

@@ -125,6 +125,13 @@ final class RingVerticle extends VerticleBase {
     PeerName peer = PeerName.parse(peerName);
     peerOfNode.put(nodeId, peer);
     carry(allocator.memberJoined(now(), peer));
+    // A joining node registers its consumers just after Hazelcast announces it, so the first
+    // greeting can be lost; greet once more rather than wait for anti-entropy.
+    vertx.setTimer(1000, t -> {
+      if (peer.equals(peerOfNode.get(nodeId))) {
+        carry(allocator.memberJoined(now(), peer));
+      }
+    });
   }
 
   private void fromPeer(Message<JsonObject> message) {

@@ -79,6 +79,9 @@ class DistributedAllocationIT {
     for (AgentProcess a : peers) {
       assertThat(consensus(a)).isEqualTo("deferred");
     }
+    // The ring is split among the electors the proposer has heard of (as in the original).
+    AgentProcess.await(Duration.ofSeconds(15), () -> peers.stream()
+        .allMatch(a -> a.status().getInteger("knownElectors") == 3), "3 electors known");
     String first = allocate(peers.get(0), "/ip/first");
     long answered = System.nanoTime();
     System.out.printf("3 launches -> first allocation: %d ms; cluster formed -> first allocation:"
