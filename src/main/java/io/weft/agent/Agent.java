@@ -166,8 +166,9 @@ public final class Agent {
             : Status.KO(new JsonObject().put("reason", "not a member of the cluster"))))
         .register("store", p -> p.complete(Status.OK(new JsonObject()
             .put("file", store.file().toString()))));
+    IpamMetrics ipamMetrics = new IpamMetrics(metrics);
     vertx.deployVerticle(new RingVerticle(options, membership, peerName, store, restored,
-            fatal::tryComplete))
+            ipamMetrics, fatal::tryComplete))
         .compose(id -> vertx.deployVerticle(new HttpApiVerticle(options, live, ready, metrics)))
         .compose(id -> options.bridgeAddr().isEmpty() ? Future.succeededFuture(id)
             : vertx.deployVerticle(new BridgeVerticle(options.bridgeAddr().get())))

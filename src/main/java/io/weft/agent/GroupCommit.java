@@ -30,7 +30,10 @@ final class GroupCommit {
   private long lastBatchSize;
   private double lastCommitMs;
 
-  GroupCommit(Vertx vertx, Store store, Consumer<String> fatal) {
+  private final IpamMetrics metrics;
+
+  GroupCommit(Vertx vertx, Store store, IpamMetrics metrics, Consumer<String> fatal) {
+    this.metrics = metrics;
     this.store = store;
     this.worker = vertx.createSharedWorkerExecutor("weft-store", 1);
     this.fatal = fatal;
@@ -84,6 +87,7 @@ final class GroupCommit {
       commits++;
       lastBatchSize = batch.size();
       lastCommitMs = (System.nanoTime() - started) / 1e6;
+      metrics.committed(lastCommitMs, lastBatchSize);
       actions.forEach(Runnable::run);
       if (!openActions.isEmpty()) {
         flush();

@@ -41,7 +41,7 @@ final class RingVerticle extends VerticleBase {
 
   /** A request that waits for the allocator, and how to render its answer. */
   private record Waiting(Message<JsonObject> message, Function<String, JsonObject> render,
-      String token) {}
+      String token, long startedNanos, boolean counted) {}
 
   private final AgentOptions options;
   private final Membership membership;
@@ -59,8 +59,12 @@ final class RingVerticle extends VerticleBase {
   private final io.weft.ipam.PersistedState restored;
   private GroupCommit commits;
 
+  private final IpamMetrics metrics;
+
   RingVerticle(AgentOptions options, Membership membership, PeerName self,
-      io.weft.store.Store store, io.weft.ipam.PersistedState restored, Consumer<String> fatal) {
+      io.weft.store.Store store, io.weft.ipam.PersistedState restored, IpamMetrics metrics,
+      Consumer<String> fatal) {
+    this.metrics = metrics;
     this.options = options;
     this.membership = membership;
     this.self = self;
@@ -83,7 +87,7 @@ final class RingVerticle extends VerticleBase {
         options.range(), options.quorum(), options.observer())
         .withContainerGraceMs(options.containerGrace().toMillis());
     allocator = Allocator.restore(config, new SplittableRandom(seeds.nextLong()), restored);
-    commits = new GroupCommit(vertx, store, fatal);
+    commits = new GroupCommit(vertx, store, metrics, fatal);
     if (!restored.ring().isEmpty() || !restored.allocations().isEmpty()) {
       LOG.info("restored from {}: {} allocation(s), ring of {} entries ({})", storeFile,
           restored.allocations().size(), restored.ring().entries().size(),
@@ -96,7 +100,11 @@ final class RingVerticle extends VerticleBase {
     for (Member m : membership.members()) {
       joined(m.nodeId(), m.peerName());
     }
-    vertx.setPeriodic(1000, t -> carry(allocator.tick(now())));
+    metrics.refresh(allocator);
+    vertx.setPeriodic(1000, t -> {
+      carry(allocator.tick(now()));
+      metrics.refresh(allocator);
+    });
     return Future.all(ipam.completion(), gossip.completion(), direct.completion());
   }
 
@@ -114,6 +122,7 @@ final class RingVerticle extends VerticleBase {
       PeerName gone = peerOfNode.remove(member.getString("nodeId"));
       if (gone != null && !peerOfNode.containsValue(gone)) {
         carry(allocator.memberLeft(now(), gone));
+        publish("peer-left", null, null, gone.toString(), null);
       }
     }
   }
@@ -125,6 +134,7 @@ final class RingVerticle extends VerticleBase {
     PeerName peer = PeerName.parse(peerName);
     peerOfNode.put(nodeId, peer);
     carry(allocator.memberJoined(now(), peer));
+    publish("peer-joined", null, null, peerName, null);
     // A joining node registers its consumers just after Hazelcast announces it, so the first
     // greeting can be lost; greet once more rather than wait for anti-entropy.
     vertx.setTimer(1000, t -> {
@@ -142,6 +152,7 @@ final class RingVerticle extends VerticleBase {
       LOG.warn("ignored a malformed message from the cluster: {}", e.getMessage());
       return;
     }
+    metrics.received(message.body().encode().length());
     carry(allocator.receive(now(), decoded));
   }
 
@@ -159,6 +170,7 @@ final class RingVerticle extends VerticleBase {
   private void deliver(Outcome out) {
     for (Outcome.Send s : out.sends()) {
       JsonObject json = Wire.encode(s.message());
+      metrics.sent(json.encode().length());
       if (s.to() == null) {
         vertx.eventBus().publish(GOSSIP, json);
       } else {
@@ -174,6 +186,9 @@ final class RingVerticle extends VerticleBase {
         byToken.remove(w.token());
       }
       Result r = c.result();
+      if (w.counted()) {
+        metrics.allocationAnswered(w.startedNanos());
+      }
       if (r.isOk()) {
         w.message().reply(w.render().apply(r.value()));
       } else {
@@ -182,17 +197,23 @@ final class RingVerticle extends VerticleBase {
     }
     for (Outcome.Event e : out.events()) {
       logEvent(e);
-      vertx.eventBus().publish(IpamApi.EVENTS, new JsonObject().put("type", e.type())
-          .put("id", e.id()).put("address", e.address()).put("peer", e.peer())
-          .put("reason", e.reason()));
+      publish(e.type(), e.id(), e.address(), e.peer(), e.reason());
     }
+  }
+
+  private void publish(String type, String id, String address, String peer, String reason) {
+    vertx.eventBus().publish(IpamApi.EVENTS, new JsonObject().put("type", type).put("id", id)
+        .put("address", address).put("peer", peer).put("reason", reason));
   }
 
   private void logEvent(Outcome.Event e) {
     switch (e.type()) {
       case "consensus-achieved" -> LOG.info("IP allocation ring ready: {}",
           StatusReport.ipamText(allocator).replace('\n', ';'));
-      case "merge-refused" -> LOG.error("refused the ring of peer {}: {}", e.peer(), e.reason());
+      case "merge-refused" -> {
+        metrics.mergeRefused();
+        LOG.error("refused the ring of peer {}: {}", e.peer(), e.reason());
+      }
       case "quorum-mismatch" -> LOG.warn("{}", e.reason());
       default -> LOG.debug("{} {} {}", e.type(), e.id(), e.address());
     }
@@ -296,7 +317,9 @@ final class RingVerticle extends VerticleBase {
       Function<String, JsonObject> render) {
     long rid = nextRequestId++;
     String token = body.getString("token");
-    waiting.put(rid, new Waiting(message, render, token));
+    String op = body.getString("op");
+    waiting.put(rid, new Waiting(message, render, token, System.nanoTime(),
+        "allocate".equals(op) || "claim".equals(op)));
     if (token != null) {
       byToken.put(token, rid);
     }

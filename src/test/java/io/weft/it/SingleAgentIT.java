@@ -49,6 +49,14 @@ class SingleAgentIT {
       assertThat(allocate.statusCode()).isEqualTo(200);
       assertThat(allocate.body().strip()).isEqualTo("10.32.0.1/12");
       assertThat(agent.status().getString("consensus")).isEqualTo("achieved");
+      // IPAM gauges refresh every tick (1 s).
+      AgentProcess.await(Duration.ofSeconds(10), () -> agent.get("/metrics").body()
+          .contains("weft_addresses_in_use 1.0"), "the allocation in /metrics");
+      String ipam = agent.get("/metrics").body();
+      assertThat(ipam).contains("weft_universe_size 1048576.0")
+          .contains("weft_addresses_owned 1048576.0").contains("weft_consensus_state 2.0")
+          .contains("weft_allocation_latency_seconds_bucket")
+          .contains("weft_store_commit_latency_seconds_count").contains("weft_pending_allocations 0.0");
 
       Cli.Result human = Cli.run("status", "--http-addr", agent.httpAddr());
       assertThat(human.code()).isZero();
