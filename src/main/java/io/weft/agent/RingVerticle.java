@@ -9,11 +9,13 @@ import io.vertx.core.json.JsonObject;
 import io.weft.ipam.Allocator;
 import io.weft.ipam.AllocatorConfig;
 import io.weft.ipam.Outcome;
+import io.weft.ipam.PersistedState;
 import io.weft.ipam.Result;
 import io.weft.net.Cidr;
 import io.weft.net.Ip;
 import io.weft.net.PrefixedAddress;
 import io.weft.ring.PeerName;
+import io.weft.store.Store;
 import java.security.SecureRandom;
 import java.util.HashMap;
 import java.util.Map;
@@ -38,10 +40,13 @@ final class RingVerticle extends VerticleBase {
   private static final Pattern IDENT = Pattern.compile("_|[A-Za-z0-9][A-Za-z0-9_.:\\-]{0,127}");
   private static final Pattern CONTAINER_ID = Pattern.compile("[0-9a-f]{12,64}");
   private static final DeliveryOptions PEER_DELIVERY = new DeliveryOptions().setSendTimeout(5000);
+  /** Requests that may wait at once, per agent and per ident: beyond them, 503 at once. */
+  static final int MAX_WAITING = 10_000;
+  static final int MAX_WAITING_PER_IDENT = 16;
 
   /** A request that waits for the allocator, and how to render its answer. */
   private record Waiting(Message<JsonObject> message, Function<String, JsonObject> render,
-      String token, long startedNanos, boolean counted) {}
+      String token, long startedNanos, boolean counted, String ident) {}
 
   private final AgentOptions options;
   private final Membership membership;
@@ -50,19 +55,20 @@ final class RingVerticle extends VerticleBase {
   private final Consumer<String> fatal;
   private final Map<Long, Waiting> waiting = new HashMap<>();
   private final Map<String, Long> byToken = new HashMap<>();
+  private final Map<String, Integer> waitingFor = new HashMap<>();
   private final Map<String, PeerName> peerOfNode = new HashMap<>();
   private Allocator allocator;
   private long nextRequestId = 1;
   private final long startNanos = System.nanoTime();
 
-  private final io.weft.store.Store store;
-  private final io.weft.ipam.PersistedState restored;
+  private final Store store;
+  private final PersistedState restored;
   private GroupCommit commits;
 
   private final IpamMetrics metrics;
 
   RingVerticle(AgentOptions options, Membership membership, PeerName self,
-      io.weft.store.Store store, io.weft.ipam.PersistedState restored, IpamMetrics metrics,
+      Store store, PersistedState restored, IpamMetrics metrics,
       Consumer<String> fatal) {
     this.metrics = metrics;
     this.options = options;
@@ -185,6 +191,9 @@ final class RingVerticle extends VerticleBase {
       if (w.token() != null) {
         byToken.remove(w.token());
       }
+      if (w.ident() != null) {
+        waitingFor.computeIfPresent(w.ident(), (k, n) -> n > 1 ? n - 1 : null);
+      }
       Result r = c.result();
       if (w.counted()) {
         metrics.allocationAnswered(w.startedNanos());
@@ -231,6 +240,8 @@ final class RingVerticle extends VerticleBase {
       dispatch(op, body, message);
     } catch (BadRequest e) {
       message.fail(IpamApi.BAD_REQUEST, e.getMessage());
+    } catch (Overloaded e) {
+      message.fail(IpamApi.UNAVAILABLE, e.getMessage());
     } catch (RuntimeException e) {
       // Our state may no longer be trusted: stop rather than hand out duplicates.
       LOG.error("internal error handling {}; stopping the agent", body, e);
@@ -315,11 +326,23 @@ final class RingVerticle extends VerticleBase {
 
   private long wait(Message<JsonObject> message, JsonObject body,
       Function<String, JsonObject> render) {
+    String ident = body.getString("id");
+    if (waiting.size() >= MAX_WAITING) {
+      throw new Overloaded(waiting.size() + " requests are already waiting on this agent;"
+          + " try again later");
+    }
+    if (ident != null && waitingFor.getOrDefault(ident, 0) >= MAX_WAITING_PER_IDENT) {
+      throw new Overloaded(MAX_WAITING_PER_IDENT + " requests for '" + ident
+          + "' are already waiting; wait for them before sending more");
+    }
     long rid = nextRequestId++;
     String token = body.getString("token");
     String op = body.getString("op");
     waiting.put(rid, new Waiting(message, render, token, System.nanoTime(),
-        "allocate".equals(op) || "claim".equals(op)));
+        "allocate".equals(op) || "claim".equals(op), ident));
+    if (ident != null) {
+      waitingFor.merge(ident, 1, Integer::sum);
+    }
     if (token != null) {
       byToken.put(token, rid);
     }
@@ -351,6 +374,13 @@ final class RingVerticle extends VerticleBase {
   /** A request the caller got wrong: answered 400 with this message, never a state change. */
   private static final class BadRequest extends RuntimeException {
     BadRequest(String message) {
+      super(message, null, false, false);
+    }
+  }
+
+  /** Too many requests waiting: answered 503 at once, nothing queued. */
+  private static final class Overloaded extends RuntimeException {
+    Overloaded(String message) {
       super(message, null, false, false);
     }
   }

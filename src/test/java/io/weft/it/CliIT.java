@@ -66,6 +66,18 @@ class CliIT {
       }
       AgentProcess.await(Duration.ofSeconds(10),
           () -> agent.status().getInteger("pendingAllocations") == 0, "the request cancelled");
+      // Waiting requests are bounded per ident: the 17th is refused at once.
+      java.util.List<java.util.concurrent.CompletableFuture<?>> held = new java.util.ArrayList<>();
+      for (int i = 0; i < 16; i++) {
+        held.add(DistributedAllocationIT.allocateLater(agent, "busy"));
+      }
+      AgentProcess.await(Duration.ofSeconds(10),
+          () -> agent.status().getInteger("pendingAllocations") == 16, "16 waiting");
+      var refused = agent.send("POST", "/ip/busy");
+      assertThat(refused.statusCode()).isEqualTo(503);
+      assertThat(refused.body()).contains("16 requests for 'busy' are already waiting");
+      assertThat(agent.send("GET", "/ip/busy").statusCode()).isEqualTo(200);
+      held.forEach(f -> f.cancel(true));
     }
   }
 }
