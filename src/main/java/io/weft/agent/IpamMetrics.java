@@ -7,7 +7,6 @@ import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
 import io.weft.ipam.Allocator;
 import io.weft.ring.PeerName;
-import io.weft.ring.Ring;
 import java.time.Duration;
 import java.util.Map;
 import java.util.Set;
@@ -72,8 +71,7 @@ final class IpamMetrics {
 
   /** Called on the ring verticle's thread. */
   void refresh(Allocator allocator) {
-    Ring ring = Ring.restore(allocator.config().self(), allocator.ringState());
-    Map<PeerName, Long> byPeer = ring.ownedByPeer();
+    Map<PeerName, Long> byPeer = allocator.ownedByPeer();
     Set<PeerName> reachable = allocator.reachable();
     long unreachable = 0;
     for (Map.Entry<PeerName, Long> e : byPeer.entrySet()) {
@@ -88,7 +86,7 @@ final class IpamMetrics {
     pendingAllocations = allocator.pendingAllocations();
     pendingClaims = allocator.pendingClaims();
     consensus = allocator.consensus().ordinal();
-    ringEntries = allocator.ringState().entries().size();
+    ringEntries = allocator.ringEntries();
   }
 
   void sent(int bytes) {

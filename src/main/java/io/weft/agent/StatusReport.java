@@ -4,7 +4,6 @@ import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import io.weft.ipam.Allocator;
 import io.weft.ring.PeerName;
-import io.weft.ring.Ring;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
@@ -17,9 +16,8 @@ final class StatusReport {
   static JsonObject json(Allocator allocator, AgentOptions options, Membership membership,
       String dataFile) {
     PeerName self = allocator.config().self();
-    Ring ring = Ring.restore(self, allocator.ringState());
-    Map<PeerName, Long> owned = ring.ownedByPeer();
-    Map<PeerName, Long> free = ring.freeByPeer();
+    Map<PeerName, Long> owned = allocator.ownedByPeer();
+    Map<PeerName, Long> free = allocator.freeByPeer();
     Map<PeerName, String> nicknames = allocator.nicknames();
     // Peers that own space, and peers in the cluster now: a peer that left owning nothing is
     // of no interest to an operator any more.
@@ -27,7 +25,7 @@ final class StatusReport {
     for (Member m : membership.members()) {
       known.add(PeerName.parse(m.peerName()));
     }
-    known.removeAll(ring.removed());
+    known.removeAll(allocator.removedPeers());
     JsonArray peers = new JsonArray();
     peers.add(peer(self, nicknames, true, owned, free));
     for (PeerName p : known) {
@@ -74,8 +72,7 @@ final class StatusReport {
    */
   static String ipamText(Allocator allocator) {
     PeerName self = allocator.config().self();
-    Ring ring = Ring.restore(self, allocator.ringState());
-    Map<PeerName, Long> owned = ring.ownedByPeer();
+    Map<PeerName, Long> owned = allocator.ownedByPeer();
     Map<PeerName, String> nicknames = allocator.nicknames();
     long universe = allocator.config().universe().size();
     StringBuilder text = new StringBuilder();

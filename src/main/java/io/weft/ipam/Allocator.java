@@ -828,6 +828,25 @@ public final class Allocator {
     return ring.state();
   }
 
+  /** Addresses covered by each peer's ring entries. */
+  public Map<PeerName, Long> ownedByPeer() {
+    return ring.ownedByPeer();
+  }
+
+  /** The free counts each peer last reported. */
+  public Map<PeerName, Long> freeByPeer() {
+    return ring.freeByPeer();
+  }
+
+  /** Peers removed with rmpeer. */
+  public Set<PeerName> removedPeers() {
+    return Set.copyOf(ring.removed());
+  }
+
+  public int ringEntries() {
+    return ring.entries().size();
+  }
+
   /** What Paxos knows, to persist while no ring exists (empty once one does). */
   public Map<NodeId, Claims> paxosState() {
     return paxos == null ? Map.of() : paxos.state();
