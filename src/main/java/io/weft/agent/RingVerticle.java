@@ -2,6 +2,7 @@ package io.weft.agent;
 
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
+import io.vertx.core.buffer.Buffer;
 import io.vertx.core.eventbus.DeliveryOptions;
 import io.vertx.core.eventbus.Message;
 import io.vertx.core.json.JsonArray;
@@ -100,8 +101,8 @@ final class RingVerticle extends VerticleBase {
           allocator.consensus().name().toLowerCase(java.util.Locale.ROOT));
     }
     var ipam = vertx.eventBus().<JsonObject>localConsumer(IpamApi.ADDRESS, this::handle);
-    var gossip = vertx.eventBus().<JsonObject>consumer(GOSSIP, this::fromPeer);
-    var direct = vertx.eventBus().<JsonObject>consumer(PEER_PREFIX + self, this::fromPeer);
+    var gossip = vertx.eventBus().<Buffer>consumer(GOSSIP, this::fromPeer);
+    var direct = vertx.eventBus().<Buffer>consumer(PEER_PREFIX + self, this::fromPeer);
     vertx.eventBus().<JsonObject>localConsumer(Membership.ADDRESS, m -> membershipChanged(m.body()));
     for (Member m : membership.members()) {
       joined(m.nodeId(), m.peerName());
@@ -150,17 +151,20 @@ final class RingVerticle extends VerticleBase {
     });
   }
 
-  private void fromPeer(Message<JsonObject> message) {
+  /** Peer messages travel as JSON encoded once by the sender, so their size is known. */
+  private void fromPeer(Message<Buffer> message) {
     io.weft.ipam.Message decoded;
     try {
-      decoded = Wire.decode(message.body());
+      Buffer bytes = message.body();
+      metrics.received(bytes.length());
+      decoded = Wire.decode(new JsonObject(bytes));
     } catch (RuntimeException e) {
       LOG.warn("ignored a malformed message from the cluster: {}", e.getMessage());
       return;
     }
-    metrics.received(message.body().encode().length());
     carry(allocator.receive(now(), decoded));
   }
+
 
   // ---- carrying out what the allocator decided ----
 
@@ -175,12 +179,12 @@ final class RingVerticle extends VerticleBase {
 
   private void deliver(Outcome out) {
     for (Outcome.Send s : out.sends()) {
-      JsonObject json = Wire.encode(s.message());
-      metrics.sent(json.encode().length());
+      Buffer bytes = Wire.encode(s.message()).toBuffer();
+      metrics.sent(bytes.length());
       if (s.to() == null) {
-        vertx.eventBus().publish(GOSSIP, json);
+        vertx.eventBus().publish(GOSSIP, bytes);
       } else {
-        vertx.eventBus().send(PEER_PREFIX + s.to(), json, PEER_DELIVERY);
+        vertx.eventBus().send(PEER_PREFIX + s.to(), bytes, PEER_DELIVERY);
       }
     }
     for (Outcome.Completion c : out.completions()) {
