@@ -58,10 +58,6 @@ public final class Membership implements NodeListener {
     return list;
   }
 
-  public int size() {
-    return members.size();
-  }
-
   @Override
   public void nodeAdded(String nodeId) {
     // After a split-brain merge Hazelcast reports ourselves and known members again.

@@ -890,15 +890,6 @@ public final class Allocator {
     return shutDown;
   }
 
-  /** Every address held here, for the simulator's global check. */
-  public List<PrefixedAddress> heldAddresses() {
-    List<PrefixedAddress> held = new ArrayList<>();
-    for (Allocation a : allocations.all()) {
-      held.add(a.address());
-    }
-    return held;
-  }
-
   /** What is wrong with this peer's state, if anything. */
   public Optional<String> checkInvariants() {
     Optional<String> problem = ring.checkInvariants().or(space::checkInvariants);

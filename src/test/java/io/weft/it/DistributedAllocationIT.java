@@ -51,10 +51,6 @@ class DistributedAllocationIT {
     return started;
   }
 
-  static int reachable(AgentProcess a) {
-    return a.reachable();
-  }
-
   static String allocate(AgentProcess a, String path) {
     HttpResponse<String> r = a.send("POST", path);
     assertThat(r.statusCode()).as("POST %s: %s", path, r.body()).isEqualTo(200);
@@ -141,7 +137,7 @@ class DistributedAllocationIT {
     AgentProcess elector2 = agent("e2");
     elector1.start("--init-peer-count", "2").awaitLive(START);
     observer.start("--observer", elector1.clusterAddr()).awaitLive(START);
-    AgentProcess.await(Duration.ofSeconds(30), () -> reachable(observer) == 2, "observer joined");
+    AgentProcess.await(Duration.ofSeconds(30), () -> observer.reachable() == 2, "observer joined");
     CompletableFuture<HttpResponse<String>> waiting = allocateLater(observer, "o1");
     Thread.sleep(4000);
     assertThat(waiting.isDone()).as(() -> "answered early: " + waiting.handle((r, e) ->
@@ -229,7 +225,7 @@ class DistributedAllocationIT {
     long victimOwned = victim.status().getJsonArray("peers").getJsonObject(0).getLong("owned");
     victim.kill();
     AgentProcess survivor = peers.get(0);
-    AgentProcess.await(Duration.ofSeconds(30), () -> reachable(survivor) == 2, "victim gone");
+    AgentProcess.await(Duration.ofSeconds(30), () -> survivor.reachable() == 2, "victim gone");
     assertThat(survivor.get("/status/ipam").body()).contains(victimName).contains("unreachable!");
 
     String live = peers.get(1).status().getString("name");

@@ -41,7 +41,6 @@ final class Simulation {
     /** The old identity of a host that lost its disk: never comes back. */
     boolean ghost;
     int group;
-    int incarnation;
     /** Changed since the last check: only such nodes need their invariants checked again. */
     boolean touched = true;
 
@@ -271,7 +270,6 @@ final class Simulation {
       loseDisk(n);
     } else {
       restarts++;
-      n.incarnation++;
       n.allocator = newAllocator(n, n.disk);
       n.up = true;
       n.touched = true;
