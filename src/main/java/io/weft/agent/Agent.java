@@ -9,6 +9,8 @@ import io.vertx.core.VertxOptions;
 import io.vertx.core.eventbus.EventBusOptions;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.healthchecks.HealthChecks;
+import io.weft.docker.ContainerWatchVerticle;
+import io.weft.docker.DockerStatus;
 import io.vertx.ext.healthchecks.Status;
 import io.vertx.micrometer.MicrometerMetricsFactory;
 import io.vertx.micrometer.MicrometerMetricsOptions;
@@ -167,8 +169,12 @@ public final class Agent {
         .register("store", p -> p.complete(Status.OK(new JsonObject()
             .put("file", store.file().toString()))));
     IpamMetrics ipamMetrics = new IpamMetrics(metrics);
+    DockerStatus docker = options.dockerHost().map(DockerStatus::watching)
+        .orElseGet(DockerStatus::disabled);
     vertx.deployVerticle(new RingVerticle(options, membership, peerName, store, restored,
-            ipamMetrics, fatal::tryComplete))
+            ipamMetrics, docker, fatal::tryComplete))
+        .compose(id -> options.dockerHost().isEmpty() ? Future.succeededFuture(id)
+            : vertx.deployVerticle(new ContainerWatchVerticle(options.dockerHost().get(), docker)))
         .compose(id -> vertx.deployVerticle(new HttpApiVerticle(options, live, ready, metrics)))
         .compose(id -> options.bridgeAddr().isEmpty() ? Future.succeededFuture(id)
             : vertx.deployVerticle(new BridgeVerticle(options.bridgeAddr().get())))

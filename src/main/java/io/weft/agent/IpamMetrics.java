@@ -32,6 +32,7 @@ final class IpamMetrics {
   private final Counter mergesRefused;
   private final Timer allocationLatency;
   private final Timer commitLatency;
+  private final Timer containerEventLatency;
   private final DistributionSummary batchSize;
 
   IpamMetrics(MeterRegistry registry) {
@@ -57,6 +58,10 @@ final class IpamMetrics {
         .description("from request to answer, waits included").publishPercentileHistogram()
         .minimumExpectedValue(Duration.ofNanos(50_000)).maximumExpectedValue(Duration.ofMinutes(5))
         .register(registry);
+    containerEventLatency = Timer.builder("weft.container.event.latency")
+        .description("from a container event read from the engine to its effect committed")
+        .publishPercentileHistogram().minimumExpectedValue(Duration.ofNanos(50_000))
+        .maximumExpectedValue(Duration.ofSeconds(10)).register(registry);
     commitLatency = Timer.builder("weft.store.commit.latency").publishPercentileHistogram()
         .register(registry);
     batchSize = DistributionSummary.builder("weft.store.commit.batch.size").register(registry);
@@ -105,6 +110,10 @@ final class IpamMetrics {
 
   void allocationAnswered(long startedNanos) {
     allocationLatency.record(System.nanoTime() - startedNanos, TimeUnit.NANOSECONDS);
+  }
+
+  void containerEventHandled(long readNanos) {
+    containerEventLatency.record(System.nanoTime() - readNanos, TimeUnit.NANOSECONDS);
   }
 
   void committed(double millis, long size) {

@@ -7,6 +7,9 @@ import io.vertx.core.eventbus.DeliveryOptions;
 import io.vertx.core.eventbus.Message;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
+import io.weft.docker.ContainerIds;
+import io.weft.docker.ContainerWatchVerticle;
+import io.weft.docker.DockerStatus;
 import io.weft.ipam.Allocator;
 import io.weft.ipam.AllocatorConfig;
 import io.weft.ipam.Outcome;
@@ -19,7 +22,9 @@ import io.weft.ring.PeerName;
 import io.weft.store.Store;
 import java.security.SecureRandom;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.Map;
+import java.util.Set;
 import java.util.SplittableRandom;
 import java.util.function.Consumer;
 import java.util.function.Function;
@@ -39,8 +44,9 @@ final class RingVerticle extends VerticleBase {
   static final String PEER_PREFIX = "weft.peer.";
   private static final Logger LOG = LoggerFactory.getLogger(RingVerticle.class);
   private static final Pattern IDENT = Pattern.compile("_|[A-Za-z0-9][A-Za-z0-9_.:\\-]{0,127}");
-  private static final Pattern CONTAINER_ID = Pattern.compile("[0-9a-f]{12,64}");
   private static final DeliveryOptions PEER_DELIVERY = new DeliveryOptions().setSendTimeout(5000);
+  private static final DeliveryOptions ALIVE_CHECK = new DeliveryOptions().setLocalOnly(true)
+      .setSendTimeout(5000);
   /** Requests that may wait at once, per agent and per ident: beyond them, 503 at once. */
   static final int MAX_WAITING = 10_000;
   static final int MAX_WAITING_PER_IDENT = 16;
@@ -67,11 +73,13 @@ final class RingVerticle extends VerticleBase {
   private GroupCommit commits;
 
   private final IpamMetrics metrics;
+  private final DockerStatus docker;
 
   RingVerticle(AgentOptions options, Membership membership, PeerName self,
-      Store store, PersistedState restored, IpamMetrics metrics,
+      Store store, PersistedState restored, IpamMetrics metrics, DockerStatus docker,
       Consumer<String> fatal) {
     this.metrics = metrics;
+    this.docker = docker;
     this.options = options;
     this.membership = membership;
     this.self = self;
@@ -100,10 +108,12 @@ final class RingVerticle extends VerticleBase {
           restored.allocations().size(), restored.ring().entries().size(),
           allocator.consensus().name().toLowerCase(java.util.Locale.ROOT));
     }
-    var ipam = vertx.eventBus().<JsonObject>localConsumer(IpamApi.ADDRESS, this::handle);
+    var ipam = vertx.eventBus().localConsumer(IpamApi.ADDRESS, this::handle);
     var gossip = vertx.eventBus().<Buffer>consumer(GOSSIP, this::fromPeer);
     var direct = vertx.eventBus().<Buffer>consumer(PEER_PREFIX + self, this::fromPeer);
     vertx.eventBus().<JsonObject>localConsumer(Membership.ADDRESS, m -> membershipChanged(m.body()));
+    vertx.eventBus().<JsonObject>localConsumer(ContainerWatchVerticle.CONTAINERS,
+        m -> containerEvent(m.body()));
     for (Member m : membership.members()) {
       joined(m.nodeId(), m.peerName());
     }
@@ -173,8 +183,17 @@ final class RingVerticle extends VerticleBase {
    * report is durable (group commit).
    */
   private void carry(Outcome out) {
+    carry(out, null);
+  }
+
+  private void carry(Outcome out, Runnable afterwards) {
     commits.submit(out.persist() ? batch -> StateCodec.write(out, allocator, batch) : null,
-        () -> deliver(out));
+        () -> {
+          deliver(out);
+          if (afterwards != null) {
+            afterwards.run();
+          }
+        });
   }
 
   private void deliver(Outcome out) {
@@ -232,23 +251,97 @@ final class RingVerticle extends VerticleBase {
     }
   }
 
+  // ---- containers ----
+
+  /**
+   * What the container watcher saw. The engine names containers by full ID; an allocation may be
+   * filed under the short form, so both are told.
+   */
+  private void containerEvent(JsonObject event) {
+    String kind = event.getString("event");
+    if ("prune".equals(kind)) {
+      Set<String> live = new HashSet<>();
+      event.getJsonArray("live").forEach(id -> live.add(String.valueOf(id)));
+      Outcome out = allocator.pruneOwned(now(), live);
+      if (!out.removed().isEmpty()) {
+        LOG.info("freed {} address(es) of containers that no longer exist", out.removed().size());
+      }
+      carry(out);
+      return;
+    }
+    String id = event.getString("id");
+    if (id == null || !ContainerIds.isFullId(id)
+        || !java.util.Set.of("died", "started", "destroyed").contains(kind)) {
+      LOG.warn("ignored a malformed container event {}", event);
+      return;
+    }
+    long readNanos = event.getLong("readNanos", System.nanoTime());
+    Runnable handled = () -> metrics.containerEventHandled(readNanos);
+    for (String ident : new String[] {ContainerIds.shortForm(id), id}) {
+      Outcome out = switch (kind) {
+        case "died" -> allocator.containerDied(now(), ident);
+        case "started" -> allocator.containerStarted(now(), ident);
+        default -> allocator.containerDestroyed(now(), ident); // "destroyed"
+      };
+      if (!out.removed().isEmpty()) {
+        LOG.info("container {} was removed: freed {}", ContainerIds.shortForm(id),
+            out.removed().stream().map(a -> a.address().toString()).toList());
+      }
+      // Commits run in order: once the second is delivered, the event has had its effect.
+      carry(out, ident.equals(id) ? handled : null);
+    }
+  }
+
+  /**
+   * With {@code checkAlive} the ident is a container that must be running (as Weave's
+   * {@code ?check-alive=true}): the request is cancelled when the engine says it is not. When the
+   * engine cannot say (unwatched, unavailable), the request goes ahead.
+   */
+  private void whenAlive(Message<JsonObject> message, String ident, boolean checkAlive,
+      Runnable request) {
+    if (!checkAlive || docker.state() != DockerStatus.State.CONNECTED) {
+      request.run();
+      return;
+    }
+    vertx.eventBus().<JsonObject>request(ContainerWatchVerticle.ALIVE,
+        new JsonObject().put("id", ident), ALIVE_CHECK).onComplete(ar -> {
+          if (ar.succeeded() && Boolean.FALSE.equals(ar.result().body().getBoolean("running"))) {
+            message.fail(IpamApi.UNAVAILABLE, "request for " + ident + " cancelled: container "
+                + ident + " is not running (check-alive)");
+          } else {
+            guarded(message, request);
+          }
+        });
+  }
+
   // ---- the local API ----
 
-  private void handle(Message<JsonObject> message) {
-    JsonObject body = message.body();
-    String op = body == null ? null : body.getString("op");
-    try {
+  @SuppressWarnings("unchecked")
+  private void handle(Message<Object> request) {
+    Message<JsonObject> message = (Message<JsonObject>) (Message<?>) request;
+    guarded(message, () -> {
+      if (!(request.body() instanceof JsonObject body)) {
+        throw new BadRequest("the request must be a JSON object such as {\"op\":\"status\"}");
+      }
+      String op = optionalText(body, "op");
       if (op == null) {
         throw new BadRequest("the request has no 'op': send JSON such as {\"op\":\"status\"}");
       }
       dispatch(op, body, message);
+    });
+  }
+
+  /** Runs one request: bad input is a 400, overload a 503, anything else stops the agent. */
+  private void guarded(Message<JsonObject> message, Runnable work) {
+    try {
+      work.run();
     } catch (BadRequest e) {
       message.fail(IpamApi.BAD_REQUEST, e.getMessage());
     } catch (Overloaded e) {
       message.fail(IpamApi.UNAVAILABLE, e.getMessage());
     } catch (RuntimeException e) {
       // Our state may no longer be trusted: stop rather than hand out duplicates.
-      LOG.error("internal error handling {}; stopping the agent", body, e);
+      LOG.error("internal error handling {}; stopping the agent", message.body(), e);
       message.fail(IpamApi.UNAVAILABLE, "internal error: " + e.getMessage());
       fatal.accept("internal error: " + e);
     }
@@ -260,17 +353,23 @@ final class RingVerticle extends VerticleBase {
       case "allocate" -> {
         String id = ident(body);
         Cidr subnet = subnet(body, "subnet");
-        boolean container = body.getBoolean("checkAlive", false) || isContainerId(id);
-        long rid = wait(message, body, v -> new JsonObject().put("address", v));
-        carry(allocator.allocate(now, rid, id, subnet, container));
+        boolean checkAlive = flag(body, "checkAlive");
+        boolean container = checkAlive || ContainerIds.looksLikeContainerId(id);
+        whenAlive(message, id, checkAlive, () -> {
+          long rid = wait(message, body, v -> new JsonObject().put("address", v));
+          carry(allocator.allocate(now(), rid, id, subnet, container));
+        });
       }
       case "claim" -> {
         String id = ident(body);
-        PrefixedAddress address = prefixed(body.getString("address"));
-        boolean container = body.getBoolean("checkAlive", false) || isContainerId(id);
-        long rid = wait(message, body, v -> new JsonObject().put("address", v));
-        carry(allocator.claim(now, rid, id, address, body.getBoolean("noErrorOnUnknown", false),
-            container));
+        PrefixedAddress address = prefixed(body.getValue("address"));
+        boolean checkAlive = flag(body, "checkAlive");
+        boolean container = checkAlive || ContainerIds.looksLikeContainerId(id);
+        boolean noErrorOnUnknown = flag(body, "noErrorOnUnknown");
+        whenAlive(message, id, checkAlive, () -> {
+          long rid = wait(message, body, v -> new JsonObject().put("address", v));
+          carry(allocator.claim(now(), rid, id, address, noErrorOnUnknown, container));
+        });
       }
       case "lookup" -> {
         String id = ident(body);
@@ -281,7 +380,7 @@ final class RingVerticle extends VerticleBase {
       }
       case "free" -> {
         String id = ident(body);
-        long address = address(body.getString("address"));
+        long address = address(optionalText(body, "address"));
         long rid = wait(message, body, v -> freed(v));
         carry(allocator.free(now, rid, id, address));
       }
@@ -291,7 +390,7 @@ final class RingVerticle extends VerticleBase {
       }
       case "owned" -> message.reply(owned());
       case "status" -> message.reply(StatusReport.json(allocator, options, membership,
-          storeFile).put("storeCommits", commits.commits())
+          storeFile, docker).put("storeCommits", commits.commits())
           .put("storeLastBatchSize", commits.lastBatchSize())
           .put("storeLastCommitMs", commits.lastCommitMs()));
       case "status-ipam" -> message.reply(new JsonObject().put("text",
@@ -302,12 +401,12 @@ final class RingVerticle extends VerticleBase {
         carry(allocator.prime(now, rid));
       }
       case "rmpeer" -> {
-        String peer = body.getString("peer");
+        String peer = optionalText(body, "peer");
         if (peer == null || peer.isBlank()) {
           throw new BadRequest("rmpeer needs 'peer': a peer name or nickname");
         }
         long rid = wait(message, body, v -> new JsonObject().put("message", v));
-        carry(allocator.rmpeer(now, rid, peer, body.getBoolean("force", false)));
+        carry(allocator.rmpeer(now, rid, peer, flag(body, "force")));
         LOG.info("rmpeer {}: done", peer);
       }
       case "reset" -> {
@@ -317,7 +416,7 @@ final class RingVerticle extends VerticleBase {
         message.reply(new JsonObject());
       }
       case "cancel" -> {
-        Long rid = byToken.get(body.getString("token"));
+        Long rid = byToken.get(optionalText(body, "token"));
         if (rid != null) {
           carry(allocator.cancel(rid));
         }
@@ -330,7 +429,7 @@ final class RingVerticle extends VerticleBase {
 
   private long wait(Message<JsonObject> message, JsonObject body,
       Function<String, JsonObject> render) {
-    String ident = body.getString("id");
+    String ident = optionalText(body, "id");
     if (waiting.size() >= MAX_WAITING) {
       throw new Overloaded(waiting.size() + " requests are already waiting on this agent;"
           + " try again later");
@@ -340,8 +439,8 @@ final class RingVerticle extends VerticleBase {
           + "' are already waiting; wait for them before sending more");
     }
     long rid = nextRequestId++;
-    String token = body.getString("token");
-    String op = body.getString("op");
+    String token = optionalText(body, "token");
+    String op = optionalText(body, "op");
     waiting.put(rid, new Waiting(message, render, token, System.nanoTime(),
         "allocate".equals(op) || "claim".equals(op), ident));
     if (ident != null) {
@@ -389,8 +488,20 @@ final class RingVerticle extends VerticleBase {
     }
   }
 
-  static boolean isContainerId(String id) {
-    return CONTAINER_ID.matcher(id).matches();
+  private static String optionalText(JsonObject body, String key) {
+    Object value = body.getValue(key);
+    if (value == null || value instanceof String) {
+      return (String) value;
+    }
+    throw new BadRequest("'" + key + "' must be a string, not " + value);
+  }
+
+  private static boolean flag(JsonObject body, String key) {
+    Object value = body.getValue(key);
+    if (value == null || value instanceof Boolean) {
+      return Boolean.TRUE.equals(value);
+    }
+    throw new BadRequest("'" + key + "' must be true or false, not '" + value + "'");
   }
 
   private static String ident(JsonObject body) {
@@ -414,7 +525,10 @@ final class RingVerticle extends VerticleBase {
     }
   }
 
-  private static PrefixedAddress prefixed(String text) {
+  private static PrefixedAddress prefixed(Object value) {
+    if (!(value instanceof String text)) {
+      throw new BadRequest("'address' is missing: give IP/PREFIX such as 10.32.0.9/12");
+    }
     try {
       return PrefixedAddress.parse(text);
     } catch (IllegalArgumentException e) {

@@ -2,6 +2,7 @@ package io.weft.agent;
 
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
+import io.weft.docker.DockerStatus;
 import io.weft.ipam.Allocator;
 import io.weft.ring.PeerName;
 import java.util.Locale;
@@ -14,7 +15,7 @@ final class StatusReport {
   private StatusReport() {}
 
   static JsonObject json(Allocator allocator, AgentOptions options, Membership membership,
-      String dataFile) {
+      String dataFile, DockerStatus docker) {
     PeerName self = allocator.config().self();
     Map<PeerName, Long> owned = allocator.ownedByPeer();
     Map<PeerName, Long> free = allocator.freeByPeer();
@@ -35,7 +36,6 @@ final class StatusReport {
     }
     JsonArray errors = new JsonArray();
     allocator.refusals().forEach((peer, message) -> errors.add(message));
-    String docker = options.dockerHost().isPresent() ? "unavailable" : "disabled";
     return new JsonObject()
         .put("version", Version.text())
         .put("name", self.toString())
@@ -52,7 +52,8 @@ final class StatusReport {
         .put("peers", peers)
         .put("errors", errors)
         .put("warnings", new JsonArray(allocator.quorumWarnings()))
-        .put("docker", docker)
+        .put("docker", docker.word())
+        .put("dockerDetail", docker.details())
         .put("persistence", "sqlite")
         .put("dataFile", dataFile)
         .put("clusterName", options.clusterName())

@@ -74,8 +74,11 @@ final class AgentProcess implements AutoCloseable {
     List<String> command = new ArrayList<>(List.of("java", "-jar", jar().toString(), "launch",
         "--data-dir", dataDir.toString(), "--http-addr", httpAddr(),
         "--cluster-addr", clusterAddr(), "--bus-port", Integer.toString(busPort),
-        "--docker-host", "none", "--cluster-name", CLUSTER));
+        "--cluster-name", CLUSTER));
     command.addAll(List.of(args));
+    if (!command.contains("--docker-host")) {
+      command.addAll(4, List.of("--docker-host", "none"));
+    }
     if (!command.contains("--bridge-addr")) {
       command.addAll(4, List.of("--bridge-addr", "none"));
     }
