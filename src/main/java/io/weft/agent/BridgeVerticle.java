@@ -2,6 +2,9 @@ package io.weft.agent;
 
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
+import io.vertx.core.internal.net.NetSocketInternal;
+import io.vertx.core.net.NetServerOptions;
+import io.vertx.ext.bridge.BridgeEventType;
 import io.vertx.ext.bridge.BridgeOptions;
 import io.vertx.ext.bridge.PermittedOptions;
 import io.vertx.ext.eventbus.bridge.tcp.TcpEventBusBridge;
@@ -24,7 +27,15 @@ final class BridgeVerticle extends VerticleBase {
     BridgeOptions permitted = new BridgeOptions()
         .addInboundPermitted(new PermittedOptions().setAddress(IpamApi.ADDRESS))
         .addOutboundPermitted(new PermittedOptions().setAddress(IpamApi.EVENTS));
-    bridge = TcpEventBusBridge.create(vertx, permitted);
+    bridge = TcpEventBusBridge.create(vertx, permitted, new NetServerOptions(), event -> {
+      if (event.type() == BridgeEventType.SOCKET_CREATED
+          && event.socket() instanceof NetSocketInternal socket) {
+        // Internal API: the only place to bound frame sizes before the bridge buffers them.
+        socket.channelHandlerContext().pipeline().addFirst("weft-frame-limit",
+            new BridgeFrameLimit());
+      }
+      event.complete(true);
+    });
     return bridge.listen(at.port(), at.host());
   }
 
