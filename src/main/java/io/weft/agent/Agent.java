@@ -163,16 +163,14 @@ public final class Agent {
         p -> vertx.eventBus().request(PING, "ping").onComplete(ar -> p.complete(
             ar.succeeded() ? Status.OK() : Status.KO(new JsonObject().put("reason",
                 "the event loop did not answer within 2 s")))));
-    HealthChecks ready = HealthChecks.create(vertx)
-        .register("cluster", p -> p.complete(clusterManager.isActive() ? Status.OK()
-            : Status.KO(new JsonObject().put("reason", "not a member of the cluster"))))
-        .register("store", p -> p.complete(Status.OK(new JsonObject()
-            .put("file", store.file().toString()))));
+    Readiness readiness = new Readiness();
+    HealthChecks ready = readiness.register(HealthChecks.create(vertx), clusterManager::isActive,
+        store.file().toString());
     IpamMetrics ipamMetrics = new IpamMetrics(metrics);
     DockerStatus docker = options.dockerHost().map(DockerStatus::watching)
         .orElseGet(DockerStatus::disabled);
     vertx.deployVerticle(new RingVerticle(options, membership, peerName, store, restored,
-            ipamMetrics, docker, fatal::tryComplete))
+            ipamMetrics, docker, readiness, fatal::tryComplete))
         .compose(id -> options.dockerHost().isEmpty() ? Future.succeededFuture(id)
             : vertx.deployVerticle(new ContainerWatchVerticle(options.dockerHost().get(), docker)))
         .compose(id -> vertx.deployVerticle(new HttpApiVerticle(options, live, ready, metrics)))

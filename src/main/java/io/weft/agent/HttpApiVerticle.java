@@ -11,6 +11,7 @@ import io.vertx.core.json.JsonObject;
 import io.vertx.ext.healthchecks.HealthChecks;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
+import io.vertx.ext.web.handler.BodyHandler;
 import io.vertx.ext.web.healthchecks.HealthCheckHandler;
 import io.vertx.micrometer.PrometheusScrapingHandler;
 import java.util.function.Function;
@@ -20,7 +21,10 @@ import java.util.function.Function;
  * request is forwarded to the local {@code weft.ipam} consumer; this verticle only translates.
  */
 final class HttpApiVerticle extends VerticleBase {
+  private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(
+      HttpApiVerticle.class);
   private static final String TEXT = "text/plain; charset=utf-8";
+  static final int MAX_BODY_BYTES = 16 * 1024;
   /** Requests that wait (allocate while consensus runs) may take long; the client decides. */
   private static final DeliveryOptions WAITING = new DeliveryOptions().setLocalOnly(true)
       .setSendTimeout(24L * 3600 * 1000);
@@ -44,6 +48,8 @@ final class HttpApiVerticle extends VerticleBase {
   @Override
   public Future<?> start() {
     Router router = Router.router(vertx);
+    // No route reads a body; a client that sends a big one is told so instead of buffered.
+    router.route().handler(BodyHandler.create(false).setBodyLimit(MAX_BODY_BYTES));
     router.get("/health/live").handler(HealthCheckHandler.createWithHealthChecks(live));
     router.get("/health/ready").handler(HealthCheckHandler.createWithHealthChecks(ready));
     router.get("/metrics").handler(PrometheusScrapingHandler.create(metrics));
@@ -59,6 +65,15 @@ final class HttpApiVerticle extends VerticleBase {
         .put("force", "true".equals(ctx.queryParams().get("force"))), QUICK,
         r -> r.getString("message", "")));
     router.delete("/peer").handler(ctx -> ask(ctx, op("reset"), QUICK, r -> null));
+    router.route().failureHandler(this::failed);
+    router.errorHandler(400, ctx -> text(ctx, 400, "bad request: the path or a header is not"
+        + " valid (percent-encoding must be UTF-8)"));
+    router.errorHandler(404, ctx -> text(ctx, 404, "no such path: " + ctx.request().path()
+        + " (the README lists the API)"));
+    router.errorHandler(405, ctx -> text(ctx, 405, ctx.request().method() + " is not allowed on "
+        + ctx.request().path()));
+    router.errorHandler(413, ctx -> text(ctx, 413, "request bodies are not used by this API;"
+        + " at most " + MAX_BODY_BYTES + " bytes are accepted"));
     HostPort at = options.httpAddr();
     return vertx.createHttpServer().requestHandler(router).listen(at.port(), at.host())
         .onSuccess(s -> server = s);
@@ -151,6 +166,30 @@ final class HttpApiVerticle extends VerticleBase {
       }
     }
     text(ctx, status < 400 || status > 599 ? 500 : status, message);
+  }
+
+  /**
+   * A request that broke while it was read (a malformed chunked body, a reset) is the client's
+   * fault: 400 when an answer can still be sent. Anything else is a bug worth an error line.
+   */
+  private void failed(RoutingContext ctx) {
+    Throwable t = ctx.failure();
+    if (t == null) {
+      ctx.next(); // a status code: the error handlers answer it
+      return;
+    }
+    if (ctx.response().ended() || ctx.response().closed()) {
+      return;
+    }
+    if (t instanceof IllegalArgumentException || t instanceof io.netty.handler.codec.DecoderException
+        || t instanceof java.io.IOException) {
+      LOG.debug("malformed request {} {}: {}", ctx.request().method(), ctx.request().path(),
+          t.toString());
+      text(ctx, 400, "malformed request: " + t.getMessage());
+    } else {
+      LOG.error("failed to answer {} {}", ctx.request().method(), ctx.request().path(), t);
+      text(ctx, 500, "internal error: " + t + " (please report it with the agent's log)");
+    }
   }
 
   private static void text(RoutingContext ctx, int status, String body) {

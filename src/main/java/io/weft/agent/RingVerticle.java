@@ -74,10 +74,12 @@ final class RingVerticle extends VerticleBase {
 
   private final IpamMetrics metrics;
   private final DockerStatus docker;
+  private final Readiness readiness;
 
   RingVerticle(AgentOptions options, Membership membership, PeerName self,
       Store store, PersistedState restored, IpamMetrics metrics, DockerStatus docker,
-      Consumer<String> fatal) {
+      Readiness readiness, Consumer<String> fatal) {
+    this.readiness = readiness;
     this.metrics = metrics;
     this.docker = docker;
     this.options = options;
@@ -102,7 +104,13 @@ final class RingVerticle extends VerticleBase {
         options.range(), options.quorum(), options.observer())
         .withContainerGraceMs(options.containerGrace().toMillis());
     allocator = Allocator.restore(config, new SplittableRandom(seeds.nextLong()), restored);
-    commits = new GroupCommit(vertx, store, metrics, fatal);
+    if (allocator.isShutDown()) {
+      readiness.wasReset();
+    }
+    commits = new GroupCommit(vertx, store, metrics, why -> {
+      readiness.storeFailed(why);
+      fatal.accept(why);
+    });
     if (!restored.ring().isEmpty() || !restored.allocations().isEmpty()) {
       LOG.info("restored from {}: {} allocation(s), ring of {} entries ({})", storeFile,
           restored.allocations().size(), restored.ring().entries().size(),
@@ -385,8 +393,9 @@ final class RingVerticle extends VerticleBase {
         carry(allocator.free(now, rid, id, address));
       }
       case "delete" -> {
+        String id = ident(body);
         long rid = wait(message, body, RingVerticle::freed);
-        carry(allocator.delete(now, rid, ident(body)));
+        carry(allocator.delete(now, rid, id));
       }
       case "owned" -> message.reply(owned());
       case "status" -> message.reply(StatusReport.json(allocator, options, membership,
@@ -411,6 +420,7 @@ final class RingVerticle extends VerticleBase {
       }
       case "reset" -> {
         carry(allocator.shutdown(now));
+        readiness.wasReset();
         LOG.warn("reset: this peer's ranges were handed to another peer; it allocates no more."
             + " Stop it and clear its data directory before launching it again");
         message.reply(new JsonObject());
@@ -422,7 +432,7 @@ final class RingVerticle extends VerticleBase {
         }
         message.reply(new JsonObject());
       }
-      default -> throw new BadRequest("unknown op '" + op + "': use one of allocate, claim,"
+      default -> throw new BadRequest("unknown op '" + abbreviate(op) + "': use one of allocate, claim,"
           + " lookup, free, delete, status, consense");
     }
   }
@@ -488,12 +498,17 @@ final class RingVerticle extends VerticleBase {
     }
   }
 
+  private static String abbreviate(Object value) {
+    String text = String.valueOf(value);
+    return text.length() <= 64 ? text : text.substring(0, 64) + "…";
+  }
+
   private static String optionalText(JsonObject body, String key) {
     Object value = body.getValue(key);
     if (value == null || value instanceof String) {
       return (String) value;
     }
-    throw new BadRequest("'" + key + "' must be a string, not " + value);
+    throw new BadRequest("'" + key + "' must be a string, not " + abbreviate(value));
   }
 
   private static boolean flag(JsonObject body, String key) {
@@ -501,13 +516,13 @@ final class RingVerticle extends VerticleBase {
     if (value == null || value instanceof Boolean) {
       return Boolean.TRUE.equals(value);
     }
-    throw new BadRequest("'" + key + "' must be true or false, not '" + value + "'");
+    throw new BadRequest("'" + key + "' must be true or false, not '" + abbreviate(value) + "'");
   }
 
   private static String ident(JsonObject body) {
     Object id = body.getValue("id");
     if (!(id instanceof String text) || !IDENT.matcher(text).matches()) {
-      throw new BadRequest("bad id " + (id == null ? "(missing)" : "'" + id + "'")
+      throw new BadRequest("bad id " + (id == null ? "(missing)" : "'" + abbreviate(id) + "'")
           + ": use '_' or 1-128 letters, digits, '_', '.', ':' or '-'");
     }
     return text;

@@ -657,8 +657,15 @@ public final class Allocator {
       out.complete(a.requestId, Result.ok(given.toString()));
       return true;
     }
+    Range wanted = a.subnet.range().intersect(config.universe().range());
+    if (ownsAll(wanted)) {
+      // Nobody could ever donate: waiting would only hang the caller.
+      out.complete(a.requestId, Result.failed(Result.CONFLICT, "no free address in " + a.subnet
+          + ": this peer owns all of it and every address there is in use; free one or"
+          + " allocate in a larger subnet"));
+      return true;
+    }
     if (nowMs - a.askedAtMs >= config.retryMs()) {
-      Range wanted = a.subnet.range().intersect(config.universe().range());
       Optional<PeerName> donor = ring.choosePeerToAskForSpace(wanted, reachable::contains, random);
       if (donor.isPresent()) {
         out.send(donor.get(), new Message.SpaceRequest(config.self(), wanted));
@@ -666,6 +673,14 @@ public final class Allocator {
       }
     }
     return false;
+  }
+
+  private boolean ownsAll(Range wanted) {
+    long owned = 0;
+    for (Range r : ring.ownedRanges()) {
+      owned += r.intersect(wanted).size();
+    }
+    return owned == wanted.size();
   }
 
   /** True when the claim is finished (answered, or failed). */

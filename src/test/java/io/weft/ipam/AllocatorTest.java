@@ -47,6 +47,31 @@ class AllocatorTest {
   }
 
   @Test
+  void aFullSubnetThatOnlyThisPeerOwnsIsRefusedInsteadOfWaitingForever() {
+    TestCluster c = new TestCluster("10.0.3.0/26");
+    c.add(1, 1, false);
+    assertThat(c.value(c.allocate(1, "c1", "10.0.3.4/30"))).isEqualTo("10.0.3.5/30");
+    assertThat(c.value(c.allocate(1, "c2", "10.0.3.4/30"))).isEqualTo("10.0.3.6/30");
+    Result full = c.result(c.allocate(1, "c3", "10.0.3.4/30"));
+    assertThat(full.code()).isEqualTo(Result.CONFLICT);
+    assertThat(full.value()).contains("no free address in 10.0.3.4/30");
+
+    // With a second peer owning part of the universe, a full range of ours may still get space.
+    TestCluster two = new TestCluster("10.0.4.0/30");
+    two.add(1, 2, false);
+    two.add(2, 2, false);
+    two.settle();
+    long first = two.allocate(1, "c1", "10.0.4.0/30");
+    two.settle();
+    two.tickAll(1_000);
+    assertThat(two.value(first)).isNotNull();
+    long waits = two.allocate(1, "c2", "10.0.4.0/30");
+    two.settle();
+    two.tickAll(1_000);
+    assertThat(two.result(waits) == null || two.result(waits).isOk()).isTrue();
+  }
+
+  @Test
   void bootstrapWaitsForQuorumThenAllocates() {
     TestCluster c = new TestCluster("10.0.4.0/22");
     Allocator a = c.add(1, 2, false);
