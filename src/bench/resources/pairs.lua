@@ -1,8 +1,10 @@
 -- wrk script: each thread drives one connection (run with -t N -c N) and sends
--- POST /ip/{id} then DELETE /ip/{id}, a new id for every pair.
+-- POST /ip/{id} then DELETE /ip/{id}, a new id for every pair. A DELETE follows only
+-- a POST that was answered, since wrk also calls request() once without sending it.
 local counter = 0
-local thread_id = 0
-local pending = nil
+thread_id = 0 -- set for each thread by setup(); must be global
+local posted = nil
+local allocated = nil
 
 function setup(thread)
   counter = counter + 1
@@ -10,19 +12,19 @@ function setup(thread)
 end
 
 function request()
-  if pending then
-    local id = pending
-    pending = nil
+  if allocated then
+    local id = allocated
+    allocated = nil
     return wrk.format("DELETE", "/ip/" .. id)
   end
   counter = counter + 1
-  pending = "w" .. thread_id .. "-" .. counter
-  return wrk.format("POST", "/ip/" .. pending)
+  posted = "w" .. thread_id .. "-" .. counter
+  return wrk.format("POST", "/ip/" .. posted)
 end
 
-local failures = 0
 function response(status, headers, body)
-  if status >= 300 then
-    failures = failures + 1
+  if posted and status == 200 then
+    allocated = posted
   end
+  posted = nil
 end

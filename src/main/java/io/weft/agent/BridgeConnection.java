@@ -11,7 +11,6 @@ import java.util.HashMap;
 import java.util.HashSet;
 import java.util.Map;
 import java.util.Set;
-import java.util.UUID;
 
 /**
  * One tool connected to the bridge. Frames and answers follow vertx-tcp-eventbus-bridge, so its
@@ -91,7 +90,7 @@ final class BridgeConnection implements BridgeFrames.Sink {
   private void request(Object body, String replyAddress) {
     String token = null;
     if (body instanceof JsonObject request && !request.containsKey("token")) {
-      token = UUID.randomUUID().toString();
+      token = Tokens.next();
       body = request.copy().put("token", token);
       waiting.add(token);
     }

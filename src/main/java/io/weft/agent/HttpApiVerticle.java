@@ -127,7 +127,7 @@ final class HttpApiVerticle extends VerticleBase {
   private void ask(RoutingContext ctx, JsonObject request, DeliveryOptions delivery,
       Function<JsonObject, String> render) {
     if (delivery == WAITING) {
-      String token = java.util.UUID.randomUUID().toString();
+      String token = Tokens.next();
       request.put("token", token);
       ctx.response().closeHandler(v -> {
         if (!ctx.response().ended()) {

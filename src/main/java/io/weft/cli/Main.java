@@ -21,7 +21,17 @@ public final class Main implements Runnable {
   static final int USAGE = 2;
 
   public static void main(String[] args) {
-    System.exit(run(args));
+    int code;
+    try {
+      code = run(args);
+    } catch (Throwable t) {
+      // E.g. the jar was replaced under a running agent and a class of the shutdown path can
+      // no longer be loaded: without this, cluster threads would keep the JVM alive forever.
+      t.printStackTrace();
+      Runtime.getRuntime().halt(1);
+      return;
+    }
+    System.exit(code);
   }
 
   /** Runs one command line; returns the exit code. */
