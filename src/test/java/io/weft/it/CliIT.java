@@ -48,6 +48,10 @@ class CliIT {
       Cli.Result after = Cli.run("allocate", "c9", "--http-addr", at);
       assertThat(after.code()).isEqualTo(1);
       assertThat(after.err()).contains("was reset");
+      var ready = agent.get("/health/ready");
+      assertThat(ready.statusCode()).isEqualTo(503);
+      assertThat(ready.body()).contains("this peer was reset");
+      assertThat(agent.get("/health/live").statusCode()).isEqualTo(200);
     }
   }
 

@@ -38,10 +38,14 @@ class SingleAgentIT {
       assertThat(self.getBoolean("reachable")).isTrue();
 
       assertThat(agent.get("/health/live").body()).contains("\"UP\"");
-      assertThat(agent.get("/health/ready").statusCode()).isEqualTo(200);
+      var ready = agent.get("/health/ready");
+      assertThat(ready.statusCode()).isEqualTo(200);
+      assertThat(new JsonObject(ready.body()).getJsonArray("checks").stream()
+          .map(c -> ((JsonObject) c).getString("id"))).containsExactlyInAnyOrder("cluster",
+              "store", "ipam");
       String metrics = agent.get("/metrics").body();
       assertThat(metrics).contains("jvm_memory_used_bytes").contains("vertx_http_server")
-          .contains("vertx_eventbus");
+          .doesNotContain("vertx_eventbus");
       assertThat(agent.get("/no/such/path").statusCode()).isEqualTo(404);
       assertThat(agent.send("PUT", "/status").statusCode()).isEqualTo(405);
       assertThat(agent.get("/ipinfo/defaultsubnet").body().strip()).isEqualTo("10.32.0.0/12");
