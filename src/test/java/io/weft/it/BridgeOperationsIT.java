@@ -6,7 +6,6 @@ import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import java.io.DataInputStream;
 import java.io.OutputStream;
-import java.net.ServerSocket;
 import java.net.Socket;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
@@ -89,10 +88,7 @@ class BridgeOperationsIT {
 
   @Test
   void everyOperationAndEvent(@TempDir Path dir) throws Exception {
-    int port;
-    try (ServerSocket s = new ServerSocket(0)) {
-      port = s.getLocalPort();
-    }
+    int port = AgentProcess.freePort();
     try (AgentProcess a = new AgentProcess(dir.resolve("a"))) {
       a.start("--init-peer-count", "1", "--bridge-addr", "127.0.0.1:" + port)
           .awaitLive(Duration.ofSeconds(60));
@@ -167,10 +163,7 @@ class BridgeOperationsIT {
 
   @Test
   void toolsMaySendOnlyToIpamAndListenOnlyToEvents(@TempDir Path dir) throws Exception {
-    int port;
-    try (ServerSocket s = new ServerSocket(0)) {
-      port = s.getLocalPort();
-    }
+    int port = AgentProcess.freePort();
     try (AgentProcess a = new AgentProcess(dir.resolve("a"))) {
       a.start("--bridge-addr", "127.0.0.1:" + port).awaitLive(Duration.ofSeconds(60));
       try (Tool tool = new Tool(port)) {

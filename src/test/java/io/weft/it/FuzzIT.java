@@ -9,7 +9,6 @@ import java.io.DataOutputStream;
 import java.io.EOFException;
 import java.io.IOException;
 import java.io.InputStream;
-import java.net.ServerSocket;
 import java.net.Socket;
 import java.net.SocketTimeoutException;
 import java.net.URI;
@@ -54,10 +53,7 @@ class FuzzIT {
   void randomAndMalformedInputNeverCrashesNorChangesStateUnasked(@TempDir Path dir)
       throws Exception {
     System.out.println("fuzz seed " + seed + " (replay with -Dweft.fuzz.seed=" + seed + ")");
-    int bridgePort;
-    try (ServerSocket s = new ServerSocket(0)) {
-      bridgePort = s.getLocalPort();
-    }
+    int bridgePort = AgentProcess.freePort();
     try (AgentProcess agent = new AgentProcess(dir.resolve("a"))) {
       agent.start("--init-peer-count", "1", "--bridge-addr", "127.0.0.1:" + bridgePort)
           .awaitLive(Duration.ofSeconds(60));
