@@ -161,6 +161,9 @@ final class LaunchCommand implements Callable<Integer> {
         allPeers.add(parse("peers (in --config)", p, 6783));
       }
     }
+    // The same peer list is often given to every host: this host's own address, and repeats,
+    // must not count towards the quorum.
+    allPeers = allPeers.stream().distinct().filter(p -> !p.equals(cluster)).toList();
     return new AgentOptions(count, observer, range, subnet, Optional.ofNullable(name), nick,
         dataDir == null ? defaultDataDir() : dataDir, httpAddr,
         Optional.ofNullable(cluster).map(HostPort::host),

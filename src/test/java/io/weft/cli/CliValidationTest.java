@@ -123,6 +123,11 @@ class CliValidationTest {
     assertThat(o.peers()).extracting(Object::toString).containsExactly("h2:6783", "h3:7000");
     assertThat(o.quorum()).isEqualTo(2);
     assertThat(launchOptions("--init-peer-count", "5").quorum()).isEqualTo(3);
+    AgentOptions sameListEverywhere = launchOptions("--cluster-addr", "10.0.0.1:6783",
+        "10.0.0.1", "10.0.0.2", "10.0.0.3", "10.0.0.2:6783");
+    assertThat(sameListEverywhere.peers()).extracting(Object::toString)
+        .containsExactly("10.0.0.2:6783", "10.0.0.3:6783");
+    assertThat(sameListEverywhere.quorum()).isEqualTo(2);
     assertThat(launchOptions("--bridge-addr", "none", "--docker-host", "none").bridgeAddr())
         .isEmpty();
   }
