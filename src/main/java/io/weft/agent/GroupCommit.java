@@ -65,11 +65,11 @@ final class GroupCommit {
     List<Runnable> actions = openActions;
     open = new Batch();
     openActions = new ArrayList<>();
+    batch.seal();
     if (batch.isEmpty()) {
       actions.forEach(Runnable::run);
       return;
     }
-    batch.seal();
     committing = true;
     long started = System.nanoTime();
     worker.executeBlocking(() -> {

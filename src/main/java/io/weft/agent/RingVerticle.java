@@ -71,6 +71,7 @@ final class RingVerticle extends VerticleBase {
   private final Store store;
   private final PersistedState restored;
   private GroupCommit commits;
+  private final StateCodec.Saved saved = new StateCodec.Saved();
 
   private final IpamMetrics metrics;
   private final DockerStatus docker;
@@ -195,7 +196,7 @@ final class RingVerticle extends VerticleBase {
   }
 
   private void carry(Outcome out, Runnable afterwards) {
-    commits.submit(out.persist() ? batch -> StateCodec.write(out, allocator, batch) : null,
+    commits.submit(out.persist() ? batch -> StateCodec.write(out, allocator, batch, saved) : null,
         () -> {
           deliver(out);
           if (afterwards != null) {

@@ -20,19 +20,42 @@ import java.util.Set;
 final class StateCodec {
   private StateCodec() {}
 
-  /** What one outcome changed: its allocation rows, and the current ring and Paxos state. */
-  static void write(Outcome out, Allocator allocator, Batch batch) {
+  /**
+   * What one outcome changed: its allocation rows, and the ring and Paxos state when they differ
+   * from what the previous batch saved (most batches only add or remove allocations, and a ring
+   * of many peers is tens of kilobytes to write).
+   */
+  static void write(Outcome out, Allocator allocator, Batch batch, Saved saved) {
     for (Allocation a : out.removed()) {
       batch.remove(row(a));
     }
     for (Allocation a : out.added()) {
       batch.add(row(a));
     }
-    batch.state(() -> Wire.ring(allocator.ringState()).encode(), () -> {
-      var paxos = allocator.paxosState();
-      return paxos.isEmpty() ? null
-          : new JsonObject().put("nodes", Wire.paxosJson(paxos)).encode();
-    });
+    batch.state(() -> saved.ringIfChanged(allocator.ringState()),
+        () -> saved.paxosIfChanged(allocator.paxosState()));
+  }
+
+  /** The ring and Paxos state as last handed to the store, to skip rewriting them unchanged. */
+  static final class Saved {
+    private RingState ring;
+    private Map<io.weft.paxos.NodeId, io.weft.paxos.Claims> paxos = Map.of();
+
+    String ringIfChanged(RingState now) {
+      if (now.equals(ring)) {
+        return null;
+      }
+      ring = now;
+      return Wire.ring(now).encode();
+    }
+
+    String paxosIfChanged(Map<io.weft.paxos.NodeId, io.weft.paxos.Claims> now) {
+      if (now.isEmpty() || now.equals(paxos)) {
+        return null;
+      }
+      paxos = now;
+      return new JsonObject().put("nodes", Wire.paxosJson(now)).encode();
+    }
   }
 
   private static Batch.Row row(Allocation a) {
