@@ -7,11 +7,11 @@ import io.vertx.core.eventbus.DeliveryOptions;
 import io.vertx.core.eventbus.ReplyException;
 import io.vertx.core.eventbus.ReplyFailure;
 import io.vertx.core.http.HttpServer;
+import io.vertx.core.http.HttpServerRequest;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.healthchecks.HealthChecks;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
-import io.vertx.ext.web.handler.BodyHandler;
 import io.vertx.ext.web.healthchecks.HealthCheckHandler;
 import io.vertx.micrometer.PrometheusScrapingHandler;
 import java.util.function.Function;
@@ -48,8 +48,7 @@ final class HttpApiVerticle extends VerticleBase {
   @Override
   public Future<?> start() {
     Router router = Router.router(vertx);
-    // No route reads a body; a client that sends a big one is told so instead of buffered.
-    router.route().handler(BodyHandler.create(false).setBodyLimit(MAX_BODY_BYTES));
+    router.route().handler(HttpApiVerticle::limitBody);
     router.get("/health/live").handler(HealthCheckHandler.createWithHealthChecks(live));
     router.get("/health/ready").handler(HealthCheckHandler.createWithHealthChecks(ready));
     router.get("/metrics").handler(PrometheusScrapingHandler.create(metrics));
@@ -95,6 +94,40 @@ final class HttpApiVerticle extends VerticleBase {
     router.delete("/ip/:id/:ip").handler(ctx -> ask(ctx, withId(ctx, "free")
         .put("address", ctx.pathParam("ip")), QUICK, r -> null));
     router.get("/ip").handler(ctx -> ask(ctx, op("owned"), QUICK, this::json));
+  }
+
+  /**
+   * No route reads a body, so none is buffered; but a request is only routed once its body has
+   * ended, so that one refused for its size has changed nothing. A declared length over the
+   * limit is refused at once; a chunked body is counted as it arrives.
+   */
+  private static void limitBody(RoutingContext ctx) {
+    HttpServerRequest request = ctx.request();
+    String declared = request.getHeader("content-length");
+    if (declared != null && (declared.length() > 9
+        || Long.parseLong(declared) > MAX_BODY_BYTES)) {
+      ctx.fail(413);
+      return;
+    }
+    boolean hasBody = declared != null ? Long.parseLong(declared) > 0
+        : "chunked".equalsIgnoreCase(request.getHeader("transfer-encoding"));
+    if (!hasBody) {
+      ctx.next();
+      return;
+    }
+    long[] seen = {0};
+    request.handler(chunk -> {
+      seen[0] += chunk.length();
+      if (seen[0] > MAX_BODY_BYTES && !ctx.failed()) {
+        ctx.fail(413);
+      }
+    });
+    request.endHandler(v -> {
+      if (!ctx.failed()) {
+        ctx.next();
+      }
+    });
+    request.resume();
   }
 
   private static JsonObject op(String name) {
