@@ -44,9 +44,10 @@ public final class LoadBench {
     try {
       awaitConsensus(http);
       System.out.println("agent log: " + dir.resolve("agent.log"));
-      wrk(http, 5, "warm-up");
+      // The JIT needs tens of seconds of this load before the figures settle.
+      wrk(http, 30, "warm-up");
       wrk(http, seconds, "measured");
-      bridge(bridge, 2, 8, 64, "warm-up");
+      bridge(bridge, 10, 8, 64, "warm-up");
       bridge(bridge, seconds, 8, 64, "measured");
     } finally {
       agent.destroy();
