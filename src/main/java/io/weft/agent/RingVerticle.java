@@ -1,5 +1,13 @@
 package io.weft.agent;
 
+import static io.weft.agent.RequestFields.abbreviate;
+import static io.weft.agent.RequestFields.address;
+import static io.weft.agent.RequestFields.flag;
+import static io.weft.agent.RequestFields.ident;
+import static io.weft.agent.RequestFields.optionalText;
+import static io.weft.agent.RequestFields.prefixed;
+import static io.weft.agent.RequestFields.subnet;
+
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
 import io.vertx.core.buffer.Buffer;
@@ -16,7 +24,6 @@ import io.weft.ipam.Outcome;
 import io.weft.ipam.PersistedState;
 import io.weft.ipam.Result;
 import io.weft.net.Cidr;
-import io.weft.net.Ip;
 import io.weft.net.PrefixedAddress;
 import io.weft.ring.PeerName;
 import io.weft.store.Store;
@@ -28,7 +35,6 @@ import java.util.Set;
 import java.util.SplittableRandom;
 import java.util.function.Consumer;
 import java.util.function.Function;
-import java.util.regex.Pattern;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -43,7 +49,6 @@ final class RingVerticle extends VerticleBase {
   static final String GOSSIP = "weft.gossip";
   static final String PEER_PREFIX = "weft.peer.";
   private static final Logger LOG = LoggerFactory.getLogger(RingVerticle.class);
-  private static final Pattern IDENT = Pattern.compile("_|[A-Za-z0-9][A-Za-z0-9_.:\\-]{0,127}");
   private static final DeliveryOptions PEER_DELIVERY = new DeliveryOptions().setSendTimeout(5000);
   private static final DeliveryOptions ALIVE_CHECK = new DeliveryOptions().setLocalOnly(true)
       .setSendTimeout(5000);
@@ -330,11 +335,11 @@ final class RingVerticle extends VerticleBase {
     Message<JsonObject> message = (Message<JsonObject>) (Message<?>) request;
     guarded(message, () -> {
       if (!(request.body() instanceof JsonObject body)) {
-        throw new BadRequest("the request must be a JSON object such as {\"op\":\"status\"}");
+        throw new RequestFields.BadRequest("the request must be a JSON object such as {\"op\":\"status\"}");
       }
       String op = optionalText(body, "op");
       if (op == null) {
-        throw new BadRequest("the request has no 'op': send JSON such as {\"op\":\"status\"}");
+        throw new RequestFields.BadRequest("the request has no 'op': send JSON such as {\"op\":\"status\"}");
       }
       dispatch(op, body, message);
     });
@@ -344,9 +349,9 @@ final class RingVerticle extends VerticleBase {
   private void guarded(Message<JsonObject> message, Runnable work) {
     try {
       work.run();
-    } catch (BadRequest e) {
+    } catch (RequestFields.BadRequest e) {
       message.fail(IpamApi.BAD_REQUEST, e.getMessage());
-    } catch (Overloaded e) {
+    } catch (RequestFields.Overloaded e) {
       message.fail(IpamApi.UNAVAILABLE, e.getMessage());
     } catch (RuntimeException e) {
       // Our state may no longer be trusted: stop rather than hand out duplicates.
@@ -361,7 +366,7 @@ final class RingVerticle extends VerticleBase {
     switch (op) {
       case "allocate" -> {
         String id = ident(body);
-        Cidr subnet = subnet(body, "subnet");
+        Cidr subnet = subnet(body, "subnet", options.defaultSubnet());
         boolean checkAlive = flag(body, "checkAlive");
         boolean container = checkAlive || ContainerIds.looksLikeContainerId(id);
         whenAlive(message, id, checkAlive, () -> {
@@ -382,7 +387,7 @@ final class RingVerticle extends VerticleBase {
       }
       case "lookup" -> {
         String id = ident(body);
-        Cidr subnet = body.containsKey("subnet") ? subnet(body, "subnet") : null;
+        Cidr subnet = body.containsKey("subnet") ? subnet(body, "subnet", options.defaultSubnet()) : null;
         JsonArray addresses = new JsonArray();
         allocator.lookup(id, subnet).forEach(a -> addresses.add(a.toString()));
         message.reply(new JsonObject().put("addresses", addresses));
@@ -413,7 +418,7 @@ final class RingVerticle extends VerticleBase {
       case "rmpeer" -> {
         String peer = optionalText(body, "peer");
         if (peer == null || peer.isBlank()) {
-          throw new BadRequest("rmpeer needs 'peer': a peer name or nickname");
+          throw new RequestFields.BadRequest("rmpeer needs 'peer': a peer name or nickname");
         }
         long rid = wait(message, body, v -> new JsonObject().put("message", v));
         carry(allocator.rmpeer(now, rid, peer, flag(body, "force")));
@@ -433,7 +438,7 @@ final class RingVerticle extends VerticleBase {
         }
         message.reply(new JsonObject());
       }
-      default -> throw new BadRequest("unknown op '" + abbreviate(op) + "': use one of allocate, claim,"
+      default -> throw new RequestFields.BadRequest("unknown op '" + abbreviate(op) + "': use one of allocate, claim,"
           + " lookup, free, delete, status, consense");
     }
   }
@@ -442,11 +447,11 @@ final class RingVerticle extends VerticleBase {
       Function<String, JsonObject> render) {
     String ident = optionalText(body, "id");
     if (waiting.size() >= MAX_WAITING) {
-      throw new Overloaded(waiting.size() + " requests are already waiting on this agent;"
+      throw new RequestFields.Overloaded(waiting.size() + " requests are already waiting on this agent;"
           + " try again later");
     }
     if (ident != null && waitingFor.getOrDefault(ident, 0) >= MAX_WAITING_PER_IDENT) {
-      throw new Overloaded(MAX_WAITING_PER_IDENT + " requests for '" + ident
+      throw new RequestFields.Overloaded(MAX_WAITING_PER_IDENT + " requests for '" + ident
           + "' are already waiting; wait for them before sending more");
     }
     long rid = nextRequestId++;
@@ -481,86 +486,5 @@ final class RingVerticle extends VerticleBase {
       owned.add(new JsonObject().put("containerid", id).put("addrs", list));
     });
     return new JsonObject().put("owned", owned);
-  }
-
-  // ---- validation ----
-
-  /** A request the caller got wrong: answered 400 with this message, never a state change. */
-  private static final class BadRequest extends RuntimeException {
-    BadRequest(String message) {
-      super(message, null, false, false);
-    }
-  }
-
-  /** Too many requests waiting: answered 503 at once, nothing queued. */
-  private static final class Overloaded extends RuntimeException {
-    Overloaded(String message) {
-      super(message, null, false, false);
-    }
-  }
-
-  private static String abbreviate(Object value) {
-    String text = String.valueOf(value);
-    return text.length() <= 64 ? text : text.substring(0, 64) + "…";
-  }
-
-  private static String optionalText(JsonObject body, String key) {
-    Object value = body.getValue(key);
-    if (value == null || value instanceof String) {
-      return (String) value;
-    }
-    throw new BadRequest("'" + key + "' must be a string, not " + abbreviate(value));
-  }
-
-  private static boolean flag(JsonObject body, String key) {
-    Object value = body.getValue(key);
-    if (value == null || value instanceof Boolean) {
-      return Boolean.TRUE.equals(value);
-    }
-    throw new BadRequest("'" + key + "' must be true or false, not '" + abbreviate(value) + "'");
-  }
-
-  private static String ident(JsonObject body) {
-    Object id = body.getValue("id");
-    if (!(id instanceof String text) || !IDENT.matcher(text).matches()) {
-      throw new BadRequest("bad id " + (id == null ? "(missing)" : "'" + abbreviate(id) + "'")
-          + ": use '_' or 1-128 letters, digits, '_', '.', ':' or '-'");
-    }
-    return text;
-  }
-
-  private Cidr subnet(JsonObject body, String key) {
-    Object value = body.getValue(key);
-    if (value == null) {
-      return options.defaultSubnet();
-    }
-    try {
-      return Cidr.parse(String.valueOf(value));
-    } catch (IllegalArgumentException e) {
-      throw new BadRequest("bad subnet: " + e.getMessage());
-    }
-  }
-
-  private static PrefixedAddress prefixed(Object value) {
-    if (!(value instanceof String text)) {
-      throw new BadRequest("'address' is missing: give IP/PREFIX such as 10.32.0.9/12");
-    }
-    try {
-      return PrefixedAddress.parse(text);
-    } catch (IllegalArgumentException e) {
-      throw new BadRequest("bad address: " + e.getMessage());
-    }
-  }
-
-  private static long address(String text) {
-    if (text == null) {
-      throw new BadRequest("'address' is missing");
-    }
-    String bare = text.contains("/") ? text.substring(0, text.indexOf('/')) : text;
-    try {
-      return Ip.parse(bare);
-    } catch (IllegalArgumentException e) {
-      throw new BadRequest("bad address: " + e.getMessage());
-    }
   }
 }
