@@ -9,18 +9,19 @@ sealed interface Pending {
 
   String ident();
 
-  /** Allocate in {@code subnet}; {@code askedAtMs} is when we last asked a peer for space. */
-  final class Allocate implements Pending {
+  /**
+   * A request for an ident's address. {@code askedAtMs} is when we last asked a peer for the
+   * space or the address; {@code container} marks what the container watcher may free.
+   */
+  abstract sealed class ForIdent implements Pending {
     final long requestId;
     final String ident;
-    final Cidr subnet;
     final boolean container;
     long askedAtMs = Allocator.NEVER;
 
-    Allocate(long requestId, String ident, Cidr subnet, boolean container) {
+    ForIdent(long requestId, String ident, boolean container) {
       this.requestId = requestId;
       this.ident = ident;
-      this.subnet = subnet;
       this.container = container;
     }
 
@@ -35,34 +36,28 @@ sealed interface Pending {
     }
   }
 
+  /** Allocate in {@code subnet}. */
+  final class Allocate extends ForIdent {
+    final Cidr subnet;
+
+    Allocate(long requestId, String ident, Cidr subnet, boolean container) {
+      super(requestId, ident, container);
+      this.subnet = subnet;
+    }
+  }
+
   /** Claim one address; {@code answered} once told "ok" early (noErrorOnUnknown). */
-  final class Claim implements Pending {
-    final long requestId;
-    final String ident;
+  final class Claim extends ForIdent {
     final PrefixedAddress address;
     final boolean noErrorOnUnknown;
-    final boolean container;
     int tries;
-    long askedAtMs = Allocator.NEVER;
     boolean answered;
 
     Claim(long requestId, String ident, PrefixedAddress address, boolean noErrorOnUnknown,
         boolean container) {
-      this.requestId = requestId;
-      this.ident = ident;
+      super(requestId, ident, container);
       this.address = address;
       this.noErrorOnUnknown = noErrorOnUnknown;
-      this.container = container;
-    }
-
-    @Override
-    public long requestId() {
-      return requestId;
-    }
-
-    @Override
-    public String ident() {
-      return ident;
     }
   }
 
