@@ -33,6 +33,7 @@ import java.util.HashSet;
 import java.util.Map;
 import java.util.Set;
 import java.util.SplittableRandom;
+import java.util.function.BiFunction;
 import java.util.function.Consumer;
 import java.util.function.Function;
 import org.slf4j.Logger;
@@ -275,7 +276,8 @@ final class RingVerticle extends VerticleBase {
     String kind = event.getString("event");
     if ("prune".equals(kind)) {
       Set<String> live = new HashSet<>();
-      event.getJsonArray("live").forEach(id -> live.add(String.valueOf(id)));
+      event.getJsonArray("live").forEach(id -> live.addAll(
+          ContainerIds.identsOf(String.valueOf(id))));
       Outcome out = allocator.pruneOwned(now(), live);
       if (!out.removed().isEmpty()) {
         LOG.info("freed {} address(es) of containers that no longer exist", out.removed().size());
@@ -284,24 +286,25 @@ final class RingVerticle extends VerticleBase {
       return;
     }
     String id = event.getString("id");
-    if (id == null || !ContainerIds.isFullId(id)
-        || !java.util.Set.of("died", "started", "destroyed").contains(kind)) {
+    BiFunction<Long, String, Outcome> effect = kind == null ? null : switch (kind) {
+      case "died" -> allocator::containerDied;
+      case "started" -> allocator::containerStarted;
+      case "destroyed" -> allocator::containerDestroyed;
+      default -> null;
+    };
+    if (effect == null || id == null || !ContainerIds.isFullId(id)) {
       LOG.warn("ignored a malformed container event {}", event);
       return;
     }
     long readNanos = event.getLong("readNanos", System.nanoTime());
     Runnable handled = () -> metrics.containerEventHandled(readNanos);
-    for (String ident : new String[] {ContainerIds.shortForm(id), id}) {
-      Outcome out = switch (kind) {
-        case "died" -> allocator.containerDied(now(), ident);
-        case "started" -> allocator.containerStarted(now(), ident);
-        default -> allocator.containerDestroyed(now(), ident); // "destroyed"
-      };
+    for (String ident : ContainerIds.identsOf(id)) {
+      Outcome out = effect.apply(now(), ident);
       if (!out.removed().isEmpty()) {
         LOG.info("container {} was removed: freed {}", ContainerIds.shortForm(id),
             out.removed().stream().map(a -> a.address().toString()).toList());
       }
-      // Commits run in order: once the second is delivered, the event has had its effect.
+      // Commits run in order: once the last is delivered, the event has had its effect.
       carry(out, ident.equals(id) ? handled : null);
     }
   }

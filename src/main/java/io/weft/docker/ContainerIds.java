@@ -1,5 +1,6 @@
 package io.weft.docker;
 
+import java.util.List;
 import java.util.regex.Pattern;
 
 /**
@@ -25,5 +26,10 @@ public final class ContainerIds {
   /** The short form of a full ID. */
   public static String shortForm(String fullId) {
     return fullId.substring(0, SHORT_LENGTH);
+  }
+
+  /** The idents that stand for the container with this full ID: short form first. */
+  public static List<String> identsOf(String fullId) {
+    return List.of(shortForm(fullId), fullId);
   }
 }

@@ -21,8 +21,8 @@ import org.slf4j.LoggerFactory;
  * change) and tries again after a capped exponential backoff; IPAM keeps serving throughout.
  *
  * <p>Messages to IPAM go to {@link #CONTAINERS} (local only, never bridged): {@code {"event":
- * "died"|"started"|"destroyed", "id", "readNanos"}} and {@code {"event": "prune", "live": [ids]}}. It answers
- * {@link #ALIVE} requests {@code {"id"}} with {@code {"running": true|false|null}}.
+ * "died"|"started"|"destroyed", "id", "readNanos"}} and {@code {"event": "prune", "live":
+ * [full ids]}}. It answers {@link #ALIVE} requests {@code {"id"}} with {@code {"running": true|false|null}}.
  */
 public final class ContainerWatchVerticle extends VerticleBase {
   public static final String CONTAINERS = "weft.containers";
@@ -108,15 +108,8 @@ public final class ContainerWatchVerticle extends VerticleBase {
   }
 
   private void prune(List<String> ids) {
-    Set<String> live = new HashSet<>();
-    for (String id : ids) {
-      live.add(id);
-      live.add(ContainerIds.shortForm(id));
-    }
-    for (String id : createdDuringListing) {
-      live.add(id);
-      live.add(ContainerIds.shortForm(id));
-    }
+    Set<String> live = new HashSet<>(ids);
+    live.addAll(createdDuringListing);
     createdDuringListing = null;
     status.connected(ids.size());
     vertx.eventBus().send(CONTAINERS, new JsonObject().put("event", "prune")
