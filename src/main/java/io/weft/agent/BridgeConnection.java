@@ -74,13 +74,12 @@ final class BridgeConnection implements BridgeFrames.Sink {
         }
       }
       case "unregister" -> {
-        MessageConsumer<Object> consumer = IpamApi.EVENTS.equals(to) ? listening.remove(to) : null;
         if (!IpamApi.EVENTS.equals(to)) {
           error("access_denied");
-        } else if (consumer == null) {
-          error("unknown_address");
+        } else if (listening.containsKey(to)) {
+          listening.remove(to).unregister();
         } else {
-          consumer.unregister();
+          error("unknown_address");
         }
       }
       default -> error("unknown_type");

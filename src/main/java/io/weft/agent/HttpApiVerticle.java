@@ -104,12 +104,13 @@ final class HttpApiVerticle extends VerticleBase {
   private static void limitBody(RoutingContext ctx) {
     HttpServerRequest request = ctx.request();
     String declared = request.getHeader("content-length");
-    if (declared != null && (declared.length() > 9
-        || Long.parseLong(declared) > MAX_BODY_BYTES)) {
+    long length = declared == null ? -1 : declared.length() > 9 ? Long.MAX_VALUE
+        : Long.parseLong(declared);
+    if (length > MAX_BODY_BYTES) {
       ctx.fail(413);
       return;
     }
-    boolean hasBody = declared != null ? Long.parseLong(declared) > 0
+    boolean hasBody = declared != null ? length > 0
         : "chunked".equalsIgnoreCase(request.getHeader("transfer-encoding"));
     if (!hasBody) {
       ctx.next();
