@@ -1,7 +1,7 @@
 package io.weft.agent;
 
-import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import io.weft.metrics.MetricRegistries;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
@@ -145,7 +145,7 @@ public final class Agent {
     EventBusOptions bus = new EventBusOptions().setPort(options.busPort())
         .setClusterNodeMetadata(metadata);
     options.clusterHost().ifPresent(host -> bus.setHost(host).setClusterPublicHost(host));
-    PrometheusMeterRegistry metrics = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+    PrometheusMeterRegistry metrics = MetricRegistries.create();
     VertxOptions vertxOptions = new VertxOptions().setEventBusOptions(bus)
         .setMetricsOptions(new MicrometerMetricsOptions().setEnabled(true)
             .setJvmMetricsEnabled(true)
@@ -172,6 +172,7 @@ public final class Agent {
     IpamMetrics ipamMetrics = new IpamMetrics(metrics);
     DockerStatus docker = options.dockerHost().map(DockerStatus::watching)
         .orElseGet(DockerStatus::disabled);
+    ipamMetrics.watch(metrics, docker);
     vertx.deployVerticle(new RingVerticle(options, membership, peerName, store, restored,
             ipamMetrics, docker, readiness, fatal::tryComplete))
         .compose(id -> options.dockerHost().isEmpty() ? Future.succeededFuture(id)
