@@ -90,6 +90,23 @@ class PrometheusIT {
   }
 
   @Test
+  @Order(1)
+  void everyWeftMetricIsDocumentedInTheReadme() throws Exception {
+    String readme = Files.readString(Path.of("README.md"));
+    List<String> undocumented = new ArrayList<>();
+    for (String line : agents.get(0).get("/metrics").body().split("\n")) {
+      if (line.startsWith("# HELP weft_")) {
+        String name = line.split(" ")[2].replaceAll("_max$", "");
+        if (!readme.contains("`" + name)) {
+          undocumented.add(name);
+        }
+      }
+    }
+    assertThat(undocumented).as("weft_* metrics missing from the README's metrics table")
+        .isEmpty();
+  }
+
+  @Test
   @Order(2)
   void everyDashboardQueryReturnsDataFromARealScrape() throws Exception {
     AgentProcess.await(Duration.ofSeconds(60),
