@@ -81,7 +81,11 @@ class PrometheusIT {
     allocateOnEveryAgent("lint");
     for (AgentProcess a : agents) {
       byte[] metrics = a.get("/metrics").body().getBytes(StandardCharsets.UTF_8);
-      assertThat(new String(metrics, StandardCharsets.UTF_8)).contains("weft_peer_addresses_owned");
+      // weft's own meters and those an operator watches: heap, GC, threads, CPU, open files.
+      assertThat(new String(metrics, StandardCharsets.UTF_8)).contains("weft_peer_addresses_owned")
+          .contains("jvm_memory_used_bytes{area=\"heap\"").contains("jvm_gc_")
+          .contains("jvm_threads_live_threads").contains("process_cpu_seconds_total")
+          .contains("process_files_open_files");
       PrometheusTools.Result checked =
           PrometheusTools.run(metrics, promtool.toString(), "check", "metrics");
       assertThat(checked.output()).as("promtool check metrics on %s", a.httpAddr()).isEmpty();
