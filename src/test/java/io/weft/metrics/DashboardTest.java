@@ -49,7 +49,8 @@ class DashboardTest {
     String p99 = "histogram_quantile(0.99, sum by (instance, le) (rate(";
     assertThat(all).contains("weft_peer_addresses_owned", "weft_addresses_in_use",
         "weft_addresses_owned{", "weft_pending_allocations", "weft_pending_claims",
-        p99 + "weft_allocation_latency_seconds_bucket", p99 + "weft_store_commit_latency_seconds_bucket",
+        p99 + "weft_allocation_latency_seconds_bucket",
+        p99 + "weft_store_commit_latency_seconds_bucket",
         "weft_gossip_bytes_sent_total", "weft_container_event_latency_seconds_count");
   }
 }
