@@ -1,7 +1,6 @@
 package io.weft.agent;
 
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
-import io.weft.metrics.MetricRegistries;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
@@ -16,6 +15,7 @@ import io.vertx.micrometer.MicrometerMetricsFactory;
 import io.vertx.micrometer.MicrometerMetricsOptions;
 import io.vertx.spi.cluster.hazelcast.HazelcastClusterManager;
 import io.weft.ipam.PersistedState;
+import io.weft.metrics.MetricRegistries;
 import io.weft.ring.PeerName;
 import io.weft.store.Store;
 import io.weft.store.StoreException;

@@ -80,6 +80,10 @@ class PrometheusIT {
   void everyAgentsMetricsPassPromtoolCheckMetrics() throws Exception {
     allocateOnEveryAgent("lint");
     for (AgentProcess a : agents) {
+      // The gauges refresh every second: wait for the rows the new ring brings.
+      AgentProcess.await(Duration.ofSeconds(30),
+          () -> a.get("/metrics").body().contains("weft_peer_addresses_owned{"),
+          "per-peer rows in " + a.httpAddr() + "/metrics");
       byte[] metrics = a.get("/metrics").body().getBytes(StandardCharsets.UTF_8);
       // weft's own meters and those an operator watches: heap, GC, threads, CPU, open files.
       assertThat(new String(metrics, StandardCharsets.UTF_8)).contains("weft_peer_addresses_owned")
@@ -94,7 +98,7 @@ class PrometheusIT {
   }
 
   @Test
-  @Order(1)
+  @Order(2)
   void everyWeftMetricIsDocumentedInTheReadme() throws Exception {
     String readme = Files.readString(Path.of("README.md"));
     List<String> undocumented = new ArrayList<>();
@@ -111,7 +115,7 @@ class PrometheusIT {
   }
 
   @Test
-  @Order(2)
+  @Order(3)
   void everyDashboardQueryReturnsDataFromARealScrape() throws Exception {
     AgentProcess.await(Duration.ofSeconds(60),
         () -> prometheus.query("up{job=\"weft\"} == 1").size() == agents.size(),
@@ -129,7 +133,7 @@ class PrometheusIT {
   }
 
   @Test
-  @Order(3)
+  @Order(4)
   void unreachableOwnerAlertFiresWhenAnAgentDiesAndResolvesAfterRmpeer() throws Exception {
     AgentProcess victim = agents.get(2);
     JsonObject status = victim.status();
