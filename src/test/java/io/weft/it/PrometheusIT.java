@@ -55,8 +55,8 @@ class PrometheusIT {
   }
 
   /**
-   * The shipped rules with every {@code for:} cut to 10 s: the test server scrapes and evaluates
-   * every second, and a test cannot wait the 15 minutes an operator's server does.
+   * The shipped rules with every {@code for:} cut to 10 s: the test server scrapes every 2 s and
+   * evaluates every second, and a test cannot wait the 15 minutes an operator's server does.
    */
   static String shortenedRules() throws Exception {
     String rules = Files.readString(RULES);

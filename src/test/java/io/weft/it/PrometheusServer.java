@@ -19,7 +19,8 @@ import java.util.stream.Collectors;
 /**
  * A real Prometheus server (Debian's {@code prometheus}) for one test: on loopback, with its own
  * configuration, rules and storage under {@code dir}, scraping agents as the job "weft" every
- * second and evaluating its rules every second.
+ * 2 s (a loaded machine may take over a second to answer a scrape) and evaluating its rules
+ * every second.
  */
 final class PrometheusServer implements AutoCloseable {
   private static final HttpClient HTTP = HttpClient.newBuilder()
@@ -46,8 +47,8 @@ final class PrometheusServer implements AutoCloseable {
     Path config = dir.resolve("prometheus.yml");
     Files.writeString(config, """
         global:
-          scrape_interval: 1s
-          scrape_timeout: 1s
+          scrape_interval: 2s
+          scrape_timeout: 2s
           evaluation_interval: 1s
         rule_files: ['%s']
         scrape_configs:
