@@ -183,6 +183,11 @@ function drawLegend(colour) {
     li.append(sw, (state.nicknames.get(name) || name) + " " + percent(size, state.ring.size));
     legend.append(li);
   }
+  if (state.ring.ranges.some((r) => r.owner === state.ring.name)) {
+    const li = el("li");
+    li.append(el("span", "swatch self-line"), "this host's ranges");
+    legend.append(li);
+  }
   if (state.ring.ranges.some((r) => !r.reachable)) {
     const li = el("li");
     li.append(el("span", "swatch hatched"), "owner unreachable");
@@ -208,10 +213,13 @@ function drawPeers() {
     const names = el("div", "names");
     const nick = el("span", "nick", p.nickname || "(no nickname)");
     if (self) nick.append(el("span", "tag", "this host"));
-    names.append(nick, el("span", "name mono dim", p.name));
+    const reach = () => p.reachable ? el("span", "badge ok", "reachable") : el("span", "badge bad", "unreachable");
+    const inline = el("span", "state-inline");
+    inline.append(reach());
+    names.append(nick, el("span", "name mono dim", p.name), inline);
     who.append(sw, names);
-    const stateCell = el("td");
-    stateCell.append(p.reachable ? el("span", "badge ok", "reachable") : el("span", "badge bad", "unreachable"));
+    const stateCell = el("td", "col-state");
+    stateCell.append(reach());
     const inUse = Math.max(0, p.owned - p.free);
     const use = el("div", "use");
     const meter = el("div", "meter");
@@ -224,7 +232,7 @@ function drawPeers() {
     const whoCell = el("td");
     whoCell.append(who);
     tr.append(whoCell, stateCell, el("td", "num owned", count(p.owned)),
-      el("td", "num share", percent(p.owned, size)), el("td", "num free", count(p.free)), useCell);
+      el("td", "num share", percent(p.owned, size)), el("td", "num free col-free", count(p.free)), useCell);
     body.append(tr);
   }
   const down = status.peers.filter((p) => !p.reachable).length;
@@ -254,7 +262,8 @@ function drawCluster() {
     fact("Range", s.range),
     fact("Default subnet", s.defaultSubnet),
     fact("Active here", count(s.activeAddresses)),
-    fact("Waiting", s.pendingAllocations + " allocations, " + s.pendingClaims + " claims"),
+    fact("Pending allocations", s.pendingAllocations),
+    fact("Pending claims", s.pendingClaims),
     fact("Docker", s.docker, dockerBadge),
     fact("Role", s.observer ? "observer" : "elector"));
   if (s.reset) $("facts").append(fact("Reset", "handed its ranges away", "bad"));
@@ -289,6 +298,15 @@ function describeEvent(e) {
   }
 }
 
+// The event each list item shows, to name its peer again once the peer's nickname is known.
+const shown = new WeakMap();
+
+function relabelEvents() {
+  for (const li of $("events").querySelectorAll("li[data-peer]")) {
+    li.querySelector(".what").textContent = describeEvent(shown.get(li));
+  }
+}
+
 function addEvent(e, fresh) {
   const list = $("events");
   const empty = list.querySelector(".empty");
@@ -298,6 +316,8 @@ function addEvent(e, fresh) {
   li.dataset.type = e.type;
   if (e.id) li.dataset.id = e.id;
   if (e.address) li.dataset.address = e.address;
+  if (e.peer) li.dataset.peer = e.peer;
+  shown.set(li, e);
   const when = e.time ? new Date(e.time).toLocaleTimeString("en-GB", { hour12: false }) : "";
   const kind = el("span");
   kind.append(el("span", "badge " + tone, word));
@@ -349,6 +369,7 @@ async function refresh() {
     drawRing();
     drawPeers();
     drawCluster();
+    relabelEvents();
     document.body.dataset.updated = String(Date.now());
     setLive(false);
   } catch (err) {
