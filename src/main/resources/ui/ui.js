@@ -21,6 +21,7 @@ const EVENT_KINDS = {
 };
 
 const $ = (id) => document.getElementById(id);
+const openedAt = Date.now();
 const state = { status: null, ring: null, picked: null, nicknames: new Map() };
 
 function el(tag, cls, text) {
@@ -95,7 +96,7 @@ function drawRing() {
   const defs = svg("defs");
   const hatch = svg("pattern", { id: "hatch", width: 6, height: 6, patternUnits: "userSpaceOnUse",
     patternTransform: "rotate(45)" });
-  hatch.append(svg("rect", { width: 2.2, height: 6, fill: "rgba(195, 50, 43, 0.75)" }));
+  hatch.append(svg("rect", { width: 1.8, height: 6, fill: "rgba(195, 50, 43, 0.7)" }));
   defs.append(hatch);
   root.append(defs);
   const R0 = 96, R1 = 140;
@@ -106,7 +107,8 @@ function drawRing() {
     const t0 = r.offset / ring.size;
     // Keep a sliver visible however small the range; the tooltip has the exact figures.
     const t1 = Math.max(t0 + 0.0015, (r.offset + r.size) / ring.size);
-    const path = svg("path", { class: "arc", d: sector(t0, t1, R0, R1), fill: colour.get(r.owner) });
+    const path = svg("path", { class: r.reachable ? "arc" : "arc down", d: sector(t0, t1, R0, R1),
+      fill: colour.get(r.owner) });
     path.dataset.owner = r.owner;
     path.dataset.first = r.first;
     const title = svg("title");
@@ -266,6 +268,7 @@ function drawCluster() {
     fact("Pending claims", s.pendingClaims),
     fact("Docker", s.docker, dockerBadge),
     fact("Role", s.observer ? "observer" : "elector"));
+  if (typeof s.tls === "boolean") $("facts").append(fact("Peer traffic", s.tls ? "TLS" : "plain", s.tls ? "ok" : "dim"));
   if (s.reset) $("facts").append(fact("Reset", "handed its ranges away", "bad"));
   const alerts = $("alerts");
   alerts.replaceChildren();
@@ -274,9 +277,11 @@ function drawCluster() {
   const lost = s.peers.filter((p) => !p.reachable && p.owned > 0);
   if (lost.length) {
     const held = lost.reduce((sum, p) => sum + p.owned, 0);
-    alerts.append(el("div", "alert warn", "Unreachable peers hold " + count(held) + " addresses ("
+    const alert = el("div", "alert warn", "Unreachable peers hold " + count(held) + " addresses ("
       + percent(held, state.ring.size) + "). If " + (lost.length === 1 ? "it is" : "they are")
-      + " gone for good, run: weft rmpeer " + lost.map((p) => p.nickname || p.name).join(" ")));
+      + " gone for good, run ");
+    alert.append(el("code", "command", "weft rmpeer " + lost.map((p) => p.nickname || p.name).join(" ")));
+    alerts.append(alert);
   }
   if (s.dockerDetail && s.dockerDetail.lastError && s.docker === "unavailable") {
     alerts.append(el("div", "alert warn", "Docker: " + s.dockerDetail.lastError));
@@ -333,7 +338,8 @@ function listen() {
   source.onmessage = (m) => {
     let e;
     try { e = JSON.parse(m.data); } catch (err) { return; }
-    addEvent(e, true);
+    // Events from before the page opened are history, not news: only newer ones flash.
+    addEvent(e, e.time >= openedAt);
     soon();
   };
   state.source = source;

@@ -60,7 +60,7 @@ class RingViewIT {
       AgentProcess.await(Duration.ofSeconds(30), () -> ipamShares(page).size() == 3,
           "three peers owning space in /status/ipam");
 
-      try (Browser browser = Browser.open(1280, 1000)) {
+      try (Browser browser = Browser.open(1100, 1050)) {
         browser.driver.get("http://" + page.httpAddr() + "/ui");
         browser.script("window.weftSameDocument = true;");
         browser.await(Duration.ofSeconds(60), () -> pageShares(browser).equals(
