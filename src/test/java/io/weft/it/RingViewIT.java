@@ -70,10 +70,13 @@ class RingViewIT {
             + ".map(p => p.dataset.owner)).size");
         assertThat(arcs).as("ring arcs coloured by three owners").isEqualTo(3L);
 
+        long killed = System.nanoTime();
         victim.kill();
         browser.await(Duration.ofSeconds(120), () -> pageRows(browser).stream()
             .anyMatch(row -> row.startsWith(victimName + " false ")),
             "the killed peer marked unreachable on the page");
+        System.out.printf("kill -> peer unreachable on the page: %d ms%n",
+            (System.nanoTime() - killed) / 1_000_000);
         assertThat(pageRows(browser)).filteredOn(row -> row.contains(" true ")).hasSize(2);
         Long hatched = browser.script("return document.querySelectorAll('#ring path.gone').length");
         assertThat(hatched).as("the unreachable owner's ranges are marked on the ring")
@@ -81,11 +84,14 @@ class RingViewIT {
         assertThat(browser.<String>script("return document.getElementById('alerts').textContent"))
             .contains("weft rmpeer berlin");
 
+        long asked = System.nanoTime();
         String allocated = page.send("POST", "/ip/after-the-kill").body().strip();
         browser.await(Duration.ofSeconds(60), () -> Boolean.TRUE.equals(browser.script(
             "return !!document.querySelector('#events li[data-type=allocated]"
             + "[data-id=after-the-kill][data-address=\"' + arguments[0] + '\"]')", allocated)),
             "the new allocation in the event list");
+        System.out.printf("allocation -> in the page's event list: %d ms%n",
+            (System.nanoTime() - asked) / 1_000_000);
         assertThat(browser.<Boolean>script("return window.weftSameDocument === true"))
             .as("the page was never reloaded").isTrue();
         Path laptop = browser.screenshot(SHOTS.resolve("laptop.png"));
