@@ -55,6 +55,7 @@ final class HttpApiVerticle extends VerticleBase {
     router.get("/status").handler(ctx -> ask(ctx, op("status"), QUICK, this::json));
     router.get("/status/ipam").handler(ctx -> ask(ctx, op("status-ipam"), QUICK,
         r -> r.getString("text", "")));
+    router.get("/status/ring").handler(ctx -> ask(ctx, op("ring-view"), QUICK, this::json));
     router.get("/ipinfo/defaultsubnet").handler(ctx -> text(ctx, 200,
         options.defaultSubnet().toString()));
     ipRoutes(router);
@@ -64,6 +65,7 @@ final class HttpApiVerticle extends VerticleBase {
         .put("force", "true".equals(ctx.queryParams().get("force"))), QUICK,
         r -> r.getString("message", "")));
     router.delete("/peer").handler(ctx -> ask(ctx, op("reset"), QUICK, r -> null));
+    io.weft.ui.UiRoutes.mount(vertx, router);
     router.route().failureHandler(this::failed);
     router.errorHandler(400, ctx -> text(ctx, 400, "bad request: the path or a header is not"
         + " valid (percent-encoding must be UTF-8)"));

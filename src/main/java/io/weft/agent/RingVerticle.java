@@ -411,6 +411,7 @@ final class RingVerticle extends VerticleBase {
           storeFile, docker).put("storeCommits", commits.commits())
           .put("storeLastBatchSize", commits.lastBatchSize())
           .put("storeLastCommitMs", commits.lastCommitMs()));
+      case "ring-view" -> message.reply(io.weft.ui.RingView.of(allocator));
       case "status-ipam" -> message.reply(new JsonObject().put("text",
           StatusReport.ipamText(allocator)));
       case "consense", "ring", "prime" -> {
