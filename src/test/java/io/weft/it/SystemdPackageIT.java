@@ -74,6 +74,9 @@ class SystemdPackageIT {
     podman.shOk(CONTAINER, "dpkg -i /tmp/weft.deb");
     podman.shOk(CONTAINER, UNTIL_READY);
     assertThat(podman.shOk(CONTAINER, "systemctl is-enabled weft")).isEqualTo("enabled");
+    assertThat(podman.shOk(CONTAINER,
+        "systemd-analyze verify --man=no /lib/systemd/system/weft.service 2>&1"))
+        .as("the installed unit verifies without a warning").isEmpty();
     assertThat(podman.shOk(CONTAINER, "systemctl is-active weft")).isEqualTo("active");
     assertThat(podman.shOk(CONTAINER, "dpkg-query -W -f '${Conffiles}' weft"))
         .contains("/etc/weft/weft.yaml");
