@@ -78,6 +78,8 @@ class SystemdPackageIT {
         "systemd-analyze verify --man=no /lib/systemd/system/weft.service 2>&1"))
         .as("the installed unit verifies without a warning").isEmpty();
     assertThat(podman.shOk(CONTAINER, "systemctl is-active weft")).isEqualTo("active");
+    assertThat(podman.shOk(CONTAINER, "getent group docker"))
+        .as("postinst made the group the unit adds the agent to").startsWith("docker:");
     assertThat(podman.shOk(CONTAINER, "dpkg-query -W -f '${Conffiles}' weft"))
         .contains("/etc/weft/weft.yaml");
     assertThat(podman.shOk(CONTAINER, "man -w weft 2>/dev/null || ls /usr/share/man/man1/"))
@@ -101,6 +103,25 @@ class SystemdPackageIT {
 
   @Test
   @Order(3)
+  void theLauncherUsesAClassDataSharingArchiveBesideTheJarAndIgnoresABadOne() {
+    String address = podman.shOk(CONTAINER, "curl -sf http://127.0.0.1:6784/ip/svc-1");
+    try {
+      podman.shOk(CONTAINER, "echo not-an-archive > /usr/share/weft/weft.jsa");
+      assertThat(podman.shOk(CONTAINER, "weft lookup svc-1")).isEqualTo(address);
+      // An archive of the command-line client's classes, made as the launcher runs it; with
+      // -Xshare:on the JVM refuses to start unless the launcher handed it a usable archive.
+      podman.shOk(CONTAINER, "rm /usr/share/weft/weft.jsa && java -XX:TieredStopAtLevel=1"
+          + " -XX:+UseSerialGC -XX:ArchiveClassesAtExit=/usr/share/weft/weft.jsa"
+          + " -jar /usr/share/weft/weft.jar lookup svc-1 >/dev/null 2>&1");
+      assertThat(podman.shOk(CONTAINER, "WEFT_JAVA_OPTS=-Xshare:on weft lookup svc-1"))
+          .isEqualTo(address);
+    } finally {
+      podman.shOk(CONTAINER, "rm -f /usr/share/weft/weft.jsa");
+    }
+  }
+
+  @Test
+  @Order(4)
   void theSandboxHoldsWhileItRuns() {
     String pid = mainPid();
     String status = podman.shOk(CONTAINER, "cat /proc/" + pid + "/status");
@@ -122,7 +143,7 @@ class SystemdPackageIT {
   }
 
   @Test
-  @Order(4)
+  @Order(5)
   void theJournalHoldsItsLogLines() {
     String journal = podman.shOk(CONTAINER, "journalctl -u weft --no-pager -o cat");
     assertThat(journal).contains("Agent: weft ").contains(" started in ")
@@ -130,7 +151,7 @@ class SystemdPackageIT {
   }
 
   @Test
-  @Order(5)
+  @Order(6)
   void restartKeepsItsAllocations() {
     String address = podman.shOk(CONTAINER, "curl -sf -X POST http://127.0.0.1:6784/ip/svc-2");
     String before = mainPid();
@@ -141,7 +162,7 @@ class SystemdPackageIT {
   }
 
   @Test
-  @Order(6)
+  @Order(7)
   void installingAgainRestartsIt() {
     String before = mainPid();
     podman.shOk(CONTAINER, "dpkg -i /tmp/weft.deb && " + UNTIL_READY);
@@ -150,7 +171,7 @@ class SystemdPackageIT {
   }
 
   @Test
-  @Order(7)
+  @Order(8)
   void stopEndsItCleanlyWithStatusZero() {
     podman.shOk(CONTAINER, "systemctl stop weft");
     assertThat(podman.shOk(CONTAINER,
@@ -163,7 +184,7 @@ class SystemdPackageIT {
   }
 
   @Test
-  @Order(8)
+  @Order(9)
   void removeStopsItAndKeepsStateAndConfiguration() {
     podman.shOk(CONTAINER, "dpkg -r weft");
     assertThat(podman.sh(CONTAINER, "systemctl is-active weft").out()).isEqualTo("inactive");
@@ -173,7 +194,7 @@ class SystemdPackageIT {
   }
 
   @Test
-  @Order(9)
+  @Order(10)
   void purgeRemovesStateConfigurationAndEnablement() {
     podman.shOk(CONTAINER, "dpkg -P weft");
     for (String gone : List.of("/var/lib/weft", "/var/lib/private/weft", "/etc/weft",
