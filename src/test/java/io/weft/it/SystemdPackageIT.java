@@ -82,8 +82,11 @@ class SystemdPackageIT {
         .as("postinst made the group the unit adds the agent to").startsWith("docker:");
     assertThat(podman.shOk(CONTAINER, "dpkg-query -W -f '${Conffiles}' weft"))
         .contains("/etc/weft/weft.yaml");
-    assertThat(podman.shOk(CONTAINER, "man -w weft 2>/dev/null || ls /usr/share/man/man1/"))
-        .contains("weft.1.gz").contains("weft-launch.1.gz");
+    assertThat(podman.shOk(CONTAINER, "ls /usr/share/man/man1/"))
+        .contains("weft.1.gz", "weft-launch.1.gz", "weft-status.1.gz", "weft-allocate.1.gz");
+    assertThat(podman.shOk(CONTAINER, "zcat /usr/share/man/man1/weft-launch.1.gz"))
+        .contains(".TH \"WEFT\\-LAUNCH\" \"1\"")
+        .contains("[\\fB\\-\\-cluster\\-addr\\fP=\\fIHOST[:PORT]\\fP]");
   }
 
   @Test
