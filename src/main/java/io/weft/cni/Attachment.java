@@ -26,9 +26,12 @@ record Attachment(String network, String containerId, String ifname) {
     return "cni:" + network + ":";
   }
 
-  /** The ident holding {@code network}'s gateway address (one per network, never a container). */
-  static String gatewayIdent(String network) {
-    return "cni:" + network;
+  /**
+   * The ident holding a gateway address, never a container: named after the address, so that
+   * networks sharing a subnet and its gateway share the claim too.
+   */
+  static String gatewayIdent(String gatewayAddress) {
+    return "cni-gateway:" + gatewayAddress;
   }
 
   /** Whether a network name can be part of an ident; the specification allows the same set. */

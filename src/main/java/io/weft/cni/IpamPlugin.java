@@ -12,7 +12,7 @@ import java.util.Set;
 
 /**
  * The commands, each as requests to the local agent. ADD claims the network's gateway (ident
- * {@code cni:NETWORK}) before it allocates, so that no container gets that address; a
+ * {@code cni-gateway:ADDRESS}) before it allocates, so that no container gets that address; a
  * claim answered "owned by other peer" means another host holds it, and this host, which only
  * hands out addresses of ranges it owns, cannot give it away either.
  */
@@ -57,8 +57,9 @@ final class IpamPlugin {
     } catch (CniException | RuntimeException e) {
       undo(ident);
       if (e instanceof CniException c && c.code == ErrorCode.INVALID_NETWORK_CONFIG) {
-        // No ADD on this network can succeed (a subnet outside the range): drop its gateway too.
-        undo(Attachment.gatewayIdent(config.name()));
+        // The agent refused the subnet (outside its range), so no ADD with it can succeed:
+        // drop the gateway claim that went before, which outside the range is only a record.
+        undo(Attachment.gatewayIdent(Ip.format(gateway)));
       }
       throw e;
     }
@@ -87,7 +88,7 @@ final class IpamPlugin {
   }
 
   private void claimGateway(Cidr subnet, long gateway, long deadline) throws CniException {
-    String path = "/ip/" + AgentHttp.segment(Attachment.gatewayIdent(config.name())) + "/"
+    String path = "/ip/" + AgentHttp.segment(Attachment.gatewayIdent(Ip.format(gateway))) + "/"
         + Ip.format(gateway) + "/" + subnet.prefix();
     AgentHttp.Response r = call("PUT", path, deadline);
     if (r.ok() || (r.status() == 409 && r.body().contains("owned by other peer"))) {

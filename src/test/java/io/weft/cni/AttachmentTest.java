@@ -23,7 +23,7 @@ class AttachmentTest {
     String id = "0123456789abcdef".repeat(4);
     assertThat(new Attachment("podnet", id, "eth0").ident())
         .isEqualTo("cni:podnet:eth0:" + id);
-    assertThat(Attachment.gatewayIdent("podnet")).isEqualTo("cni:podnet");
+    assertThat(Attachment.gatewayIdent("10.32.0.1")).isEqualTo("cni-gateway:10.32.0.1");
     assertThat(new Attachment("podnet", id, "eth0").ident())
         .startsWith(Attachment.prefixOf("podnet"));
   }
@@ -41,7 +41,7 @@ class AttachmentTest {
     assertThat(ident).matches(AGENT_IDENT).startsWith(Attachment.prefixOf(a.network()));
     assertThat(ContainerIds.looksLikeContainerId(ident)).isFalse();
     assertThat(new Attachment(a.network(), a.containerId(), a.ifname()).ident()).isEqualTo(ident);
-    assertThat(ident).isNotEqualTo(Attachment.gatewayIdent(a.network()));
+    assertThat(Attachment.gatewayIdent("10.32.0.1")).doesNotStartWith(Attachment.prefixOf(a.network()));
   }
 
   @Property(seed = "1415", tries = 2000)
