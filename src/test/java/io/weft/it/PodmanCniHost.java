@@ -92,7 +92,7 @@ final class PodmanCniHost implements AutoCloseable {
   public void close() throws IOException, InterruptedException {
     try {
       podman("rm", "-a", "-f", "-t", "0");
-      podman("system", "reset", "-f");
+      podman("rmi", "-a", "-f");
     } catch (AssertionError e) {
       System.err.println("cleaning up Podman in " + dir + ": " + e.getMessage());
     }
