@@ -5,7 +5,11 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.weft.net.Cidr;
 import io.weft.net.Ip;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -34,6 +38,22 @@ class NetworkConfigTest {
     assertThat(c.ipam().agentHost()).isEqualTo("127.0.0.2");
     assertThat(c.ipam().agentPort()).isEqualTo(7000);
     assertThat(c.ipam().timeoutSeconds()).isEqualTo(5);
+  }
+
+  /** The shipped example, as a runtime hands its first plugin to us (version and name added). */
+  @Test
+  @SuppressWarnings("unchecked")
+  void theExampleNetworkConfigIsValid() throws Exception {
+    Map<String, Object> list = (Map<String, Object>) Json.parse(
+        Files.readString(Path.of("conf/10-weft.conflist")));
+    Map<String, Object> bridge = new LinkedHashMap<>(
+        (Map<String, Object>) ((List<Object>) list.get("plugins")).get(0));
+    bridge.put("cniVersion", list.get("cniVersion"));
+    bridge.put("name", list.get("name"));
+    NetworkConfig c = NetworkConfig.parse(Json.write(bridge));
+    assertThat(c.name()).isEqualTo("weft");
+    assertThat(c.ipam().gateway()).contains(Ip.parse("10.32.0.1"));
+    assertThat(bridge.get("type")).isEqualTo("bridge");
   }
 
   @Test
