@@ -1,6 +1,7 @@
 package io.weft.it;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
@@ -203,6 +204,31 @@ class CniPluginIT {
       AgentProcess.await(Duration.ofSeconds(30), () -> new JsonObject(lonely.get("/status")
           .body()).getInteger("pendingClaims") == 0, "the abandoned request cancelled");
       assertThat(new JsonObject(lonely.get("/ip").body()).getJsonArray("owned")).isEmpty();
+    }
+  }
+
+  /**
+   * A containerd sandbox ID looks like a Docker container ID; its CNI allocation must survive
+   * the watcher's prune, while a plain allocation under that same ID (no such container) is freed.
+   */
+  @Test
+  void theContainerWatcherNeverFreesCniAttachments() throws Exception {
+    Engine engine = Engine.fromEnvironment();
+    assumeTrue(engine != null, "no container engine (set WEFT_TEST_DOCKER_HOST)");
+    String sandbox = Long.toHexString(System.nanoTime()).repeat(8).substring(0, 64);
+    AgentProcess watched = new AgentProcess(dir.resolve("watched"));
+    watched.start("--docker-host", engine.uri).awaitLive(Duration.ofSeconds(60));
+    CniPlugin.Run add = CniPlugin.run("ADD", sandbox, CniPlugin.config("1.0.0", "watchnet",
+        watched.httpAddr(), ""));
+    String address = add.json().getJsonArray("ips").getJsonObject(0).getString("address");
+    assertThat(watched.send("POST", "/ip/" + sandbox).statusCode()).isEqualTo(200);
+    watched.kill();
+    try (AgentProcess again = watched.sameDataDir()) {
+      again.start("--docker-host", engine.uri).awaitLive(Duration.ofSeconds(60));
+      AgentProcess.await(Duration.ofSeconds(30), () -> again.get("/ip/" + sandbox).body()
+          .isBlank(), "the plain allocation of a container that does not exist pruned");
+      assertThat(again.get("/ip/cni:watchnet:eth0:" + sandbox).body().strip())
+          .isEqualTo(address);
     }
   }
 
