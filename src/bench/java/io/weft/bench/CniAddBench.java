@@ -57,6 +57,7 @@ public final class CniAddBench {
     } finally {
       agent.destroy();
       agent.waitFor(30, TimeUnit.SECONDS);
+      new ProcessBuilder("rm", "-rf", dir.toString()).start().waitFor();
     }
   }
 
