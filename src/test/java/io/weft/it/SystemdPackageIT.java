@@ -105,6 +105,22 @@ class SystemdPackageIT {
   }
 
   @Test
+  @Order(2)
+  void theCniPluginIsInstalledWhereRuntimesLookAndStartsFromItsArchive() {
+    assertThat(podman.shOk(CONTAINER, "cmp /usr/lib/cni/weft-ipam /opt/cni/bin/weft-ipam && echo same"))
+        .isEqualTo("same");
+    assertThat(podman.shOk(CONTAINER, "test -s /usr/share/weft/weft-ipam.jsa && echo made"))
+        .as("postinst made the plugin's class-data-sharing archive").isEqualTo("made");
+    assertThat(podman.shOk(CONTAINER, "echo '{\"cniVersion\":\"1.0.0\"}' | CNI_COMMAND=VERSION"
+        + " JAVA_TOOL_OPTIONS=-Xlog:class+load=info:file=/tmp/cni-classes.log"
+        + " /usr/lib/cni/weft-ipam 2>/dev/null"))
+        .contains("\"supportedVersions\"").contains("1.0.0");
+    assertThat(podman.shOk(CONTAINER, "grep -c 'io.weft.cni.CniMain source: shared objects"
+        + " file' /tmp/cni-classes.log")).as("the plugin's classes came from the archive")
+        .isEqualTo("1");
+  }
+
+  @Test
   @Order(3)
   void theLauncherUsesAClassDataSharingArchiveBesideTheJarAndIgnoresABadOne() {
     String address = podman.shOk(CONTAINER, "curl -sf http://127.0.0.1:6784/ip/svc-1");
