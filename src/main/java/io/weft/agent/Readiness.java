@@ -10,15 +10,15 @@ import java.util.function.BooleanSupplier;
  * cluster, its store must be writable, and the peer must not have been reset. Written by the
  * verticles that learn it, read by the health checks; each check's JSON says why not.
  */
-final class Readiness {
+public final class Readiness {
   private volatile String storeFailure;
   private volatile boolean reset;
 
-  void storeFailed(String why) {
+  public void storeFailed(String why) {
     storeFailure = why;
   }
 
-  void wasReset() {
+  public void wasReset() {
     reset = true;
   }
 

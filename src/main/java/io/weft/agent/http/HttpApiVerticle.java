@@ -1,4 +1,4 @@
-package io.weft.agent;
+package io.weft.agent.http;
 
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.vertx.core.Future;
@@ -14,13 +14,17 @@ import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
 import io.vertx.ext.web.healthchecks.HealthCheckHandler;
 import io.vertx.micrometer.PrometheusScrapingHandler;
+import io.weft.agent.AgentOptions;
+import io.weft.agent.ipam.IpamApi;
+import io.weft.agent.ipam.Tokens;
+import io.weft.net.HostPort;
 import java.util.function.Function;
 
 /**
  * The HTTP API of DESIGN section 6: Weave-compatible paths, plain-text bodies. Every IPAM
  * request is forwarded to the local {@code weft.ipam} consumer; this verticle only translates.
  */
-final class HttpApiVerticle extends VerticleBase {
+public final class HttpApiVerticle extends VerticleBase {
   private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(
       HttpApiVerticle.class);
   private static final String TEXT = "text/plain; charset=utf-8";
@@ -37,7 +41,7 @@ final class HttpApiVerticle extends VerticleBase {
   private final PrometheusMeterRegistry metrics;
   private HttpServer server;
 
-  HttpApiVerticle(AgentOptions options, HealthChecks live, HealthChecks ready,
+  public HttpApiVerticle(AgentOptions options, HealthChecks live, HealthChecks ready,
       PrometheusMeterRegistry metrics) {
     this.options = options;
     this.live = live;

@@ -1,4 +1,4 @@
-package io.weft.agent;
+package io.weft.agent.bridge;
 
 import io.vertx.core.Handler;
 import io.vertx.core.buffer.Buffer;

@@ -1,4 +1,4 @@
-package io.weft.agent;
+package io.weft.agent.cluster;
 
 import io.vertx.core.json.JsonObject;
 
@@ -9,27 +9,27 @@ import io.vertx.core.json.JsonObject;
 public record Member(String nodeId, String peerName, String nickname, String host, int busPort,
     String httpAddr, boolean observer, long startedAtMs) {
 
-  static JsonObject metadata(String peerName, String nickname, String httpAddr, boolean observer,
+  public static JsonObject metadata(String peerName, String nickname, String httpAddr, boolean observer,
       long startedAtMs) {
     return new JsonObject().put("peerName", peerName).put("nickname", nickname)
         .put("httpAddr", httpAddr).put("observer", observer).put("startedAt", startedAtMs);
   }
 
-  static Member of(String nodeId, String host, int port, JsonObject metadata) {
+  public static Member of(String nodeId, String host, int port, JsonObject metadata) {
     return new Member(nodeId, metadata.getString("peerName", "?"),
         metadata.getString("nickname", "?"), host, port, metadata.getString("httpAddr", ""),
         metadata.getBoolean("observer", false), metadata.getLong("startedAt", 0L));
   }
 
   /** Who started first; node id breaks ties so that exactly one of two duplicates is "later". */
-  boolean startedBefore(Member other) {
+  public boolean startedBefore(Member other) {
     if (startedAtMs != other.startedAtMs) {
       return startedAtMs < other.startedAtMs;
     }
     return nodeId.compareTo(other.nodeId) < 0;
   }
 
-  String label() {
+  public String label() {
     return peerName + "(" + nickname + ")";
   }
 

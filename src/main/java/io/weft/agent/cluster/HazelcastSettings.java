@@ -1,9 +1,11 @@
-package io.weft.agent;
+package io.weft.agent.cluster;
 
 import com.hazelcast.config.Config;
 import com.hazelcast.config.JoinConfig;
 import com.hazelcast.config.MultiMapConfig;
 import com.hazelcast.config.NetworkConfig;
+import io.weft.agent.AgentOptions;
+import io.weft.net.HostPort;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -12,10 +14,10 @@ import java.util.List;
  * with the launch peers. Hazelcast's defaults are far too slow for an address allocator (60 s to
  * notice a silent peer, minutes to heal a split), and it must never call home or multicast.
  */
-final class HazelcastSettings {
+public final class HazelcastSettings {
   private HazelcastSettings() {}
 
-  static Config create(AgentOptions options) {
+  public static Config create(AgentOptions options) {
     // The structures Vert.x needs, as vertx-hazelcast's default-cluster.xml declares them; built
     // in code because parsing and validating that XML costs start-up time.
     Config config = new Config();

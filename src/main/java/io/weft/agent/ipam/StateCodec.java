@@ -1,4 +1,4 @@
-package io.weft.agent;
+package io.weft.agent.ipam;
 
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
@@ -17,7 +17,7 @@ import java.util.Map;
 import java.util.Set;
 
 /** The allocator's persisted state to and from the store's rows and JSON columns. */
-final class StateCodec {
+public final class StateCodec {
   private StateCodec() {}
 
   /**
@@ -63,7 +63,7 @@ final class StateCodec {
   }
 
   /** The state saved in the store; an empty state over {@code universe} when there is none. */
-  static PersistedState load(Store store, Cidr universe) {
+  public static PersistedState load(Store store, Cidr universe) {
     Store.Loaded loaded = store.load();
     try {
       RingState ring = loaded.ring() == null

@@ -1,12 +1,12 @@
-package io.weft.agent;
+package io.weft.agent.ipam;
 
-import static io.weft.agent.RequestFields.abbreviate;
-import static io.weft.agent.RequestFields.address;
-import static io.weft.agent.RequestFields.flag;
-import static io.weft.agent.RequestFields.ident;
-import static io.weft.agent.RequestFields.optionalText;
-import static io.weft.agent.RequestFields.prefixed;
-import static io.weft.agent.RequestFields.subnet;
+import static io.weft.agent.ipam.RequestFields.abbreviate;
+import static io.weft.agent.ipam.RequestFields.address;
+import static io.weft.agent.ipam.RequestFields.flag;
+import static io.weft.agent.ipam.RequestFields.ident;
+import static io.weft.agent.ipam.RequestFields.optionalText;
+import static io.weft.agent.ipam.RequestFields.prefixed;
+import static io.weft.agent.ipam.RequestFields.subnet;
 
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
@@ -15,6 +15,10 @@ import io.vertx.core.eventbus.DeliveryOptions;
 import io.vertx.core.eventbus.Message;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
+import io.weft.agent.AgentOptions;
+import io.weft.agent.Readiness;
+import io.weft.agent.cluster.Member;
+import io.weft.agent.cluster.Membership;
 import io.weft.docker.ContainerIds;
 import io.weft.docker.ContainerWatchVerticle;
 import io.weft.docker.DockerStatus;
@@ -46,7 +50,7 @@ import org.slf4j.LoggerFactory;
  * (consensus, space, a claim) are kept by id and answered when a later outcome completes them.
  * Consensus (Paxos) runs inside the allocator, so one state machine decides both.
  */
-final class RingVerticle extends VerticleBase {
+public final class RingVerticle extends VerticleBase {
   static final String GOSSIP = "weft.gossip";
   static final String PEER_PREFIX = "weft.peer.";
   private static final Logger LOG = LoggerFactory.getLogger(RingVerticle.class);
@@ -83,7 +87,7 @@ final class RingVerticle extends VerticleBase {
   private final DockerStatus docker;
   private final Readiness readiness;
 
-  RingVerticle(AgentOptions options, Membership membership, PeerName self,
+  public RingVerticle(AgentOptions options, Membership membership, PeerName self,
       Store store, PersistedState restored, IpamMetrics metrics, DockerStatus docker,
       Readiness readiness, Consumer<String> fatal) {
     this.readiness = readiness;

@@ -1,4 +1,4 @@
-package io.weft.agent;
+package io.weft.agent.ipam;
 
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.atomic.AtomicLong;
@@ -8,14 +8,14 @@ import java.util.concurrent.atomic.AtomicLong;
  * to be unique within this agent: a counter under a random prefix is enough, and far cheaper
  * than a random UUID per request (SecureRandom showed in profiles of the HTTP API).
  */
-final class Tokens {
+public final class Tokens {
   private static final String PREFIX = Long.toHexString(ThreadLocalRandom.current().nextLong())
       + "-";
   private static final AtomicLong NEXT = new AtomicLong();
 
   private Tokens() {}
 
-  static String next() {
+  public static String next() {
     return PREFIX + NEXT.incrementAndGet();
   }
 }

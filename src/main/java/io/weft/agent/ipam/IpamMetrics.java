@@ -1,4 +1,4 @@
-package io.weft.agent;
+package io.weft.agent.ipam;
 
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.DistributionSummary;
@@ -16,7 +16,7 @@ import java.util.concurrent.TimeUnit;
  * weft's own Prometheus metrics. Gauges read a snapshot that the ring verticle refreshes on its
  * own thread every tick: the allocator is never read from the scrape thread.
  */
-final class IpamMetrics {
+public final class IpamMetrics {
   private volatile double inUse;
   private volatile double universe;
   private volatile double owned;
@@ -35,7 +35,7 @@ final class IpamMetrics {
   private final Timer containerEventLatency;
   private final DistributionSummary batchSize;
 
-  IpamMetrics(MeterRegistry registry) {
+  public IpamMetrics(MeterRegistry registry) {
     gauge(registry, "weft.addresses.in.use", "addresses allocated on this peer", () -> inUse);
     gauge(registry, "weft.universe.size", "addresses in --ipalloc-range", () -> universe);
     gauge(registry, "weft.addresses.owned", "addresses this peer's ring entries cover",

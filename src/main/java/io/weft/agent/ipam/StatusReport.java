@@ -1,7 +1,11 @@
-package io.weft.agent;
+package io.weft.agent.ipam;
 
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
+import io.weft.agent.AgentOptions;
+import io.weft.agent.Version;
+import io.weft.agent.cluster.Member;
+import io.weft.agent.cluster.Membership;
 import io.weft.docker.DockerStatus;
 import io.weft.ipam.Allocator;
 import io.weft.ring.PeerName;

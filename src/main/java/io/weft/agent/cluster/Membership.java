@@ -1,4 +1,4 @@
-package io.weft.agent;
+package io.weft.agent.cluster;
 
 import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonObject;
@@ -30,13 +30,13 @@ public final class Membership implements NodeListener {
   private volatile Vertx vertx;
   private volatile Member self;
 
-  Membership(ClusterManager clusterManager, Consumer<Member> duplicateNameFound) {
+  public Membership(ClusterManager clusterManager, Consumer<Member> duplicateNameFound) {
     this.clusterManager = clusterManager;
     this.duplicateNameFound = duplicateNameFound;
   }
 
   /** Starts tracking once Vert.x is up: members already present are read from the cluster. */
-  void start(Vertx vertx, Member self) {
+  public void start(Vertx vertx, Member self) {
     this.vertx = vertx;
     this.self = self;
     members.put(self.nodeId(), self);

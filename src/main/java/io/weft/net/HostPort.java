@@ -1,4 +1,4 @@
-package io.weft.agent;
+package io.weft.net;
 
 /** A {@code host:port} pair as the flags take them; the host may be a name or an IPv4 address. */
 public record HostPort(String host, int port) {

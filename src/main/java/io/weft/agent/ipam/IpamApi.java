@@ -1,4 +1,4 @@
-package io.weft.agent;
+package io.weft.agent.ipam;
 
 /** Names shared by the local API on the event bus (DESIGN section 7) and its users. */
 public final class IpamApi {

@@ -1,4 +1,4 @@
-package io.weft.agent;
+package io.weft.agent.bridge;
 
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.eventbus.DeliveryOptions;
@@ -7,6 +7,8 @@ import io.vertx.core.eventbus.MessageConsumer;
 import io.vertx.core.eventbus.ReplyException;
 import io.vertx.core.json.JsonObject;
 import io.vertx.core.net.NetSocket;
+import io.weft.agent.ipam.IpamApi;
+import io.weft.agent.ipam.Tokens;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.Map;

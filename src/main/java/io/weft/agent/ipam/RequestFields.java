@@ -1,4 +1,4 @@
-package io.weft.agent;
+package io.weft.agent.ipam;
 
 import io.vertx.core.json.JsonObject;
 import io.weft.net.Cidr;

@@ -1,8 +1,9 @@
-package io.weft.agent;
+package io.weft.agent.bridge;
 
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
 import io.vertx.core.net.NetServer;
+import io.weft.net.HostPort;
 
 /**
  * The event-bus TCP bridge for co-located tools on {@code --bridge-addr}: the wire format of
@@ -10,11 +11,11 @@ import io.vertx.core.net.NetServer;
  * {@link BridgeConnection}. weft frames it itself because the library buffers whatever length a
  * frame claims (one 4-byte prefix can exhaust the heap) and offers no hook before it parses.
  */
-final class BridgeVerticle extends VerticleBase {
+public final class BridgeVerticle extends VerticleBase {
   private final HostPort at;
   private NetServer server;
 
-  BridgeVerticle(HostPort at) {
+  public BridgeVerticle(HostPort at) {
     this.at = at;
   }
 

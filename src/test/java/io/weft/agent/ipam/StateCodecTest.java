@@ -1,4 +1,4 @@
-package io.weft.agent;
+package io.weft.agent.ipam;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
