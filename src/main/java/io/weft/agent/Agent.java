@@ -14,11 +14,14 @@ import io.vertx.micrometer.MicrometerMetricsFactory;
 import io.vertx.micrometer.MicrometerMetricsOptions;
 import io.vertx.spi.cluster.hazelcast.HazelcastClusterManager;
 import io.weft.agent.bridge.BridgeVerticle;
+import io.weft.agent.cluster.ClusterSettings;
 import io.weft.agent.cluster.HazelcastSettings;
 import io.weft.agent.cluster.Member;
 import io.weft.agent.cluster.Membership;
 import io.weft.agent.http.HttpApiVerticle;
+import io.weft.agent.ipam.IpamHealth;
 import io.weft.agent.ipam.IpamMetrics;
+import io.weft.agent.ipam.IpamSettings;
 import io.weft.agent.ipam.RingVerticle;
 import io.weft.agent.ipam.StateCodec;
 import io.weft.docker.ContainerWatchVerticle;
@@ -145,7 +148,8 @@ public final class Agent {
 
   private void startCluster(long startedAt) throws TimeoutException {
     HazelcastClusterManager clusterManager =
-        new HazelcastClusterManager(HazelcastSettings.create(options));
+        new HazelcastClusterManager(HazelcastSettings.create(new ClusterSettings(
+            options.clusterName(), options.clusterHost(), options.clusterPort(), options.peers())));
     Membership membership = new Membership(clusterManager, this::duplicateName);
     clusterManager.nodeListener(membership);
     JsonObject metadata = Member.metadata(peerName.toString(), options.nickname(),
@@ -180,11 +184,15 @@ public final class Agent {
     IpamMetrics ipamMetrics = new IpamMetrics(metrics);
     DockerStatus docker = options.dockerHost().map(DockerStatus::watching)
         .orElseGet(DockerStatus::disabled);
-    vertx.deployVerticle(new RingVerticle(options, membership, peerName, store, restored,
-            ipamMetrics, docker, readiness, fatal::tryComplete))
+    IpamSettings ipam = new IpamSettings(peerName, options.nickname(), options.range(),
+        options.defaultSubnet(), options.quorum(), options.observer(), options.containerGrace(),
+        options.clusterName(), Version.text());
+    vertx.deployVerticle(new RingVerticle(ipam, membership, store, restored, ipamMetrics, docker,
+            readiness.reporting(fatal::tryComplete)))
         .compose(id -> options.dockerHost().isEmpty() ? Future.succeededFuture(id)
             : vertx.deployVerticle(new ContainerWatchVerticle(options.dockerHost().get(), docker)))
-        .compose(id -> vertx.deployVerticle(new HttpApiVerticle(options, live, ready, metrics)))
+        .compose(id -> vertx.deployVerticle(new HttpApiVerticle(options.httpAddr(),
+            options.defaultSubnet(), live, ready, metrics)))
         .compose(id -> options.bridgeAddr().isEmpty() ? Future.succeededFuture(id)
             : vertx.deployVerticle(new BridgeVerticle(options.bridgeAddr().get())))
         .await(30, TimeUnit.SECONDS);

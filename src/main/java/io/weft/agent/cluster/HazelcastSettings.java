@@ -4,7 +4,6 @@ import com.hazelcast.config.Config;
 import com.hazelcast.config.JoinConfig;
 import com.hazelcast.config.MultiMapConfig;
 import com.hazelcast.config.NetworkConfig;
-import io.weft.agent.AgentOptions;
 import io.weft.net.HostPort;
 import java.util.ArrayList;
 import java.util.List;
@@ -17,7 +16,7 @@ import java.util.List;
 public final class HazelcastSettings {
   private HazelcastSettings() {}
 
-  public static Config create(AgentOptions options) {
+  public static Config create(ClusterSettings options) {
     // The structures Vert.x needs, as vertx-hazelcast's default-cluster.xml declares them; built
     // in code because parsing and validating that XML costs start-up time.
     Config config = new Config();

@@ -14,9 +14,9 @@ import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
 import io.vertx.ext.web.healthchecks.HealthCheckHandler;
 import io.vertx.micrometer.PrometheusScrapingHandler;
-import io.weft.agent.AgentOptions;
 import io.weft.agent.ipam.IpamApi;
 import io.weft.agent.ipam.Tokens;
+import io.weft.net.Cidr;
 import io.weft.net.HostPort;
 import java.util.function.Function;
 
@@ -35,15 +35,17 @@ public final class HttpApiVerticle extends VerticleBase {
   private static final DeliveryOptions QUICK = new DeliveryOptions().setLocalOnly(true)
       .setSendTimeout(10_000);
 
-  private final AgentOptions options;
+  private final HostPort httpAddr;
+  private final Cidr defaultSubnet;
   private final HealthChecks live;
   private final HealthChecks ready;
   private final PrometheusMeterRegistry metrics;
   private HttpServer server;
 
-  public HttpApiVerticle(AgentOptions options, HealthChecks live, HealthChecks ready,
+  public HttpApiVerticle(HostPort httpAddr, Cidr defaultSubnet, HealthChecks live, HealthChecks ready,
       PrometheusMeterRegistry metrics) {
-    this.options = options;
+    this.httpAddr = httpAddr;
+    this.defaultSubnet = defaultSubnet;
     this.live = live;
     this.ready = ready;
     this.metrics = metrics;
@@ -60,7 +62,7 @@ public final class HttpApiVerticle extends VerticleBase {
     router.get("/status/ipam").handler(ctx -> ask(ctx, op("status-ipam"), QUICK,
         r -> r.getString("text", "")));
     router.get("/ipinfo/defaultsubnet").handler(ctx -> text(ctx, 200,
-        options.defaultSubnet().toString()));
+        defaultSubnet.toString()));
     ipRoutes(router);
     router.get("/ring").handler(ctx -> ask(ctx, op("ring"), WAITING, this::json));
     router.delete("/peer/:name").handler(ctx -> ask(ctx, op("rmpeer")
@@ -77,7 +79,7 @@ public final class HttpApiVerticle extends VerticleBase {
         + ctx.request().path()));
     router.errorHandler(413, ctx -> text(ctx, 413, "request bodies are not used by this API;"
         + " at most " + MAX_BODY_BYTES + " bytes are accepted"));
-    HostPort at = options.httpAddr();
+    HostPort at = httpAddr;
     return vertx.createHttpServer().requestHandler(router).listen(at.port(), at.host())
         .onSuccess(s -> server = s);
   }

@@ -15,8 +15,6 @@ import io.vertx.core.eventbus.DeliveryOptions;
 import io.vertx.core.eventbus.Message;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
-import io.weft.agent.AgentOptions;
-import io.weft.agent.Readiness;
 import io.weft.agent.cluster.Member;
 import io.weft.agent.cluster.Membership;
 import io.weft.docker.ContainerIds;
@@ -38,7 +36,6 @@ import java.util.Map;
 import java.util.Set;
 import java.util.SplittableRandom;
 import java.util.function.BiFunction;
-import java.util.function.Consumer;
 import java.util.function.Function;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -65,11 +62,10 @@ public final class RingVerticle extends VerticleBase {
   private record Waiting(Message<JsonObject> message, Function<String, JsonObject> render,
       String token, long startedNanos, boolean counted, String ident) {}
 
-  private final AgentOptions options;
+  private final IpamSettings options;
   private final Membership membership;
   private final PeerName self;
   private final String storeFile;
-  private final Consumer<String> fatal;
   private final Map<Long, Waiting> waiting = new HashMap<>();
   private final Map<String, Long> byToken = new HashMap<>();
   private final Map<String, Integer> waitingFor = new HashMap<>();
@@ -85,21 +81,19 @@ public final class RingVerticle extends VerticleBase {
 
   private final IpamMetrics metrics;
   private final DockerStatus docker;
-  private final Readiness readiness;
+  private final IpamHealth health;
 
-  public RingVerticle(AgentOptions options, Membership membership, PeerName self,
-      Store store, PersistedState restored, IpamMetrics metrics, DockerStatus docker,
-      Readiness readiness, Consumer<String> fatal) {
-    this.readiness = readiness;
+  public RingVerticle(IpamSettings options, Membership membership, Store store,
+      PersistedState restored, IpamMetrics metrics, DockerStatus docker, IpamHealth health) {
+    this.health = health;
     this.metrics = metrics;
     this.docker = docker;
     this.options = options;
     this.membership = membership;
-    this.self = self;
+    this.self = options.self();
     this.store = store;
     this.storeFile = store.file().toString();
     this.restored = restored;
-    this.fatal = fatal;
   }
 
   @Override
@@ -116,11 +110,10 @@ public final class RingVerticle extends VerticleBase {
         .withContainerGraceMs(options.containerGrace().toMillis());
     allocator = Allocator.restore(config, new SplittableRandom(seeds.nextLong()), restored);
     if (allocator.isShutDown()) {
-      readiness.wasReset();
+      health.wasReset();
     }
     commits = new GroupCommit(vertx, store, metrics, why -> {
-      readiness.storeFailed(why);
-      fatal.accept(why);
+      health.storeFailed(why);
     });
     if (!restored.ring().isEmpty() || !restored.allocations().isEmpty()) {
       LOG.info("restored from {}: {} allocation(s), ring of {} entries ({})", storeFile,
@@ -364,7 +357,7 @@ public final class RingVerticle extends VerticleBase {
       // Our state may no longer be trusted: stop rather than hand out duplicates.
       LOG.error("internal error handling {}; stopping the agent", message.body(), e);
       message.fail(IpamApi.UNAVAILABLE, "internal error: " + e.getMessage());
-      fatal.accept("internal error: " + e);
+      health.internalError("internal error: " + e);
     }
   }
 
@@ -433,7 +426,7 @@ public final class RingVerticle extends VerticleBase {
       }
       case "reset" -> {
         carry(allocator.shutdown(now));
-        readiness.wasReset();
+        health.wasReset();
         LOG.warn("reset: this peer's ranges were handed to another peer; it allocates no more."
             + " Stop it and clear its data directory before launching it again");
         message.reply(new JsonObject());

@@ -2,8 +2,6 @@ package io.weft.agent.ipam;
 
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
-import io.weft.agent.AgentOptions;
-import io.weft.agent.Version;
 import io.weft.agent.cluster.Member;
 import io.weft.agent.cluster.Membership;
 import io.weft.docker.DockerStatus;
@@ -18,7 +16,7 @@ import java.util.TreeSet;
 final class StatusReport {
   private StatusReport() {}
 
-  static JsonObject json(Allocator allocator, AgentOptions options, Membership membership,
+  static JsonObject json(Allocator allocator, IpamSettings options, Membership membership,
       String dataFile, DockerStatus docker) {
     PeerName self = allocator.config().self();
     Map<PeerName, Long> owned = allocator.ownedByPeer();
@@ -41,7 +39,7 @@ final class StatusReport {
     JsonArray errors = new JsonArray();
     allocator.refusals().forEach((peer, message) -> errors.add(message));
     return new JsonObject()
-        .put("version", Version.text())
+        .put("version", options.version())
         .put("name", self.toString())
         .put("nickname", allocator.config().nickname())
         .put("consensus", allocator.consensus().name().toLowerCase(Locale.ROOT))
