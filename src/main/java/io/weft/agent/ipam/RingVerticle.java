@@ -54,24 +54,14 @@ public final class RingVerticle extends VerticleBase {
   private static final DeliveryOptions PEER_DELIVERY = new DeliveryOptions().setSendTimeout(5000);
   private static final DeliveryOptions ALIVE_CHECK = new DeliveryOptions().setLocalOnly(true)
       .setSendTimeout(5000);
-  /** Requests that may wait at once, per agent and per ident: beyond them, 503 at once. */
-  static final int MAX_WAITING = 10_000;
-  static final int MAX_WAITING_PER_IDENT = 16;
-
-  /** A request that waits for the allocator, and how to render its answer. */
-  private record Waiting(Message<JsonObject> message, Function<String, JsonObject> render,
-      String token, long startedNanos, boolean counted, String ident) {}
 
   private final IpamSettings options;
   private final Membership membership;
   private final PeerName self;
   private final String storeFile;
-  private final Map<Long, Waiting> waiting = new HashMap<>();
-  private final Map<String, Long> byToken = new HashMap<>();
-  private final Map<String, Integer> waitingFor = new HashMap<>();
+  private final WaitingRequests waiting = new WaitingRequests();
   private final Map<String, PeerName> peerOfNode = new HashMap<>();
   private Allocator allocator;
-  private long nextRequestId = 1;
   private final long startNanos = System.nanoTime();
 
   private final Store store;
@@ -219,25 +209,7 @@ public final class RingVerticle extends VerticleBase {
       }
     }
     for (Outcome.Completion c : out.completions()) {
-      Waiting w = waiting.remove(c.requestId());
-      if (w == null) {
-        continue;
-      }
-      if (w.token() != null) {
-        byToken.remove(w.token());
-      }
-      if (w.ident() != null) {
-        waitingFor.computeIfPresent(w.ident(), (k, n) -> n > 1 ? n - 1 : null);
-      }
-      Result r = c.result();
-      if (w.counted()) {
-        metrics.allocationAnswered(w.startedNanos());
-      }
-      if (r.isOk()) {
-        w.message().reply(w.render().apply(r.value()));
-      } else {
-        w.message().fail(r.code(), r.value());
-      }
+      waiting.complete(c.requestId(), c.result());
     }
     for (Outcome.Event e : out.events()) {
       logEvent(e);
@@ -362,110 +334,145 @@ public final class RingVerticle extends VerticleBase {
   }
 
   private void dispatch(String op, JsonObject body, Message<JsonObject> message) {
-    long now = now();
     switch (op) {
-      case "allocate" -> {
-        String id = ident(body);
-        Cidr subnet = subnet(body, "subnet", options.defaultSubnet());
-        boolean checkAlive = flag(body, "checkAlive");
-        boolean container = checkAlive || ContainerIds.looksLikeContainerId(id);
-        whenAlive(message, id, checkAlive, () -> {
-          long rid = wait(message, body, v -> new JsonObject().put("address", v));
-          carry(allocator.allocate(now(), rid, id, subnet, container));
-        });
-      }
-      case "claim" -> {
-        String id = ident(body);
-        PrefixedAddress address = prefixed(body.getValue("address"));
-        boolean checkAlive = flag(body, "checkAlive");
-        boolean container = checkAlive || ContainerIds.looksLikeContainerId(id);
-        boolean noErrorOnUnknown = flag(body, "noErrorOnUnknown");
-        whenAlive(message, id, checkAlive, () -> {
-          long rid = wait(message, body, v -> new JsonObject().put("address", v));
-          carry(allocator.claim(now(), rid, id, address, noErrorOnUnknown, container));
-        });
-      }
-      case "lookup" -> {
-        String id = ident(body);
-        Cidr subnet = body.containsKey("subnet") ? subnet(body, "subnet", options.defaultSubnet()) : null;
-        JsonArray addresses = new JsonArray();
-        allocator.lookup(id, subnet).forEach(a -> addresses.add(a.toString()));
-        message.reply(new JsonObject().put("addresses", addresses));
-      }
-      case "free" -> {
-        String id = ident(body);
-        long address = address(optionalText(body, "address"));
-        long rid = wait(message, body, v -> freed(v));
-        carry(allocator.free(now, rid, id, address));
-      }
-      case "delete" -> {
-        String id = ident(body);
-        long rid = wait(message, body, RingVerticle::freed);
-        carry(allocator.delete(now, rid, id));
-      }
+      case "allocate" -> allocate(body, message);
+      case "claim" -> claim(body, message);
+      case "lookup" -> message.reply(lookup(body));
+      case "free" -> free(body, message);
+      case "delete" -> delete(body, message);
       case "owned" -> message.reply(owned());
-      case "status" -> message.reply(StatusReport.json(allocator, options, membership,
-          storeFile, docker).put("storeCommits", commits.commits())
-          .put("storeLastBatchSize", commits.lastBatchSize())
-          .put("storeLastCommitMs", commits.lastCommitMs()));
+      case "status" -> message.reply(status());
       case "status-ipam" -> message.reply(new JsonObject().put("text",
           StatusReport.ipamText(allocator)));
-      case "consense", "ring", "prime" -> {
-        long rid = wait(message, body, v -> new JsonObject().put("consensus", v)
-            .put("ring", Wire.ring(allocator.ringState())));
-        carry(allocator.prime(now, rid));
-      }
-      case "rmpeer" -> {
-        String peer = optionalText(body, "peer");
-        if (peer == null || peer.isBlank()) {
-          throw new RequestFields.BadRequest("rmpeer needs 'peer': a peer name or nickname");
-        }
-        long rid = wait(message, body, v -> new JsonObject().put("message", v));
-        carry(allocator.rmpeer(now, rid, peer, flag(body, "force")));
-        LOG.info("rmpeer {}: done", peer);
-      }
-      case "reset" -> {
-        carry(allocator.shutdown(now));
-        health.wasReset();
-        LOG.warn("reset: this peer's ranges were handed to another peer; it allocates no more."
-            + " Stop it and clear its data directory before launching it again");
-        message.reply(new JsonObject());
-      }
-      case "cancel" -> {
-        Long rid = byToken.get(optionalText(body, "token"));
-        if (rid != null) {
-          carry(allocator.cancel(rid));
-        }
-        message.reply(new JsonObject());
-      }
-      default -> throw new RequestFields.BadRequest("unknown op '" + abbreviate(op) + "': use one of allocate, claim,"
-          + " lookup, free, delete, status, consense");
+      case "consense", "ring", "prime" -> prime(body, message);
+      case "rmpeer" -> rmpeer(body, message);
+      case "reset" -> reset(message);
+      case "cancel" -> cancel(body, message);
+      default -> throw new RequestFields.BadRequest("unknown op '" + abbreviate(op)
+          + "': use one of allocate, claim, lookup, free, delete, status, consense");
     }
   }
 
-  private long wait(Message<JsonObject> message, JsonObject body,
+  private void allocate(JsonObject body, Message<JsonObject> message) {
+    String id = ident(body);
+    Cidr subnet = subnet(body, "subnet", options.defaultSubnet());
+    boolean checkAlive = flag(body, "checkAlive");
+    boolean container = checkAlive || ContainerIds.looksLikeContainerId(id);
+    whenAlive(message, id, checkAlive, () -> {
+      WaitingRequests.Ticket t = mayWait(message, body, RingVerticle::addressReply, true);
+      carry(allocator.allocate(now(), t.requestId(), id, subnet, container));
+    });
+  }
+
+  private void claim(JsonObject body, Message<JsonObject> message) {
+    String id = ident(body);
+    PrefixedAddress address = prefixed(body.getValue("address"));
+    boolean checkAlive = flag(body, "checkAlive");
+    boolean container = checkAlive || ContainerIds.looksLikeContainerId(id);
+    boolean noErrorOnUnknown = flag(body, "noErrorOnUnknown");
+    whenAlive(message, id, checkAlive, () -> {
+      WaitingRequests.Ticket t = mayWait(message, body, RingVerticle::addressReply, true);
+      carry(allocator.claim(now(), t.requestId(), id, address, noErrorOnUnknown, container));
+    });
+  }
+
+  private JsonObject lookup(JsonObject body) {
+    String id = ident(body);
+    Cidr subnet = body.containsKey("subnet") ? subnet(body, "subnet", options.defaultSubnet())
+        : null;
+    JsonArray addresses = new JsonArray();
+    allocator.lookup(id, subnet).forEach(a -> addresses.add(a.toString()));
+    return new JsonObject().put("addresses", addresses);
+  }
+
+  private void free(JsonObject body, Message<JsonObject> message) {
+    String id = ident(body);
+    long address = address(optionalText(body, "address"));
+    WaitingRequests.Ticket t = answeredAtOnce(message, RingVerticle::freed);
+    carry(allocator.free(now(), t.requestId(), id, address));
+  }
+
+  private void delete(JsonObject body, Message<JsonObject> message) {
+    String id = ident(body);
+    WaitingRequests.Ticket t = answeredAtOnce(message, RingVerticle::freed);
+    carry(allocator.delete(now(), t.requestId(), id));
+  }
+
+  private JsonObject status() {
+    return StatusReport.json(allocator, options, membership, storeFile, docker)
+        .put("storeCommits", commits.commits())
+        .put("storeLastBatchSize", commits.lastBatchSize())
+        .put("storeLastCommitMs", commits.lastCommitMs());
+  }
+
+  private void prime(JsonObject body, Message<JsonObject> message) {
+    WaitingRequests.Ticket t = mayWait(message, body, v -> new JsonObject().put("consensus", v)
+        .put("ring", Wire.ring(allocator.ringState())), false);
+    carry(allocator.prime(now(), t.requestId()));
+  }
+
+  private void rmpeer(JsonObject body, Message<JsonObject> message) {
+    String peer = optionalText(body, "peer");
+    if (peer == null || peer.isBlank()) {
+      throw new RequestFields.BadRequest("rmpeer needs 'peer': a peer name or nickname");
+    }
+    WaitingRequests.Ticket t = mayWait(message, body, v -> new JsonObject().put("message", v),
+        false);
+    carry(allocator.rmpeer(now(), t.requestId(), peer, flag(body, "force")));
+    LOG.info("rmpeer {}: done", peer);
+  }
+
+  private void reset(Message<JsonObject> message) {
+    carry(allocator.shutdown(now()));
+    health.wasReset();
+    LOG.warn("reset: this peer's ranges were handed to another peer; it allocates no more."
+        + " Stop it and clear its data directory before launching it again");
+    message.reply(new JsonObject());
+  }
+
+  private void cancel(JsonObject body, Message<JsonObject> message) {
+    waiting.byToken(optionalText(body, "token"))
+        .ifPresent(requestId -> carry(allocator.cancel(requestId)));
+    message.reply(new JsonObject());
+  }
+
+  /**
+   * Holds a request that may wait (bounded; refused beyond the bounds) and replies with
+   * {@code render} of its value once the allocator answers it. Allocations and claims count in
+   * the allocation latency.
+   */
+  private WaitingRequests.Ticket mayWait(Message<JsonObject> message, JsonObject body,
+      Function<String, JsonObject> render, boolean allocation) {
+    long started = System.nanoTime();
+    WaitingRequests.Ticket ticket = waiting.mayWait(optionalText(body, "id"),
+        optionalText(body, "token"));
+    ticket.answer().onSuccess(result -> {
+      if (allocation) {
+        metrics.allocationAnswered(started);
+      }
+      reply(message, result, render);
+    });
+    return ticket;
+  }
+
+  private WaitingRequests.Ticket answeredAtOnce(Message<JsonObject> message,
       Function<String, JsonObject> render) {
-    String ident = optionalText(body, "id");
-    if (waiting.size() >= MAX_WAITING) {
-      throw new RequestFields.Overloaded(waiting.size() + " requests are already waiting on this agent;"
-          + " try again later");
+    WaitingRequests.Ticket ticket = waiting.answeredAtOnce();
+    ticket.answer().onSuccess(result -> reply(message, result, render));
+    return ticket;
+  }
+
+  private static void reply(Message<JsonObject> message, Result result,
+      Function<String, JsonObject> render) {
+    if (result.isOk()) {
+      message.reply(render.apply(result.value()));
+    } else {
+      message.fail(result.code(), result.value());
     }
-    if (ident != null && waitingFor.getOrDefault(ident, 0) >= MAX_WAITING_PER_IDENT) {
-      throw new RequestFields.Overloaded(MAX_WAITING_PER_IDENT + " requests for '" + ident
-          + "' are already waiting; wait for them before sending more");
-    }
-    long rid = nextRequestId++;
-    String token = optionalText(body, "token");
-    String op = optionalText(body, "op");
-    waiting.put(rid, new Waiting(message, render, token, System.nanoTime(),
-        "allocate".equals(op) || "claim".equals(op), ident));
-    if (ident != null) {
-      waitingFor.merge(ident, 1, Integer::sum);
-    }
-    if (token != null) {
-      byToken.put(token, rid);
-    }
-    return rid;
+  }
+
+  private static JsonObject addressReply(String address) {
+    return new JsonObject().put("address", address);
   }
 
   private static JsonObject freed(String addresses) {
