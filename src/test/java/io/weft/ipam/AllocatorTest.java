@@ -34,7 +34,7 @@ class AllocatorTest {
     c.tickAll(2_000);
     assertThat(a.lookup("c2", null)).isEmpty();
     assertThat(a.lookup("c3", null)).hasSize(1);
-    assertThat(a.activeAddresses()).isEqualTo(1);
+    assertThat(a.status().activeAddresses()).isEqualTo(1);
   }
 
   @Test
@@ -249,7 +249,7 @@ class AllocatorTest {
     Allocator b = right.add(2, 1, false);
     right.value(right.allocate(2, "c2", "10.0.0.0/22"));
     Outcome out = a.receive(0, b.gossip());
-    assertThat(a.refusals().get(peer(2))).startsWith("IP allocation was seeded by different peers");
+    assertThat(a.status().refusals().get(peer(2))).startsWith("IP allocation was seeded by different peers");
     assertThat(out.events()).extracting(Outcome.Event::type).containsExactly("merge-refused");
     assertThat(a.lookup("c1", null)).extracting(Object::toString).containsExactly("10.0.0.1/22");
   }
@@ -261,12 +261,12 @@ class AllocatorTest {
     Allocator b = c.add(2, 3, false);
     Outcome out = a.receive(0, b.gossip());
     assertThat(out.events()).extracting(Outcome.Event::type).containsExactly("quorum-mismatch");
-    assertThat(a.quorumWarnings()).singleElement().asString()
+    assertThat(a.status().quorumWarnings()).singleElement().asString()
         .contains("uses quorum 3, this peer 2");
     assertThat(a.receive(0, b.gossip()).events()).isEmpty();
     Allocator third = c.add(3, 2, false);
     c.tickAll(6_000);
-    assertThat(third.quorumWarnings()).singleElement().asString().contains(peer(2).toString());
+    assertThat(third.status().quorumWarnings()).singleElement().asString().contains(peer(2).toString());
   }
 
   @Test
@@ -284,13 +284,13 @@ class AllocatorTest {
     assertThat(again.consensus()).isEqualTo(Allocator.Consensus.ACHIEVED);
     assertThat(again.lookup("c7", null)).extracting(Object::toString)
         .containsExactly("10.0.0.8/22");
-    assertThat(again.activeAddresses()).isEqualTo(21);
+    assertThat(again.status().activeAddresses()).isEqualTo(21);
     Outcome next = again.allocate(0, 500, "new", Cidr.parse("10.0.0.0/22"), true);
     assertThat(next.completions().get(0).result().value()).isEqualTo("10.0.0.21/22");
     assertThat(Ip.format(Ip.parse("10.0.0.21"))).isEqualTo("10.0.0.21");
     assertThat(again.pruneOwned(0, Set.of("c1")).events()).hasSize(20);
     assertThat(again.lookup("x", null)).hasSize(1);
-    assertThat(List.of(again.activeAddresses())).containsExactly(2);
+    assertThat(List.of(again.status().activeAddresses())).containsExactly(2);
   }
 
   private static long allocated(TestCluster c, int at, String ident) {

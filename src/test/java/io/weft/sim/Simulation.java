@@ -243,7 +243,7 @@ final class Simulation {
       if (!a.up || a.removed) {
         continue;
       }
-      Set<PeerName> before = a.allocator.reachable();
+      Set<PeerName> before = a.allocator.status().reachable();
       for (Node b : nodes) {
         if (a == b) {
           continue;
@@ -483,8 +483,8 @@ final class Simulation {
       } else if (!sameRing(first, ring)) {
         return "rings differ after healing: " + first + " vs " + n.name + " " + ring;
       }
-      if (!n.allocator.refusals().isEmpty()) {
-        return n.name + " still refuses rings: " + n.allocator.refusals();
+      if (!n.allocator.status().refusals().isEmpty()) {
+        return n.name + " still refuses rings: " + n.allocator.status().refusals();
       }
     }
     if (first != null) {

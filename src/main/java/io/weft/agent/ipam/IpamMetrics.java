@@ -6,6 +6,7 @@ import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
 import io.weft.ipam.Allocator;
+import io.weft.ipam.AllocatorStatus;
 import io.weft.ring.PeerName;
 import java.time.Duration;
 import java.util.Map;
@@ -76,22 +77,23 @@ public final class IpamMetrics {
 
   /** Called on the ring verticle's thread. */
   void refresh(Allocator allocator) {
-    Map<PeerName, Long> byPeer = allocator.ownedByPeer();
-    Set<PeerName> reachable = allocator.reachable();
+    AllocatorStatus status = allocator.status();
+    Map<PeerName, Long> byPeer = status.ownedByPeer();
+    Set<PeerName> reachable = status.reachable();
     long unreachable = 0;
     for (Map.Entry<PeerName, Long> e : byPeer.entrySet()) {
       if (!e.getKey().equals(allocator.config().self()) && !reachable.contains(e.getKey())) {
         unreachable += e.getValue();
       }
     }
-    inUse = allocator.activeAddresses();
+    inUse = status.activeAddresses();
     universe = allocator.config().universe().size();
     owned = byPeer.getOrDefault(allocator.config().self(), 0L);
     unreachableOwned = unreachable;
-    pendingAllocations = allocator.pendingAllocations();
-    pendingClaims = allocator.pendingClaims();
-    consensus = allocator.consensus().ordinal();
-    ringEntries = allocator.ringEntries();
+    pendingAllocations = status.pendingAllocations();
+    pendingClaims = status.pendingClaims();
+    consensus = status.consensus().ordinal();
+    ringEntries = status.ringEntries();
   }
 
   void sent(int bytes) {

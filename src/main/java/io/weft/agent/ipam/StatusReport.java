@@ -6,6 +6,7 @@ import io.weft.agent.cluster.Member;
 import io.weft.agent.cluster.Membership;
 import io.weft.docker.DockerStatus;
 import io.weft.ipam.Allocator;
+import io.weft.ipam.AllocatorStatus;
 import io.weft.ring.PeerName;
 import java.util.Locale;
 import java.util.Map;
@@ -18,42 +19,43 @@ final class StatusReport {
 
   static JsonObject json(Allocator allocator, IpamSettings options, Membership membership,
       String dataFile, DockerStatus docker) {
+    AllocatorStatus status = allocator.status();
     PeerName self = allocator.config().self();
-    Map<PeerName, Long> owned = allocator.ownedByPeer();
-    Map<PeerName, Long> free = allocator.freeByPeer();
-    Map<PeerName, String> nicknames = allocator.nicknames();
+    Map<PeerName, Long> owned = status.ownedByPeer();
+    Map<PeerName, Long> free = status.freeByPeer();
+    Map<PeerName, String> nicknames = status.nicknames();
     // Peers that own space, and peers in the cluster now: a peer that left owning nothing is
     // of no interest to an operator any more.
     Set<PeerName> known = new TreeSet<>(owned.keySet());
     for (Member m : membership.members()) {
       known.add(PeerName.parse(m.peerName()));
     }
-    known.removeAll(allocator.removedPeers());
+    known.removeAll(status.removedPeers());
     JsonArray peers = new JsonArray();
     peers.add(peer(self, nicknames, true, owned, free));
     for (PeerName p : known) {
       if (!p.equals(self)) {
-        peers.add(peer(p, nicknames, allocator.reachable().contains(p), owned, free));
+        peers.add(peer(p, nicknames, status.reachable().contains(p), owned, free));
       }
     }
     JsonArray errors = new JsonArray();
-    allocator.refusals().forEach((peer, message) -> errors.add(message));
+    status.refusals().forEach((peer, message) -> errors.add(message));
     return new JsonObject()
         .put("version", options.version())
         .put("name", self.toString())
         .put("nickname", allocator.config().nickname())
-        .put("consensus", allocator.consensus().name().toLowerCase(Locale.ROOT))
+        .put("consensus", status.consensus().name().toLowerCase(Locale.ROOT))
         .put("quorum", options.quorum())
-        .put("knownElectors", allocator.knownElectors())
+        .put("knownElectors", status.knownElectors())
         .put("observer", options.observer())
         .put("range", options.range().toString())
         .put("defaultSubnet", options.defaultSubnet().toString())
-        .put("activeAddresses", allocator.activeAddresses())
-        .put("pendingAllocations", allocator.pendingAllocations())
-        .put("pendingClaims", allocator.pendingClaims())
+        .put("activeAddresses", status.activeAddresses())
+        .put("pendingAllocations", status.pendingAllocations())
+        .put("pendingClaims", status.pendingClaims())
         .put("peers", peers)
         .put("errors", errors)
-        .put("warnings", new JsonArray(allocator.quorumWarnings()))
+        .put("warnings", new JsonArray(status.quorumWarnings()))
         .put("docker", docker.word())
         .put("dockerDetail", docker.details())
         .put("persistence", "sqlite")
@@ -74,19 +76,20 @@ final class StatusReport {
    * the universe, and "(N active)" for this peer or "- unreachable!" for a peer out of reach.
    */
   static String ipamText(Allocator allocator) {
+    AllocatorStatus status = allocator.status();
     PeerName self = allocator.config().self();
-    Map<PeerName, Long> owned = allocator.ownedByPeer();
-    Map<PeerName, String> nicknames = allocator.nicknames();
+    Map<PeerName, Long> owned = status.ownedByPeer();
+    Map<PeerName, String> nicknames = status.nicknames();
     long universe = allocator.config().universe().size();
     StringBuilder text = new StringBuilder();
     text.append(line(self, nicknames, owned.getOrDefault(self, 0L), universe))
-        .append(" (").append(allocator.activeAddresses()).append(" active)\n");
+        .append(" (").append(status.activeAddresses()).append(" active)\n");
     for (Map.Entry<PeerName, Long> e : owned.entrySet()) {
       if (e.getKey().equals(self)) {
         continue;
       }
       text.append(line(e.getKey(), nicknames, e.getValue(), universe))
-          .append(allocator.reachable().contains(e.getKey()) ? "" : " - unreachable!")
+          .append(status.reachable().contains(e.getKey()) ? "" : " - unreachable!")
           .append('\n');
     }
     return text.toString().stripTrailing();
