@@ -19,7 +19,6 @@ import io.weft.agent.cluster.HazelcastSettings;
 import io.weft.agent.cluster.Member;
 import io.weft.agent.cluster.Membership;
 import io.weft.agent.http.HttpApiVerticle;
-import io.weft.agent.ipam.IpamHealth;
 import io.weft.agent.ipam.IpamMetrics;
 import io.weft.agent.ipam.IpamSettings;
 import io.weft.agent.ipam.RingVerticle;

@@ -1,7 +1,6 @@
 package io.weft.ipam;
 
 import io.weft.net.Cidr;
-import io.weft.net.Ip;
 import io.weft.net.PrefixedAddress;
 import io.weft.net.Range;
 import io.weft.paxos.Claims;
@@ -13,18 +12,10 @@ import io.weft.ring.Ring;
 import io.weft.ring.RingConflictException;
 import io.weft.ring.RingState;
 import io.weft.space.Space;
-import java.util.ArrayList;
-import java.util.Collection;
-import java.util.HashMap;
-import java.util.Iterator;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.OptionalLong;
 import java.util.Set;
-import java.util.TreeMap;
-import java.util.TreeSet;
 import java.util.random.RandomGenerator;
 
 /**
@@ -54,8 +45,8 @@ public final class Allocator {
   private final ClaimAttempts claims;
   private Seeding seeding;
   private boolean shutDown;
-  private final Map<PeerName, String> refused = new TreeMap<>();
-  private final Map<PeerName, Integer> otherQuorums = new TreeMap<>();
+  private final PeerWarnings warnings;
+  private final Releases releases;
   private long lastGossipMs = NEVER;
 
   public Allocator(AllocatorConfig config, RandomGenerator random) {
@@ -67,6 +58,8 @@ public final class Allocator {
     this.claims = new ClaimAttempts(config, ring, space, allocations, ledger, peers, grace);
     this.pending = new PendingRequests(config, ring, space, allocations, ledger, peers, claims,
         random);
+    this.warnings = new PeerWarnings(config, peers);
+    this.releases = new Releases(allocations, ledger, pending, grace);
     peers.nicknames.put(config.self(), config.nickname());
   }
 
@@ -173,59 +166,27 @@ public final class Allocator {
   /** Frees one address of {@code ident}. Never waits. */
   public Outcome free(long nowMs, long requestId, String ident, long address) {
     Outcome out = new Outcome();
-    for (Allocation a : allocations.of(ident)) {
-      if (a.address().address() == address) {
-        ledger.release(a, out);
-        out.complete(requestId, Result.ok(a.address().toString()));
-        return finish(out);
-      }
-    }
-    Optional<Allocation> filedUnderAddress = allocations.at(address)
-        .filter(a -> a.ident().equals(ident) || Allocations.ANONYMOUS.equals(ident));
-    if (filedUnderAddress.isPresent()) {
-      ledger.release(filedUnderAddress.get(), out);
-      out.complete(requestId, Result.ok(filedUnderAddress.get().address().toString()));
-      return finish(out);
-    }
-    out.complete(requestId, Result.failed(Result.NOT_FOUND, "'" + ident + "' holds no address "
-        + Ip.format(address) + ": nothing to free"));
-    return out;
+    Result result = releases.free(ident, address, out);
+    out.complete(requestId, result);
+    return result.isOk() ? finish(out) : out;
   }
 
   /** Frees every address of {@code ident} and cancels its waiting requests. Never waits. */
   public Outcome delete(long nowMs, long requestId, String ident) {
     Outcome out = new Outcome();
-    pending.cancelFor(ident, "its addresses were deleted", out);
-    List<Allocation> freed = new ArrayList<>(allocations.of(ident));
-    freed.forEach(a -> ledger.release(a, out));
-    grace.alive(ident);
-    if (freed.isEmpty()) {
-      out.complete(requestId, Result.failed(Result.NOT_FOUND, "'" + ident
-          + "' holds no addresses: nothing to free"));
-      return out;
-    }
-    out.complete(requestId, Result.ok(joined(freed)));
-    return finish(out);
+    Result result = releases.delete(ident, out);
+    out.complete(requestId, result);
+    return result.isOk() ? finish(out) : out;
   }
 
   /** The addresses of {@code ident}, in {@code subnet} only when given. */
   public List<PrefixedAddress> lookup(String ident, Cidr subnet) {
-    List<PrefixedAddress> found = new ArrayList<>();
-    for (Allocation a : allocations.of(ident)) {
-      if (subnet == null || subnet.contains(a.address().address())) {
-        found.add(a.address());
-      }
-    }
-    return found;
+    return allocations.lookup(ident, subnet);
   }
 
   /** Every allocation by ident, for {@code GET /ip}. */
   public Map<String, List<PrefixedAddress>> owned() {
-    Map<String, List<PrefixedAddress>> owned = new LinkedHashMap<>();
-    for (Allocation a : allocations.all()) {
-      owned.computeIfAbsent(a.ident(), i -> new ArrayList<>()).add(a.address());
-    }
-    return owned;
+    return allocations.byIdent();
   }
 
   // ---- containers ----
@@ -267,23 +228,14 @@ public final class Allocator {
   public Outcome rmpeer(long nowMs, long requestId, String who, boolean force) {
     Outcome out = new Outcome();
     Optional<PeerName> peer = peers.resolve(who);
-    if (peer.isEmpty()) {
-      out.complete(requestId, Result.failed(Result.NOT_FOUND, "no peer is named or nicknamed '"
-          + who + "' (see weft status for the known peers)"));
-      return out;
-    }
-    if (peer.get().equals(config.self())) {
-      out.complete(requestId, Result.failed(Result.BAD_REQUEST,
-          "cannot remove this peer from itself: run 'weft reset' on it instead"));
-      return out;
-    }
-    if (peers.reachable.contains(peer.get()) && !force) {
-      out.complete(requestId, Result.failed(Result.CONFLICT, "peer " + peers.describe(peer.get())
-          + " is reachable right now: stop it first, or use --force if it is really gone"));
+    Optional<Result> refusal = peers.whyNotRemovable(who, peer, config.self(), force);
+    if (refusal.isPresent()) {
+      out.complete(requestId, refusal.get());
       return out;
     }
     long taken = ring.transfer(peer.get(), config.self(), true);
     space.addRanges(ring.ownedRanges());
+    checkRing();
     out.persist = true;
     broadcastState(out, nowMs);
     pending.retry(out, nowMs);
@@ -298,7 +250,7 @@ public final class Allocator {
   public Outcome shutdown(long nowMs) {
     Outcome out = new Outcome();
     pending.failAll("weft is shutting down", out);
-    Optional<PeerName> heir = heir();
+    Optional<PeerName> heir = peers.heir(ring.owners(), config.self());
     if (heir.isPresent() && !ring.ownedRanges().isEmpty()) {
       ring.transfer(config.self(), heir.get(), false);
       broadcastState(out, nowMs);
@@ -308,18 +260,9 @@ public final class Allocator {
     allocations.clear();
     grace.clear();
     shutDown = true;
+    checkRing();
     out.persist = true;
     return out;
-  }
-
-  private Optional<PeerName> heir() {
-    for (PeerName owner : ring.owners()) {
-      if (!owner.equals(config.self()) && peers.reachable.contains(owner)) {
-        return Optional.of(owner);
-      }
-    }
-    return peers.reachable.stream().findFirst()
-        .or(() -> ring.owners().stream().filter(p -> !p.equals(config.self())).findFirst());
   }
 
   // ---- the network ----
@@ -358,7 +301,7 @@ public final class Allocator {
     if (g.nickname() != null) {
       peers.nicknames.put(g.from(), g.nickname());
     }
-    noteQuorum(g, out);
+    warnings.noteQuorum(g, out);
     if (g.ring() != null && !g.ring().isEmpty()) {
       mergeRing(g.from(), g.ring(), out, nowMs);
       return;
@@ -378,37 +321,16 @@ public final class Allocator {
     }
   }
 
-  /** Peers launched with another peer count could seed a second ring: say so, once. */
-  private void noteQuorum(Message.Gossip g, Outcome out) {
-    if (config.observer() || g.observer() || g.quorum() <= 0) {
-      return;
-    }
-    if (g.quorum() == config.quorum()) {
-      otherQuorums.remove(g.from());
-    } else if (!Integer.valueOf(g.quorum()).equals(otherQuorums.put(g.from(), g.quorum()))) {
-      out.event("quorum-mismatch", null, null, g.from().toString(), quorumWarning(g.from(),
-          g.quorum()));
-    }
-  }
-
-  private String quorumWarning(PeerName peer, int quorum) {
-    return "peer " + peers.describe(peer) + " uses quorum " + quorum + ", this peer " + config.quorum()
-        + ": they were launched with different --init-peer-count or PEER lists; relaunch them"
-        + " with the current number of peers";
-  }
-
   private void mergeRing(PeerName from, RingState theirs, Outcome out, long nowMs) {
     boolean hadRing = !ring.isEmpty();
     MergeResult result;
     try {
       result = ring.merge(theirs, space::hasAllocations);
     } catch (RingConflictException e) {
-      if (!e.getMessage().equals(refused.put(from, e.getMessage()))) {
-        out.event("merge-refused", null, null, from.toString(), e.getMessage());
-      }
+      warnings.refused(from, e.getMessage(), out);
       return;
     }
-    refused.remove(from);
+    warnings.accepted(from);
     if (!result.changed()) {
       return;
     }
@@ -419,6 +341,7 @@ public final class Allocator {
       });
     }
     space.addRanges(result.gained());
+    checkRing();
     out.persist = true;
     if (!hadRing && !ring.isEmpty()) {
       ringAchieved(out);
@@ -440,6 +363,7 @@ public final class Allocator {
         ? space.donate(request.range().intersect(config.universe().range())) : Optional.empty();
     if (chunk.isPresent()) {
       ring.grantRangeToHost(chunk.get().start(), chunk.get().end(), request.from());
+      checkRing();
       out.persist = true;
       out.broadcast(gossip());
     } else {
@@ -500,6 +424,7 @@ public final class Allocator {
   private void seedRing(List<PeerName> seeds, Outcome out, long nowMs) {
     ring.claimForPeers(seeds);
     space.addRanges(ring.ownedRanges());
+    checkRing();
     out.persist = true;
     ringAchieved(out);
     broadcastState(out, nowMs);
@@ -523,20 +448,32 @@ public final class Allocator {
   }
 
   /**
-   * Ends every state-changing step: free counts follow the space. The full invariant check
-   * walks the whole state, so it runs where assertions are on (tests, the simulator).
+   * Ends every state-changing step: free counts follow the space. Paxos's own check is cheap and
+   * always runs; the full check walks the whole state, so it runs where assertions are on (tests,
+   * the simulator).
    */
   private Outcome finish(Outcome out) {
     if (!ring.isEmpty() && !shutDown && ring.reportFree(space::numFreeInRange)) {
       out.persist = true;
     }
+    seeding.checkInvariants().ifPresent(this::broken);
     assert invariantsHold();
     return out;
+  }
+
+  /** The cheap invariants, on in production: after every step that changed the ring. */
+  private void checkRing() {
+    Invariants.cheap(ring, space, shutDown).ifPresent(this::broken);
   }
 
   private boolean invariantsHold() {
     assertInvariants();
     return true;
+  }
+
+  private void broken(String problem) {
+    throw new IllegalStateException("allocator invariant broken at " + config.self() + ": "
+        + problem + "; the state can no longer be trusted");
   }
 
   private void broadcastState(Outcome out, long nowMs) {
@@ -550,14 +487,6 @@ public final class Allocator {
         : seeding.claims();
     return new Message.Gossip(config.self(), config.nickname(), config.observer(),
         ring.isEmpty() ? null : ring.state(), claims, config.observer() ? 0 : config.quorum());
-  }
-
-  private static String joined(Collection<Allocation> list) {
-    StringBuilder text = new StringBuilder();
-    for (Allocation a : list) {
-      text.append(text.length() == 0 ? "" : " ").append(a.address());
-    }
-    return text.toString();
   }
 
   // ---- reading, for status and the simulator ----
@@ -591,39 +520,21 @@ public final class Allocator {
 
   /** This peer's state as status, metrics and tests read it. */
   public AllocatorStatus status() {
-    List<String> warnings = new ArrayList<>();
-    otherQuorums.forEach((peer, quorum) -> warnings.add(quorumWarning(peer, quorum)));
     return new AllocatorStatus(consensus(), ring.ownedByPeer(), ring.freeByPeer(),
-        ring.removed(), ring.entries().size(), refused, peers.nicknames,
+        ring.removed(), ring.entries().size(), warnings.refusals(), peers.nicknames,
         seeding.hasPaxos() ? seeding.knownElectors() : ring.seeds().size(),
         pending.allocations(), pending.claims(), allocations.size(), peers.reachable, shutDown,
-        warnings);
+        warnings.quorumWarnings());
   }
 
-  /** What is wrong with this peer's state, if anything. */
+  /** What is wrong with this peer's state, if anything; walks the whole state. */
   public Optional<String> checkInvariants() {
-    Optional<String> problem = ring.checkInvariants().or(space::checkInvariants);
-    if (problem.isPresent()) {
-      return problem;
-    }
-    if (!shutDown && !ring.ownedRanges().equals(space.ownedRanges())) {
-      return Optional.of("ring says we own " + ring.ownedRanges() + " but the space holds "
-          + space.ownedRanges());
-    }
-    for (Allocation a : allocations.all()) {
-      long address = a.address().address();
-      if (config.universe().contains(address) && space.isOwned(address)
-          && !space.isUsed(address)) {
-        return Optional.of("allocation " + a + " is free in the space");
-      }
-    }
-    return Optional.empty();
+    return Invariants.full(config, ring, space, allocations, shutDown)
+        .or(seeding::checkInvariants);
   }
 
+  /** Throws when {@link #checkInvariants} finds a problem. */
   public void assertInvariants() {
-    checkInvariants().ifPresent(problem -> {
-      throw new IllegalStateException("allocator invariant broken at " + config.self() + ": "
-          + problem);
-    });
+    checkInvariants().ifPresent(this::broken);
   }
 }

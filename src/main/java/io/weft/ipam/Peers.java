@@ -1,6 +1,7 @@
 package io.weft.ipam;
 
 import io.weft.ring.PeerName;
+import java.util.Collection;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
@@ -25,5 +26,37 @@ final class Peers {
   String describe(PeerName peer) {
     String nick = nicknames.get(peer);
     return nick == null ? peer.toString() : peer + "(" + nick + ")";
+  }
+
+  /**
+   * Why {@code peer} (as the operator named it: {@code who}) cannot be removed by rmpeer:
+   * unknown, this peer itself, or reachable right now without {@code force}.
+   */
+  Optional<Result> whyNotRemovable(String who, Optional<PeerName> peer, PeerName self,
+      boolean force) {
+    if (peer.isEmpty()) {
+      return Optional.of(Result.failed(Result.NOT_FOUND, "no peer is named or nicknamed '"
+          + who + "' (see weft status for the known peers)"));
+    }
+    if (peer.get().equals(self)) {
+      return Optional.of(Result.failed(Result.BAD_REQUEST,
+          "cannot remove this peer from itself: run 'weft reset' on it instead"));
+    }
+    if (reachable.contains(peer.get()) && !force) {
+      return Optional.of(Result.failed(Result.CONFLICT, "peer " + describe(peer.get())
+          + " is reachable right now: stop it first, or use --force if it is really gone"));
+    }
+    return Optional.empty();
+  }
+
+  /** Who takes over this peer's ranges on reset: a reachable owner, else any reachable peer. */
+  Optional<PeerName> heir(Collection<PeerName> owners, PeerName self) {
+    for (PeerName owner : owners) {
+      if (!owner.equals(self) && reachable.contains(owner)) {
+        return Optional.of(owner);
+      }
+    }
+    return reachable.stream().findFirst()
+        .or(() -> owners.stream().filter(p -> !p.equals(self)).findFirst());
   }
 }

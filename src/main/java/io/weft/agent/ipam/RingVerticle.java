@@ -111,19 +111,21 @@ public final class RingVerticle extends VerticleBase {
           allocator.consensus().name().toLowerCase(java.util.Locale.ROOT));
     }
     var ipam = vertx.eventBus().localConsumer(IpamApi.ADDRESS, this::handle);
-    var gossip = vertx.eventBus().<Buffer>consumer(GOSSIP, this::fromPeer);
-    var direct = vertx.eventBus().<Buffer>consumer(PEER_PREFIX + self, this::fromPeer);
-    vertx.eventBus().<JsonObject>localConsumer(Membership.ADDRESS, m -> membershipChanged(m.body()));
+    var gossip = vertx.eventBus().<Buffer>consumer(GOSSIP, m -> trusted(() -> fromPeer(m)));
+    var direct = vertx.eventBus().<Buffer>consumer(PEER_PREFIX + self,
+        m -> trusted(() -> fromPeer(m)));
+    vertx.eventBus().<JsonObject>localConsumer(Membership.ADDRESS,
+        m -> trusted(() -> membershipChanged(m.body())));
     vertx.eventBus().<JsonObject>localConsumer(ContainerWatchVerticle.CONTAINERS,
-        m -> containerEvent(m.body()));
+        m -> trusted(() -> containerEvent(m.body())));
     for (Member m : membership.members()) {
       joined(m.nodeId(), m.peerName());
     }
     metrics.refresh(allocator);
-    vertx.setPeriodic(1000, t -> {
+    vertx.setPeriodic(1000, t -> trusted(() -> {
       carry(allocator.tick(now()));
       metrics.refresh(allocator);
-    });
+    }));
     return Future.all(ipam.completion(), gossip.completion(), direct.completion());
   }
 
@@ -156,11 +158,25 @@ public final class RingVerticle extends VerticleBase {
     publish("peer-joined", null, null, peerName, null);
     // A joining node registers its consumers just after Hazelcast announces it, so the first
     // greeting can be lost; greet once more rather than wait for anti-entropy.
-    vertx.setTimer(1000, t -> {
+    vertx.setTimer(1000, t -> trusted(() -> {
       if (peer.equals(peerOfNode.get(nodeId))) {
         carry(allocator.memberJoined(now(), peer));
       }
-    });
+    }));
+  }
+
+  /**
+   * Runs one step that no client waits on (gossip, membership, containers, the timer). An
+   * exception means the allocator's state can no longer be trusted (a broken invariant, a bug):
+   * the agent stops rather than hand out duplicates, as it does when a request hits one.
+   */
+  private void trusted(Runnable step) {
+    try {
+      step.run();
+    } catch (RuntimeException e) {
+      LOG.error("internal error; stopping the agent", e);
+      health.internalError("internal error: " + e.getMessage());
+    }
   }
 
   /** Peer messages travel as JSON encoded once by the sender, so their size is known. */
