@@ -48,6 +48,9 @@ public final class Allocator {
   private final PeerWarnings warnings;
   private final Releases releases;
   private long lastGossipMs = NEVER;
+  /** The ring and Paxos knowledge as last handed out to persist, to hand out only changes. */
+  private RingState persistedRing;
+  private Map<NodeId, Claims> persistedPaxos = Map.of();
 
   public Allocator(AllocatorConfig config, RandomGenerator random) {
     this.config = config;
@@ -89,6 +92,8 @@ public final class Allocator {
       }
     }
     allocator.assertInvariants();
+    allocator.persistedRing = allocator.ring.state();
+    allocator.persistedPaxos = allocator.seeding.claims();
     return allocator;
   }
 
@@ -262,7 +267,7 @@ public final class Allocator {
     shutDown = true;
     checkRing();
     out.persist = true;
-    return out;
+    return withState(out);
   }
 
   // ---- the network ----
@@ -458,6 +463,24 @@ public final class Allocator {
     }
     seeding.checkInvariants().ifPresent(this::broken);
     assert invariantsHold();
+    return withState(out);
+  }
+
+  /** Puts into a persisting outcome the ring and Paxos knowledge that changed since the last. */
+  private Outcome withState(Outcome out) {
+    if (!out.persist) {
+      return out;
+    }
+    RingState now = ring.state();
+    if (!now.equals(persistedRing)) {
+      out.ring = now;
+      persistedRing = now;
+    }
+    Map<NodeId, Claims> claims = seeding.claims();
+    if (!claims.isEmpty() && !claims.equals(persistedPaxos)) {
+      out.paxos = claims;
+      persistedPaxos = claims;
+    }
     return out;
   }
 

@@ -1,12 +1,17 @@
 package io.weft.ipam;
 
+import io.weft.paxos.Claims;
+import io.weft.paxos.NodeId;
 import io.weft.ring.PeerName;
+import io.weft.ring.RingState;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 
 /**
  * What one call on the {@link Allocator} asks its caller to do, in this order: persist the
- * state (ring and allocations together) when {@link #persist} is set, then send the messages,
+ * state when {@link #persist} is set (the allocation rows, and the ring and Paxos knowledge
+ * this outcome carries when they changed: the caller never reads them back from the allocator), then send the messages,
  * then complete the requests and publish the events. Answering before persisting could lose an
  * answered allocation in a crash.
  */
@@ -22,6 +27,8 @@ public final class Outcome {
   public record Event(String type, String id, String address, String peer, String reason) {}
 
   boolean persist;
+  RingState ring;
+  Map<NodeId, Claims> paxos;
   final List<Allocation> added = new ArrayList<>();
   final List<Allocation> removed = new ArrayList<>();
   final List<Send> sends = new ArrayList<>();
@@ -30,6 +37,16 @@ public final class Outcome {
 
   public boolean persist() {
     return persist;
+  }
+
+  /** The ring to persist with this step's allocations; null when it did not change. */
+  public RingState ring() {
+    return ring;
+  }
+
+  /** What Paxos knows, to persist; null when it did not change (and once a ring exists). */
+  public Map<NodeId, Claims> paxos() {
+    return paxos;
   }
 
   /** Allocations made by this step, to write to the store with the ring. */

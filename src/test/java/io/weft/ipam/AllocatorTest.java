@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.weft.net.Cidr;
 import io.weft.net.Ip;
+import io.weft.net.PrefixedAddress;
 import io.weft.ring.RingState;
 import java.util.List;
 import java.util.Set;
@@ -35,6 +36,22 @@ class AllocatorTest {
     assertThat(a.lookup("c2", null)).isEmpty();
     assertThat(a.lookup("c3", null)).hasSize(1);
     assertThat(a.status().activeAddresses()).isEqualTo(1);
+  }
+
+  @Test
+  void anOutcomeCarriesTheRingToPersistOnlyWhenTheRingChanged() {
+    TestCluster c = new TestCluster("10.0.3.0/26");
+    Allocator a = c.add(1, 1, false);
+    c.value(c.allocate(1, "c1", "10.0.3.0/26"));
+    Outcome outside = a.claim(c.nowMs, 50, "x", PrefixedAddress.parse("192.168.1.1/24"), false,
+        false);
+    assertThat(outside.persist()).as("a new allocation row").isTrue();
+    assertThat(outside.ring()).as("the ring did not change").isNull();
+    assertThat(outside.paxos()).as("no Paxos once a ring exists").isNull();
+    c.apply(peer(1), outside);
+    Outcome inside = a.allocate(c.nowMs, 51, "c2", Cidr.parse("10.0.3.0/26"), false);
+    assertThat(inside.ring()).as("this peer's free count changed").isEqualTo(a.ringState());
+    c.apply(peer(1), inside);
   }
 
   @Test

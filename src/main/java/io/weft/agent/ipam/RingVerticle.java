@@ -67,7 +67,6 @@ public final class RingVerticle extends VerticleBase {
   private final Store store;
   private final PersistedState restored;
   private GroupCommit commits;
-  private final StateCodec.Saved saved = new StateCodec.Saved();
 
   private final IpamMetrics metrics;
   private final DockerStatus docker;
@@ -205,7 +204,7 @@ public final class RingVerticle extends VerticleBase {
   }
 
   private void carry(Outcome out, Runnable afterwards) {
-    commits.submit(out.persist() ? batch -> StateCodec.write(out, allocator, batch, saved) : null,
+    commits.submit(out.persist() ? batch -> StateCodec.write(out, batch) : null,
         () -> {
           deliver(out);
           if (afterwards != null) {

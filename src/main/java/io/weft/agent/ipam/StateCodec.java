@@ -3,10 +3,11 @@ package io.weft.agent.ipam;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import io.weft.ipam.Allocation;
-import io.weft.ipam.Allocator;
 import io.weft.ipam.Outcome;
 import io.weft.ipam.PersistedState;
 import io.weft.net.Cidr;
+import io.weft.paxos.Claims;
+import io.weft.paxos.NodeId;
 import io.weft.net.PrefixedAddress;
 import io.weft.ring.RingState;
 import io.weft.store.Batch;
@@ -21,40 +22,24 @@ public final class StateCodec {
   private StateCodec() {}
 
   /**
-   * What one outcome changed: its allocation rows, and the ring and Paxos state when they differ
-   * from what the previous batch saved (most batches only add or remove allocations, and a ring
-   * of many peers is tens of kilobytes to write).
+   * What one outcome changed: its allocation rows, and the ring and Paxos state it carries when
+   * they changed. Those are encoded only when the batch is sealed, so a batch that gathers many
+   * outcomes encodes (and writes) only the newest.
    */
-  static void write(Outcome out, Allocator allocator, Batch batch, Saved saved) {
+  static void write(Outcome out, Batch batch) {
     for (Allocation a : out.removed()) {
       batch.remove(row(a));
     }
     for (Allocation a : out.added()) {
       batch.add(row(a));
     }
-    batch.state(() -> saved.ringIfChanged(allocator.ringState()),
-        () -> saved.paxosIfChanged(allocator.paxosState()));
-  }
-
-  /** The ring and Paxos state as last handed to the store, to skip rewriting them unchanged. */
-  static final class Saved {
-    private RingState ring;
-    private Map<io.weft.paxos.NodeId, io.weft.paxos.Claims> paxos = Map.of();
-
-    String ringIfChanged(RingState now) {
-      if (now.equals(ring)) {
-        return null;
-      }
-      ring = now;
-      return Wire.ring(now).encode();
+    RingState ring = out.ring();
+    if (ring != null) {
+      batch.ring(() -> Wire.ring(ring).encode());
     }
-
-    String paxosIfChanged(Map<io.weft.paxos.NodeId, io.weft.paxos.Claims> now) {
-      if (now.isEmpty() || now.equals(paxos)) {
-        return null;
-      }
-      paxos = now;
-      return new JsonObject().put("nodes", Wire.paxosJson(now)).encode();
+    Map<NodeId, Claims> paxos = out.paxos();
+    if (paxos != null) {
+      batch.paxos(() -> new JsonObject().put("nodes", Wire.paxosJson(paxos)).encode());
     }
   }
 
@@ -74,7 +59,7 @@ public final class StateCodec {
         allocations.add(new Allocation(row.ident(), new PrefixedAddress(row.address(),
             row.prefix()), row.container()));
       }
-      var paxos = loaded.paxos() == null ? Map.<io.weft.paxos.NodeId, io.weft.paxos.Claims>of()
+      var paxos = loaded.paxos() == null ? Map.<NodeId, Claims>of()
           : Wire.paxosMap(new JsonObject(loaded.paxos()).getJsonArray("nodes", new JsonArray()));
       return new PersistedState(ring, allocations, paxos);
     } catch (RuntimeException e) {
