@@ -107,7 +107,7 @@ public final class Allocator {
       return out;
     }
     if (!subnet.overlaps(config.universe())) {
-      out.complete(requestId, Result.failed(Result.BAD_REQUEST, "range " + subnet
+      out.complete(requestId, Result.failed(ResultCode.BAD_REQUEST, "range " + subnet
           + " out of bounds: " + config.universe() + " (allocate inside --ipalloc-range)"));
       return out;
     }
@@ -438,7 +438,7 @@ public final class Allocator {
 
   private void ringAchieved(Outcome out) {
     seeding.achieved();
-    out.event("consensus-achieved", null, null, config.self().toString(), null);
+    out.event(EventType.CONSENSUS_ACHIEVED, null, null, config.self().toString(), null);
     pending.ringAchieved(out);
   }
 
@@ -446,7 +446,7 @@ public final class Allocator {
 
   private boolean refuseWhenShutDown(Outcome out, long requestId) {
     if (shutDown) {
-      out.complete(requestId, Result.failed(Result.UNAVAILABLE,
+      out.complete(requestId, Result.failed(ResultCode.UNAVAILABLE,
           "this peer was reset and no longer allocates; restart it with an empty data directory"));
     }
     return shutDown;

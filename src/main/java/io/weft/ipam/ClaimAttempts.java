@@ -53,7 +53,7 @@ final class ClaimAttempts {
       ledger.record(new Allocation(filed, address, container), out);
       return Result.ok(address.toString());
     }
-    return Result.failed(Result.CONFLICT, "address " + address + " already in use by "
+    return Result.failed(ResultCode.CONFLICT, "address " + address + " already in use by "
         + p.ident());
   }
 
@@ -86,9 +86,9 @@ final class ClaimAttempts {
       return Result.ok(c.address.toString());
     }
     if (holder.equals(c.address.toString())) {
-      return Result.failed(Result.CONFLICT, "address " + c.address + " already in use");
+      return Result.failed(ResultCode.CONFLICT, "address " + c.address + " already in use");
     }
-    return Result.failed(Result.CONFLICT, "address " + c.address + " is already owned by "
+    return Result.failed(ResultCode.CONFLICT, "address " + c.address + " is already owned by "
         + holder);
   }
 
@@ -101,7 +101,7 @@ final class ClaimAttempts {
       c.tries++;
       c.askedAtMs = nowMs;
       if (c.tries > config.claimTries() && !c.noErrorOnUnknown) {
-        out.complete(c.requestId, Result.failed(Result.CONFLICT, "address " + c.address
+        out.complete(c.requestId, Result.failed(ResultCode.CONFLICT, "address " + c.address
             + " is owned by other peer " + peers.describe(owner) + ", which is unreachable"));
         return true;
       }
@@ -120,7 +120,7 @@ final class ClaimAttempts {
           && denied.range().size() == 1) {
         it.remove();
         if (!c.answered) {
-          out.complete(c.requestId, Result.failed(Result.CONFLICT, "address " + c.address
+          out.complete(c.requestId, Result.failed(ResultCode.CONFLICT, "address " + c.address
               + " is owned by other peer " + peers.describe(denied.from())));
         }
       }

@@ -19,7 +19,7 @@ final class Ledger {
     allocations.add(a);
     out.added.add(a);
     out.persist = true;
-    out.event("allocated", a.ident(), a.address().toString(), null, null);
+    out.event(EventType.ALLOCATED, a.ident(), a.address().toString(), null, null);
   }
 
   void release(Allocation a, Outcome out) {
@@ -30,6 +30,6 @@ final class Ledger {
       space.free(address);
     }
     out.persist = true;
-    out.event("freed", a.ident(), a.address().toString(), null, null);
+    out.event(EventType.FREED, a.ident(), a.address().toString(), null, null);
   }
 }

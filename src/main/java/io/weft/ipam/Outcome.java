@@ -24,7 +24,7 @@ public final class Outcome {
   public record Completion(long requestId, Result result) {}
 
   /** Something an operator or a co-located tool may want to know. */
-  public record Event(String type, String id, String address, String peer, String reason) {}
+  public record Event(EventType type, String id, String address, String peer, String reason) {}
 
   boolean persist;
   RingState ring;
@@ -83,7 +83,7 @@ public final class Outcome {
     sends.add(new Send(null, message));
   }
 
-  void event(String type, String id, String address, String peer, String reason) {
+  void event(EventType type, String id, String address, String peer, String reason) {
     events.add(new Event(type, id, address, peer, reason));
   }
 }

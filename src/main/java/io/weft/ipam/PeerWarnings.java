@@ -24,7 +24,7 @@ final class PeerWarnings {
   /** The ring of {@code from} was refused: an event, unless the reason is the same as before. */
   void refused(PeerName from, String why, Outcome out) {
     if (!why.equals(refused.put(from, why))) {
-      out.event("merge-refused", null, null, from.toString(), why);
+      out.event(EventType.MERGE_REFUSED, null, null, from.toString(), why);
     }
   }
 
@@ -40,7 +40,7 @@ final class PeerWarnings {
     if (g.quorum() == config.quorum()) {
       otherQuorums.remove(g.from());
     } else if (!Integer.valueOf(g.quorum()).equals(otherQuorums.put(g.from(), g.quorum()))) {
-      out.event("quorum-mismatch", null, null, g.from().toString(), quorumWarning(g.from(),
+      out.event(EventType.QUORUM_MISMATCH, null, null, g.from().toString(), quorumWarning(g.from(),
           g.quorum()));
     }
   }

@@ -35,15 +35,15 @@ final class Peers {
   Optional<Result> whyNotRemovable(String who, Optional<PeerName> peer, PeerName self,
       boolean force) {
     if (peer.isEmpty()) {
-      return Optional.of(Result.failed(Result.NOT_FOUND, "no peer is named or nicknamed '"
+      return Optional.of(Result.failed(ResultCode.NOT_FOUND, "no peer is named or nicknamed '"
           + who + "' (see weft status for the known peers)"));
     }
     if (peer.get().equals(self)) {
-      return Optional.of(Result.failed(Result.BAD_REQUEST,
+      return Optional.of(Result.failed(ResultCode.BAD_REQUEST,
           "cannot remove this peer from itself: run 'weft reset' on it instead"));
     }
     if (reachable.contains(peer.get()) && !force) {
-      return Optional.of(Result.failed(Result.CONFLICT, "peer " + describe(peer.get())
+      return Optional.of(Result.failed(ResultCode.CONFLICT, "peer " + describe(peer.get())
           + " is reachable right now: stop it first, or use --force if it is really gone"));
     }
     return Optional.empty();

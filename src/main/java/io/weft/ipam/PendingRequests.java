@@ -91,7 +91,7 @@ final class PendingRequests {
     Range wanted = a.subnet.range().intersect(config.universe().range());
     if (ownsAll(wanted)) {
       // Nobody could ever donate: waiting would only hang the caller.
-      out.complete(a.requestId, Result.failed(Result.CONFLICT, "no free address in " + a.subnet
+      out.complete(a.requestId, Result.failed(ResultCode.CONFLICT, "no free address in " + a.subnet
           + ": this peer owns all of it and every address there is in use; free one or"
           + " allocate in a larger subnet"));
       return true;
@@ -126,7 +126,7 @@ final class PendingRequests {
       Pending p = it.next();
       if (p.requestId() == requestId) {
         it.remove();
-        out.complete(requestId, Result.failed(Result.UNAVAILABLE,
+        out.complete(requestId, Result.failed(ResultCode.UNAVAILABLE,
             "request " + requestId + " cancelled"));
       }
     }
@@ -138,7 +138,7 @@ final class PendingRequests {
       Pending p = it.next();
       if (ident.equals(p.ident())) {
         it.remove();
-        out.complete(p.requestId(), Result.failed(Result.UNAVAILABLE,
+        out.complete(p.requestId(), Result.failed(ResultCode.UNAVAILABLE,
             "request for " + ident + " cancelled: " + why));
       }
     }
@@ -157,7 +157,7 @@ final class PendingRequests {
   /** Fails every request with {@code why} and forgets them. */
   void failAll(String why, Outcome out) {
     for (Pending p : pending) {
-      out.complete(p.requestId(), Result.failed(Result.UNAVAILABLE, why));
+      out.complete(p.requestId(), Result.failed(ResultCode.UNAVAILABLE, why));
     }
     pending.clear();
   }

@@ -28,16 +28,16 @@ final class Releases {
     for (Allocation a : allocations.of(ident)) {
       if (a.address().address() == address) {
         ledger.release(a, out);
-        return Result.ok(a.address().toString());
+        return Result.freed(List.of(a.address()));
       }
     }
     Optional<Allocation> filedUnderAddress = allocations.at(address)
         .filter(a -> a.ident().equals(ident) || Allocations.ANONYMOUS.equals(ident));
     if (filedUnderAddress.isPresent()) {
       ledger.release(filedUnderAddress.get(), out);
-      return Result.ok(filedUnderAddress.get().address().toString());
+      return Result.freed(List.of(filedUnderAddress.get().address()));
     }
-    return Result.failed(Result.NOT_FOUND, "'" + ident + "' holds no address "
+    return Result.failed(ResultCode.NOT_FOUND, "'" + ident + "' holds no address "
         + Ip.format(address) + ": nothing to free");
   }
 
@@ -51,13 +51,9 @@ final class Releases {
     freed.forEach(a -> ledger.release(a, out));
     grace.alive(ident);
     if (freed.isEmpty()) {
-      return Result.failed(Result.NOT_FOUND, "'" + ident
+      return Result.failed(ResultCode.NOT_FOUND, "'" + ident
           + "' holds no addresses: nothing to free");
     }
-    StringBuilder text = new StringBuilder();
-    for (Allocation a : freed) {
-      text.append(text.length() == 0 ? "" : " ").append(a.address());
-    }
-    return Result.ok(text.toString());
+    return Result.freed(freed.stream().map(Allocation::address).toList());
   }
 }

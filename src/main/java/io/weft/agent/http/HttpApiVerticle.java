@@ -16,12 +16,14 @@ import io.vertx.ext.web.healthchecks.HealthCheckHandler;
 import io.vertx.micrometer.PrometheusScrapingHandler;
 import io.weft.agent.ipam.IpamApi;
 import io.weft.agent.ipam.Tokens;
+import io.weft.ipam.ResultCode;
 import io.weft.net.Cidr;
 import io.weft.net.HostPort;
+import java.util.function.Consumer;
 import java.util.function.Function;
 
 /**
- * The HTTP API of DESIGN section 6: Weave-compatible paths, plain-text bodies. Every IPAM
+ * The HTTP API (the README's API reference): Weave-compatible paths, plain-text bodies. Every IPAM
  * request is forwarded to the local {@code weft.ipam} consumer; this verticle only translates.
  */
 public final class HttpApiVerticle extends VerticleBase {
@@ -42,8 +44,8 @@ public final class HttpApiVerticle extends VerticleBase {
   private final PrometheusMeterRegistry metrics;
   private HttpServer server;
 
-  public HttpApiVerticle(HostPort httpAddr, Cidr defaultSubnet, HealthChecks live, HealthChecks ready,
-      PrometheusMeterRegistry metrics) {
+  public HttpApiVerticle(HostPort httpAddr, Cidr defaultSubnet, HealthChecks live,
+      HealthChecks ready, PrometheusMeterRegistry metrics) {
     this.httpAddr = httpAddr;
     this.defaultSubnet = defaultSubnet;
     this.live = live;
@@ -58,13 +60,13 @@ public final class HttpApiVerticle extends VerticleBase {
     router.get("/health/live").handler(HealthCheckHandler.createWithHealthChecks(live));
     router.get("/health/ready").handler(HealthCheckHandler.createWithHealthChecks(ready));
     router.get("/metrics").handler(PrometheusScrapingHandler.create(metrics));
-    router.get("/status").handler(ctx -> ask(ctx, op("status"), QUICK, this::json));
+    router.get("/status").handler(ctx -> askJson(ctx, op("status"), QUICK));
     router.get("/status/ipam").handler(ctx -> ask(ctx, op("status-ipam"), QUICK,
         r -> r.getString("text", "")));
     router.get("/ipinfo/defaultsubnet").handler(ctx -> text(ctx, 200,
         defaultSubnet.toString()));
     ipRoutes(router);
-    router.get("/ring").handler(ctx -> ask(ctx, op("ring"), WAITING, this::json));
+    router.get("/ring").handler(ctx -> askJson(ctx, op("ring"), WAITING));
     router.delete("/peer/:name").handler(ctx -> ask(ctx, op("rmpeer")
         .put("peer", ctx.pathParam("name"))
         .put("force", "true".equals(ctx.queryParams().get("force"))), QUICK,
@@ -99,7 +101,7 @@ public final class HttpApiVerticle extends VerticleBase {
     router.delete("/ip/:id").handler(ctx -> ask(ctx, withId(ctx, "delete"), QUICK, r -> null));
     router.delete("/ip/:id/:ip").handler(ctx -> ask(ctx, withId(ctx, "free")
         .put("address", ctx.pathParam("ip")), QUICK, r -> null));
-    router.get("/ip").handler(ctx -> ask(ctx, op("owned"), QUICK, this::json));
+    router.get("/ip").handler(ctx -> askJson(ctx, op("owned"), QUICK));
   }
 
   /**
@@ -155,17 +157,34 @@ public final class HttpApiVerticle extends VerticleBase {
     return String.join(" ", reply.getJsonArray("addresses").getList());
   }
 
-  private String json(JsonObject reply) {
-    return reply.encodePrettily();
-  }
-
   /**
-   * Sends a request to the IPAM owner and answers with {@code render(reply)}: 200 with that text,
-   * or 204 when it is null. A failure answers its code with its message. A client that goes away
-   * while the request waits cancels it.
+   * Sends a request to the IPAM owner and answers with {@code render(reply)} as plain text: 200
+   * with that text, or 204 when it is null. A failure answers its code with its message.
    */
   private void ask(RoutingContext ctx, JsonObject request, DeliveryOptions delivery,
       Function<JsonObject, String> render) {
+    send(ctx, request, delivery, reply -> {
+      String body = render.apply(reply);
+      if (body == null) {
+        ctx.response().setStatusCode(204).end();
+      } else {
+        ctx.response().putHeader("content-type", TEXT).end(body + "\n");
+      }
+    });
+  }
+
+  /** As {@link #ask}, answering the reply itself as JSON. */
+  private void askJson(RoutingContext ctx, JsonObject request, DeliveryOptions delivery) {
+    send(ctx, request, delivery, reply -> ctx.response()
+        .putHeader("content-type", "application/json").end(reply.encodePrettily()));
+  }
+
+  /**
+   * Sends a request to the IPAM owner and hands its reply to {@code answer}; a failure answers
+   * its code with its message. A client that goes away while the request waits cancels it.
+   */
+  private void send(RoutingContext ctx, JsonObject request, DeliveryOptions delivery,
+      Consumer<JsonObject> answer) {
     if (delivery == WAITING) {
       String token = Tokens.next();
       request.put("token", token);
@@ -176,16 +195,7 @@ public final class HttpApiVerticle extends VerticleBase {
       });
     }
     vertx.eventBus().<JsonObject>request(IpamApi.ADDRESS, request, delivery)
-        .onSuccess(reply -> {
-          String body = render.apply(reply.body());
-          if (body == null) {
-            ctx.response().setStatusCode(204).end();
-          } else {
-            boolean json = body.startsWith("{");
-            ctx.response().putHeader("content-type", json ? "application/json" : TEXT)
-                .end(body + (json ? "" : "\n"));
-          }
-        })
+        .onSuccess(reply -> answer.accept(reply.body()))
         .onFailure(failure -> fail(ctx, failure));
   }
 
@@ -197,8 +207,8 @@ public final class HttpApiVerticle extends VerticleBase {
     String message = failure.getMessage();
     if (failure instanceof ReplyException reply) {
       if (reply.failureType() == ReplyFailure.RECIPIENT_FAILURE) {
-        // DESIGN section 6: "nothing to free" is a 400 on HTTP (404 on the event bus).
-        status = reply.failureCode() == IpamApi.NOT_FOUND ? 400 : reply.failureCode();
+        // Weave answers "nothing to free" with 400 on HTTP; the event bus says 404.
+        status = reply.failureCode() == ResultCode.NOT_FOUND.code() ? 400 : reply.failureCode();
       } else {
         status = 503;
         message = "the address allocator is not answering (" + reply.failureType()

@@ -22,9 +22,11 @@ import io.weft.docker.ContainerWatchVerticle;
 import io.weft.docker.DockerStatus;
 import io.weft.ipam.Allocator;
 import io.weft.ipam.AllocatorConfig;
+import io.weft.ipam.EventType;
 import io.weft.ipam.Outcome;
 import io.weft.ipam.PersistedState;
 import io.weft.ipam.Result;
+import io.weft.ipam.ResultCode;
 import io.weft.net.Cidr;
 import io.weft.net.PrefixedAddress;
 import io.weft.ring.PeerName;
@@ -142,7 +144,7 @@ public final class RingVerticle extends VerticleBase {
       PeerName gone = peerOfNode.remove(member.getString("nodeId"));
       if (gone != null && !peerOfNode.containsValue(gone)) {
         carry(allocator.memberLeft(now(), gone));
-        publish("peer-left", null, null, gone.toString(), null);
+        publish(EventType.PEER_LEFT, null, null, gone.toString(), null);
       }
     }
   }
@@ -154,7 +156,7 @@ public final class RingVerticle extends VerticleBase {
     PeerName peer = PeerName.parse(peerName);
     peerOfNode.put(nodeId, peer);
     carry(allocator.memberJoined(now(), peer));
-    publish("peer-joined", null, null, peerName, null);
+    publish(EventType.PEER_JOINED, null, null, peerName, null);
     // A joining node registers its consumers just after Hazelcast announces it, so the first
     // greeting can be lost; greet once more rather than wait for anti-entropy.
     vertx.setTimer(1000, t -> trusted(() -> {
@@ -232,20 +234,20 @@ public final class RingVerticle extends VerticleBase {
     }
   }
 
-  private void publish(String type, String id, String address, String peer, String reason) {
-    vertx.eventBus().publish(IpamApi.EVENTS, new JsonObject().put("type", type).put("id", id)
+  private void publish(EventType type, String id, String address, String peer, String reason) {
+    vertx.eventBus().publish(IpamApi.EVENTS, new JsonObject().put("type", type.wireName()).put("id", id)
         .put("address", address).put("peer", peer).put("reason", reason));
   }
 
   private void logEvent(Outcome.Event e) {
     switch (e.type()) {
-      case "consensus-achieved" -> LOG.info("IP allocation ring ready: {}",
+      case CONSENSUS_ACHIEVED -> LOG.info("IP allocation ring ready: {}",
           StatusReport.ipamText(allocator).replace('\n', ';'));
-      case "merge-refused" -> {
+      case MERGE_REFUSED -> {
         metrics.mergeRefused();
         LOG.error("refused the ring of peer {}: {}", e.peer(), e.reason());
       }
-      case "quorum-mismatch" -> LOG.warn("{}", e.reason());
+      case QUORUM_MISMATCH -> LOG.warn("{}", e.reason());
       default -> LOG.debug("{} {} {}", e.type(), e.id(), e.address());
     }
   }
@@ -307,7 +309,7 @@ public final class RingVerticle extends VerticleBase {
     vertx.eventBus().<JsonObject>request(ContainerWatchVerticle.ALIVE,
         new JsonObject().put("id", ident), ALIVE_CHECK).onComplete(ar -> {
           if (ar.succeeded() && Boolean.FALSE.equals(ar.result().body().getBoolean("running"))) {
-            message.fail(IpamApi.UNAVAILABLE, "request for " + ident + " cancelled: container "
+            message.fail(ResultCode.UNAVAILABLE.code(), "request for " + ident + " cancelled: container "
                 + ident + " is not running (check-alive)");
           } else {
             guarded(message, request);
@@ -337,13 +339,13 @@ public final class RingVerticle extends VerticleBase {
     try {
       work.run();
     } catch (RequestFields.BadRequest e) {
-      message.fail(IpamApi.BAD_REQUEST, e.getMessage());
+      message.fail(ResultCode.BAD_REQUEST.code(), e.getMessage());
     } catch (RequestFields.Overloaded e) {
-      message.fail(IpamApi.UNAVAILABLE, e.getMessage());
+      message.fail(ResultCode.UNAVAILABLE.code(), e.getMessage());
     } catch (RuntimeException e) {
       // Our state may no longer be trusted: stop rather than hand out duplicates.
       LOG.error("internal error handling {}; stopping the agent", message.body(), e);
-      message.fail(IpamApi.UNAVAILABLE, "internal error: " + e.getMessage());
+      message.fail(ResultCode.UNAVAILABLE.code(), "internal error: " + e.getMessage());
       health.internalError("internal error: " + e);
     }
   }
@@ -421,7 +423,7 @@ public final class RingVerticle extends VerticleBase {
   }
 
   private void prime(JsonObject body, Message<JsonObject> message) {
-    WaitingRequests.Ticket t = mayWait(message, body, v -> new JsonObject().put("consensus", v)
+    WaitingRequests.Ticket t = mayWait(message, body, r -> new JsonObject().put("consensus", r.value())
         .put("ring", Wire.ring(allocator.ringState())), false);
     carry(allocator.prime(now(), t.requestId()));
   }
@@ -431,7 +433,7 @@ public final class RingVerticle extends VerticleBase {
     if (peer == null || peer.isBlank()) {
       throw new RequestFields.BadRequest("rmpeer needs 'peer': a peer name or nickname");
     }
-    WaitingRequests.Ticket t = mayWait(message, body, v -> new JsonObject().put("message", v),
+    WaitingRequests.Ticket t = mayWait(message, body, r -> new JsonObject().put("message", r.value()),
         false);
     carry(allocator.rmpeer(now(), t.requestId(), peer, flag(body, "force")));
     LOG.info("rmpeer {}: done", peer);
@@ -457,7 +459,7 @@ public final class RingVerticle extends VerticleBase {
    * the allocation latency.
    */
   private WaitingRequests.Ticket mayWait(Message<JsonObject> message, JsonObject body,
-      Function<String, JsonObject> render, boolean allocation) {
+      Function<Result, JsonObject> render, boolean allocation) {
     long started = System.nanoTime();
     WaitingRequests.Ticket ticket = waiting.mayWait(optionalText(body, "id"),
         optionalText(body, "token"));
@@ -471,32 +473,28 @@ public final class RingVerticle extends VerticleBase {
   }
 
   private WaitingRequests.Ticket answeredAtOnce(Message<JsonObject> message,
-      Function<String, JsonObject> render) {
+      Function<Result, JsonObject> render) {
     WaitingRequests.Ticket ticket = waiting.answeredAtOnce();
     ticket.answer().onSuccess(result -> reply(message, result, render));
     return ticket;
   }
 
   private static void reply(Message<JsonObject> message, Result result,
-      Function<String, JsonObject> render) {
+      Function<Result, JsonObject> render) {
     if (result.isOk()) {
-      message.reply(render.apply(result.value()));
+      message.reply(render.apply(result));
     } else {
-      message.fail(result.code(), result.value());
+      message.fail(result.code().code(), result.value());
     }
   }
 
-  private static JsonObject addressReply(String address) {
-    return new JsonObject().put("address", address);
+  private static JsonObject addressReply(Result result) {
+    return new JsonObject().put("address", result.value());
   }
 
-  private static JsonObject freed(String addresses) {
+  private static JsonObject freed(Result result) {
     JsonArray freed = new JsonArray();
-    for (String a : addresses.split(" ")) {
-      if (!a.isEmpty()) {
-        freed.add(a);
-      }
-    }
+    result.freed().forEach(a -> freed.add(a.toString()));
     return new JsonObject().put("freed", freed);
   }
 

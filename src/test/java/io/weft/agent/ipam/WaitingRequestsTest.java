@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.weft.ipam.Result;
+import io.weft.ipam.ResultCode;
 import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.Test;
@@ -29,7 +30,7 @@ class WaitingRequestsTest {
     assertThat(waiting.byToken("tok")).contains(t.requestId());
     assertThat(waiting.byToken("other")).isEmpty();
     assertThat(waiting.byToken(null)).isEmpty();
-    waiting.complete(t.requestId(), Result.failed(Result.UNAVAILABLE, "cancelled"));
+    waiting.complete(t.requestId(), Result.failed(ResultCode.UNAVAILABLE, "cancelled"));
     assertThat(waiting.byToken("tok")).isEmpty();
   }
 
