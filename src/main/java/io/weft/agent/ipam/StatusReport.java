@@ -13,7 +13,7 @@ import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
 
-/** The status JSON of DESIGN section 6 and the text of {@code /status/ipam}. */
+/** The JSON of {@code /status} and the text of {@code /status/ipam}. */
 final class StatusReport {
   private StatusReport() {}
 
