@@ -2,7 +2,6 @@ package io.weft.ipam;
 
 import io.weft.net.Cidr;
 import io.weft.net.PrefixedAddress;
-import io.weft.net.Range;
 import io.weft.paxos.Claims;
 import io.weft.paxos.NodeId;
 import io.weft.paxos.Paxos;
@@ -47,6 +46,7 @@ public final class Allocator {
   private boolean shutDown;
   private final PeerWarnings warnings;
   private final Releases releases;
+  private final RingSpace ringSpace;
   private long lastGossipMs = NEVER;
   /** The ring and Paxos knowledge as last handed out to persist, to hand out only changes. */
   private RingState persistedRing;
@@ -63,6 +63,7 @@ public final class Allocator {
         random);
     this.warnings = new PeerWarnings(config, peers);
     this.releases = new Releases(allocations, ledger, pending, grace);
+    this.ringSpace = new RingSpace(config, ring, space, allocations, warnings);
     peers.nicknames.put(config.self(), config.nickname());
   }
 
@@ -328,51 +329,30 @@ public final class Allocator {
 
   private void mergeRing(PeerName from, RingState theirs, Outcome out, long nowMs) {
     boolean hadRing = !ring.isEmpty();
-    MergeResult result;
-    try {
-      result = ring.merge(theirs, space::hasAllocations);
-    } catch (RingConflictException e) {
-      warnings.refused(from, e.getMessage(), out);
+    Optional<MergeResult> merged = ringSpace.merge(from, theirs, out);
+    if (merged.isEmpty()) {
       return;
     }
-    warnings.accepted(from);
-    if (!result.changed()) {
-      return;
-    }
-    for (long dropped : space.removeRanges(result.lost())) {
-      allocations.at(dropped).ifPresent(a -> {
-        allocations.remove(a);
-        out.removed.add(a);
-      });
-    }
-    space.addRanges(result.gained());
     checkRing();
-    out.persist = true;
     if (!hadRing && !ring.isEmpty()) {
       ringAchieved(out);
     }
-    if (result.reimposed()) {
+    if (merged.get().reimposed()) {
       broadcastState(out, nowMs);
     }
-    if (result.updated()) {
+    if (merged.get().updated()) {
       pending.retry(out, nowMs);
     }
   }
 
-  /** A peer asks for space: give it what {@link Space#donate} picks, or deny. */
+  /** A peer asks for space; it gets our ring either way. */
   private void donate(Message.SpaceRequest request, Outcome out) {
     if (ring.isEmpty()) {
       return;
     }
-    Optional<Range> chunk = request.range().overlaps(config.universe().range())
-        ? space.donate(request.range().intersect(config.universe().range())) : Optional.empty();
-    if (chunk.isPresent()) {
-      ring.grantRangeToHost(chunk.get().start(), chunk.get().end(), request.from());
+    if (ringSpace.donate(request, out)) {
       checkRing();
-      out.persist = true;
       out.broadcast(gossip());
-    } else {
-      out.send(request.from(), new Message.SpaceDenied(config.self(), request.range()));
     }
     out.send(request.from(), new Message.RingUpdate(config.self(), ring.state()));
   }
