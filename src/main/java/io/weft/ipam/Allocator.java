@@ -245,7 +245,8 @@ public final class Allocator {
     out.persist = true;
     broadcastState(out, nowMs);
     pending.retry(out, nowMs);
-    out.complete(requestId, Result.ok(taken + " IPs taken over from " + peers.describe(peer.get())));
+    out.complete(requestId, Result.ok(taken + " IPs taken over from "
+        + peers.describe(peer.get())));
     return finish(out);
   }
 

@@ -11,8 +11,8 @@ import java.util.Map;
 /**
  * What one call on the {@link Allocator} asks its caller to do, in this order: persist the
  * state when {@link #persist} is set (the allocation rows, and the ring and Paxos knowledge
- * this outcome carries when they changed: the caller never reads them back from the allocator), then send the messages,
- * then complete the requests and publish the events. Answering before persisting could lose an
+ * this outcome carries when they changed: the caller never reads them back from the allocator),
+ * then send the messages, then complete the requests and publish the events. Answering before persisting could lose an
  * answered allocation in a crash.
  */
 public final class Outcome {

@@ -9,8 +9,8 @@ import io.vertx.core.json.JsonObject;
 public record Member(String nodeId, String peerName, String nickname, String host, int busPort,
     String httpAddr, boolean observer, long startedAtMs) {
 
-  public static JsonObject metadata(String peerName, String nickname, String httpAddr, boolean observer,
-      long startedAtMs) {
+  public static JsonObject metadata(String peerName, String nickname, String httpAddr,
+      boolean observer, long startedAtMs) {
     return new JsonObject().put("peerName", peerName).put("nickname", nickname)
         .put("httpAddr", httpAddr).put("observer", observer).put("startedAt", startedAtMs);
   }

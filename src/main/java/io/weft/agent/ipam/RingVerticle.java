@@ -13,7 +13,6 @@ import io.vertx.core.VerticleBase;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.eventbus.DeliveryOptions;
 import io.vertx.core.eventbus.Message;
-import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import io.weft.agent.cluster.Member;
 import io.weft.agent.cluster.Membership;
@@ -50,10 +49,7 @@ import org.slf4j.LoggerFactory;
  * Consensus (Paxos) runs inside the allocator, so one state machine decides both.
  */
 public final class RingVerticle extends VerticleBase {
-  static final String GOSSIP = "weft.gossip";
-  static final String PEER_PREFIX = "weft.peer.";
   private static final Logger LOG = LoggerFactory.getLogger(RingVerticle.class);
-  private static final DeliveryOptions PEER_DELIVERY = new DeliveryOptions().setSendTimeout(5000);
   private static final DeliveryOptions ALIVE_CHECK = new DeliveryOptions().setLocalOnly(true)
       .setSendTimeout(5000);
 
@@ -69,6 +65,7 @@ public final class RingVerticle extends VerticleBase {
   private final Store store;
   private final PersistedState restored;
   private GroupCommit commits;
+  private Delivery delivery;
 
   private final IpamMetrics metrics;
   private final DockerStatus docker;
@@ -103,6 +100,7 @@ public final class RingVerticle extends VerticleBase {
     if (allocator.isShutDown()) {
       health.wasReset();
     }
+    delivery = new Delivery(vertx, metrics, waiting, () -> StatusReport.ipamText(allocator));
     commits = new GroupCommit(vertx, store, metrics, why -> {
       health.storeFailed(why);
     });
@@ -112,8 +110,9 @@ public final class RingVerticle extends VerticleBase {
           allocator.consensus().name().toLowerCase(java.util.Locale.ROOT));
     }
     var ipam = vertx.eventBus().localConsumer(IpamApi.ADDRESS, this::handle);
-    var gossip = vertx.eventBus().<Buffer>consumer(GOSSIP, m -> trusted(() -> fromPeer(m)));
-    var direct = vertx.eventBus().<Buffer>consumer(PEER_PREFIX + self,
+    var gossip = vertx.eventBus().<Buffer>consumer(Delivery.GOSSIP,
+        m -> trusted(() -> fromPeer(m)));
+    var direct = vertx.eventBus().<Buffer>consumer(Delivery.PEER_PREFIX + self,
         m -> trusted(() -> fromPeer(m)));
     vertx.eventBus().<JsonObject>localConsumer(Membership.ADDRESS,
         m -> trusted(() -> membershipChanged(m.body())));
@@ -144,7 +143,7 @@ public final class RingVerticle extends VerticleBase {
       PeerName gone = peerOfNode.remove(member.getString("nodeId"));
       if (gone != null && !peerOfNode.containsValue(gone)) {
         carry(allocator.memberLeft(now(), gone));
-        publish(EventType.PEER_LEFT, null, null, gone.toString(), null);
+        delivery.publish(EventType.PEER_LEFT, null, null, gone.toString(), null);
       }
     }
   }
@@ -156,7 +155,7 @@ public final class RingVerticle extends VerticleBase {
     PeerName peer = PeerName.parse(peerName);
     peerOfNode.put(nodeId, peer);
     carry(allocator.memberJoined(now(), peer));
-    publish(EventType.PEER_JOINED, null, null, peerName, null);
+    delivery.publish(EventType.PEER_JOINED, null, null, peerName, null);
     // A joining node registers its consumers just after Hazelcast announces it, so the first
     // greeting can be lost; greet once more rather than wait for anti-entropy.
     vertx.setTimer(1000, t -> trusted(() -> {
@@ -208,48 +207,11 @@ public final class RingVerticle extends VerticleBase {
   private void carry(Outcome out, Runnable afterwards) {
     commits.submit(out.persist() ? batch -> StateCodec.write(out, batch) : null,
         () -> {
-          deliver(out);
+          delivery.deliver(out);
           if (afterwards != null) {
             afterwards.run();
           }
         });
-  }
-
-  private void deliver(Outcome out) {
-    for (Outcome.Send s : out.sends()) {
-      Buffer bytes = Wire.encode(s.message()).toBuffer();
-      metrics.sent(bytes.length());
-      if (s.to() == null) {
-        vertx.eventBus().publish(GOSSIP, bytes);
-      } else {
-        vertx.eventBus().send(PEER_PREFIX + s.to(), bytes, PEER_DELIVERY);
-      }
-    }
-    for (Outcome.Completion c : out.completions()) {
-      waiting.complete(c.requestId(), c.result());
-    }
-    for (Outcome.Event e : out.events()) {
-      logEvent(e);
-      publish(e.type(), e.id(), e.address(), e.peer(), e.reason());
-    }
-  }
-
-  private void publish(EventType type, String id, String address, String peer, String reason) {
-    vertx.eventBus().publish(IpamApi.EVENTS, new JsonObject().put("type", type.wireName()).put("id", id)
-        .put("address", address).put("peer", peer).put("reason", reason));
-  }
-
-  private void logEvent(Outcome.Event e) {
-    switch (e.type()) {
-      case CONSENSUS_ACHIEVED -> LOG.info("IP allocation ring ready: {}",
-          StatusReport.ipamText(allocator).replace('\n', ';'));
-      case MERGE_REFUSED -> {
-        metrics.mergeRefused();
-        LOG.error("refused the ring of peer {}: {}", e.peer(), e.reason());
-      }
-      case QUORUM_MISMATCH -> LOG.warn("{}", e.reason());
-      default -> LOG.debug("{} {} {}", e.type(), e.id(), e.address());
-    }
   }
 
   // ---- containers ----
@@ -357,7 +319,7 @@ public final class RingVerticle extends VerticleBase {
       case "lookup" -> message.reply(lookup(body));
       case "free" -> free(body, message);
       case "delete" -> delete(body, message);
-      case "owned" -> message.reply(owned());
+      case "owned" -> message.reply(Replies.owned(allocator.owned()));
       case "status" -> message.reply(status());
       case "status-ipam" -> message.reply(new JsonObject().put("text",
           StatusReport.ipamText(allocator)));
@@ -376,7 +338,7 @@ public final class RingVerticle extends VerticleBase {
     boolean checkAlive = flag(body, "checkAlive");
     boolean container = checkAlive || ContainerIds.looksLikeContainerId(id);
     whenAlive(message, id, checkAlive, () -> {
-      WaitingRequests.Ticket t = mayWait(message, body, RingVerticle::addressReply, true);
+      WaitingRequests.Ticket t = mayWait(message, body, Replies::address, true);
       carry(allocator.allocate(now(), t.requestId(), id, subnet, container));
     });
   }
@@ -388,7 +350,7 @@ public final class RingVerticle extends VerticleBase {
     boolean container = checkAlive || ContainerIds.looksLikeContainerId(id);
     boolean noErrorOnUnknown = flag(body, "noErrorOnUnknown");
     whenAlive(message, id, checkAlive, () -> {
-      WaitingRequests.Ticket t = mayWait(message, body, RingVerticle::addressReply, true);
+      WaitingRequests.Ticket t = mayWait(message, body, Replies::address, true);
       carry(allocator.claim(now(), t.requestId(), id, address, noErrorOnUnknown, container));
     });
   }
@@ -397,21 +359,19 @@ public final class RingVerticle extends VerticleBase {
     String id = ident(body);
     Cidr subnet = body.containsKey("subnet") ? subnet(body, "subnet", options.defaultSubnet())
         : null;
-    JsonArray addresses = new JsonArray();
-    allocator.lookup(id, subnet).forEach(a -> addresses.add(a.toString()));
-    return new JsonObject().put("addresses", addresses);
+    return Replies.addresses(allocator.lookup(id, subnet));
   }
 
   private void free(JsonObject body, Message<JsonObject> message) {
     String id = ident(body);
     long address = address(optionalText(body, "address"));
-    WaitingRequests.Ticket t = answeredAtOnce(message, RingVerticle::freed);
+    WaitingRequests.Ticket t = answeredAtOnce(message, Replies::freed);
     carry(allocator.free(now(), t.requestId(), id, address));
   }
 
   private void delete(JsonObject body, Message<JsonObject> message) {
     String id = ident(body);
-    WaitingRequests.Ticket t = answeredAtOnce(message, RingVerticle::freed);
+    WaitingRequests.Ticket t = answeredAtOnce(message, Replies::freed);
     carry(allocator.delete(now(), t.requestId(), id));
   }
 
@@ -467,7 +427,7 @@ public final class RingVerticle extends VerticleBase {
       if (allocation) {
         metrics.allocationAnswered(started);
       }
-      reply(message, result, render);
+      Replies.reply(message, result, render);
     });
     return ticket;
   }
@@ -475,36 +435,7 @@ public final class RingVerticle extends VerticleBase {
   private WaitingRequests.Ticket answeredAtOnce(Message<JsonObject> message,
       Function<Result, JsonObject> render) {
     WaitingRequests.Ticket ticket = waiting.answeredAtOnce();
-    ticket.answer().onSuccess(result -> reply(message, result, render));
+    ticket.answer().onSuccess(result -> Replies.reply(message, result, render));
     return ticket;
-  }
-
-  private static void reply(Message<JsonObject> message, Result result,
-      Function<Result, JsonObject> render) {
-    if (result.isOk()) {
-      message.reply(render.apply(result));
-    } else {
-      message.fail(result.code().code(), result.value());
-    }
-  }
-
-  private static JsonObject addressReply(Result result) {
-    return new JsonObject().put("address", result.value());
-  }
-
-  private static JsonObject freed(Result result) {
-    JsonArray freed = new JsonArray();
-    result.freed().forEach(a -> freed.add(a.toString()));
-    return new JsonObject().put("freed", freed);
-  }
-
-  private JsonObject owned() {
-    JsonArray owned = new JsonArray();
-    allocator.owned().forEach((id, addresses) -> {
-      JsonArray list = new JsonArray();
-      addresses.forEach(a -> list.add(a.toString()));
-      owned.add(new JsonObject().put("containerid", id).put("addrs", list));
-    });
-    return new JsonObject().put("owned", owned);
   }
 }
