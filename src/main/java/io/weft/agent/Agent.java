@@ -147,8 +147,7 @@ public final class Agent {
 
   private void startCluster(long startedAt) throws TimeoutException {
     HazelcastClusterManager clusterManager =
-        new HazelcastClusterManager(HazelcastSettings.create(new ClusterSettings(
-            options.clusterName(), options.clusterHost(), options.clusterPort(), options.peers())));
+        new HazelcastClusterManager(HazelcastSettings.create(clusterSettings()));
     Membership membership = new Membership(clusterManager, this::duplicateName);
     clusterManager.nodeListener(membership);
     JsonObject metadata = Member.metadata(peerName.toString(), options.nickname(),
@@ -183,10 +182,7 @@ public final class Agent {
     IpamMetrics ipamMetrics = new IpamMetrics(metrics);
     DockerStatus docker = options.dockerHost().map(DockerStatus::watching)
         .orElseGet(DockerStatus::disabled);
-    IpamSettings ipam = new IpamSettings(peerName, options.nickname(), options.range(),
-        options.defaultSubnet(), options.quorum(), options.observer(), options.containerGrace(),
-        options.clusterName(), Version.text());
-    vertx.deployVerticle(new RingVerticle(ipam, membership, store, restored, ipamMetrics, docker,
+    vertx.deployVerticle(new RingVerticle(ipamSettings(), membership, store, restored, ipamMetrics, docker,
             readiness.reporting(fatal::tryComplete)))
         .compose(id -> options.dockerHost().isEmpty() ? Future.succeededFuture(id)
             : vertx.deployVerticle(new ContainerWatchVerticle(options.dockerHost().get(), docker)))
@@ -195,6 +191,18 @@ public final class Agent {
         .compose(id -> options.bridgeAddr().isEmpty() ? Future.succeededFuture(id)
             : vertx.deployVerticle(new BridgeVerticle(options.bridgeAddr().get())))
         .await(30, TimeUnit.SECONDS);
+  }
+
+  /** What the lower layers need of the options, so that they do not depend on this package. */
+  private ClusterSettings clusterSettings() {
+    return new ClusterSettings(options.clusterName(), options.clusterHost(),
+        options.clusterPort(), options.peers());
+  }
+
+  private IpamSettings ipamSettings() {
+    return new IpamSettings(peerName, options.nickname(), options.range(),
+        options.defaultSubnet(), options.quorum(), options.observer(), options.containerGrace(),
+        options.clusterName(), Version.text());
   }
 
   private void duplicateName(Member other) {
