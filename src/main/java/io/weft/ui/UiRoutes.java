@@ -6,7 +6,7 @@ import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
 import io.vertx.ext.web.handler.StaticHandler;
-import io.weft.agent.IpamApi;
+import io.weft.agent.ipam.IpamApi;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.function.Consumer;
 
