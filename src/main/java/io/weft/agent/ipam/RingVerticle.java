@@ -117,7 +117,7 @@ public final class RingVerticle extends VerticleBase {
         m -> trusted(() -> fromPeer(m)));
     vertx.eventBus().<JsonObject>localConsumer(Membership.ADDRESS,
         m -> trusted(() -> membershipChanged(m.body())));
-    vertx.eventBus().<ContainerReport>localConsumer(ContainerWatchVerticle.CONTAINERS,
+    vertx.eventBus().<Object>localConsumer(ContainerWatchVerticle.CONTAINERS,
         m -> trusted(() -> containerEvent(m.body())));
     for (Member m : membership.members()) {
       joined(m.nodeId(), m.peerName());
@@ -221,7 +221,12 @@ public final class RingVerticle extends VerticleBase {
    * What the container watcher saw. The engine names containers by full ID; an allocation may be
    * filed under the short form, so both are told.
    */
-  private void containerEvent(ContainerReport report) {
+  private void containerEvent(Object body) {
+    if (!(body instanceof ContainerReport report)) {
+      LOG.warn("ignored a message on {} that is not a container report: {}",
+          ContainerWatchVerticle.CONTAINERS, body);
+      return;
+    }
     if (report instanceof ContainerReport.Prune prune) {
       Set<String> live = new HashSet<>();
       prune.live().forEach(id -> live.addAll(ContainerIds.identsOf(id)));
