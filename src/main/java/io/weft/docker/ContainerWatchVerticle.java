@@ -4,7 +4,6 @@ import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
 import io.vertx.core.eventbus.Message;
 import io.vertx.core.http.HttpClientResponse;
-import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import io.vertx.core.parsetools.RecordParser;
 import java.util.HashSet;
@@ -20,9 +19,9 @@ import org.slf4j.LoggerFactory;
  * absent, restarts or misbehaves, the watcher says so in {@link DockerStatus} (one log line per
  * change) and tries again after a capped exponential backoff; IPAM keeps serving throughout.
  *
- * <p>Messages to IPAM go to {@link #CONTAINERS} (local only, never bridged): {@code {"event":
- * "died"|"started"|"destroyed", "id", "readNanos"}} and {@code {"event": "prune", "live":
- * [full ids]}}. It answers {@link #ALIVE} requests {@code {"id"}} with {@code {"running": true|false|null}}.
+ * <p>Messages to IPAM go to {@link #CONTAINERS} (local only, never bridged) as
+ * {@link ContainerReport} values. It answers {@link #ALIVE} requests {@code {"id"}} with
+ * {@code {"running": true|false|null}}.
  */
 public final class ContainerWatchVerticle extends VerticleBase {
   public static final String CONTAINERS = "weft.containers";
@@ -58,6 +57,7 @@ public final class ContainerWatchVerticle extends VerticleBase {
   @Override
   public Future<?> start() {
     api = new DockerApi(vertx, host);
+    ContainerReport.registerCodec(vertx);
     var alive = vertx.eventBus().<JsonObject>localConsumer(ALIVE, this::alive);
     connect();
     return alive.completion();
@@ -112,8 +112,7 @@ public final class ContainerWatchVerticle extends VerticleBase {
     live.addAll(createdDuringListing);
     createdDuringListing = null;
     status.connected(ids.size());
-    vertx.eventBus().send(CONTAINERS, new JsonObject().put("event", "prune")
-        .put("live", new JsonArray(List.copyOf(live))));
+    vertx.eventBus().send(CONTAINERS, new ContainerReport.Prune(live), ContainerReport.LOCAL);
     backoff.reset();
     if (logged != DockerStatus.State.CONNECTED) {
       logged = DockerStatus.State.CONNECTED;
@@ -145,14 +144,9 @@ public final class ContainerWatchVerticle extends VerticleBase {
       }
       return;
     }
-    String what = switch (event.kind()) {
-      case STARTED -> "started";
-      case DIED -> "died";
-      default -> "destroyed";
-    };
-    LOG.debug("container {} {}", event.id(), what);
-    vertx.eventBus().send(CONTAINERS, new JsonObject().put("event", what).put("id", event.id())
-        .put("readNanos", readNanos));
+    LOG.debug("container {} {}", event.id(), event.kind());
+    vertx.eventBus().send(CONTAINERS, new ContainerReport.Happened(event, readNanos),
+        ContainerReport.LOCAL);
   }
 
   /** Gives up the connection of session {@code mine} and tries again later. */

@@ -34,8 +34,8 @@ class ContainerWatchVerticleTest {
   @BeforeEach
   void start() throws Exception {
     vertx = Vertx.vertx();
-    vertx.eventBus().<JsonObject>localConsumer(ContainerWatchVerticle.CONTAINERS,
-        m -> told.add(m.body()));
+    vertx.eventBus().<ContainerReport>localConsumer(ContainerWatchVerticle.CONTAINERS,
+        m -> told.add(asJson(m.body())));
     engine = new FakeEngine(vertx, dir.resolve("docker.sock")).start();
     status = DockerStatus.watching(engine.uri());
   }
@@ -48,6 +48,23 @@ class ContainerWatchVerticleTest {
   private void deploy() throws Exception {
     vertx.deployVerticle(new ContainerWatchVerticle(engine.uri(), status, 20, 200))
         .await(10, TimeUnit.SECONDS);
+  }
+
+  /** The report in a form the assertions below read easily; the verticle sends typed values. */
+  private static JsonObject asJson(ContainerReport report) {
+    if (report instanceof ContainerReport.Prune prune) {
+      return new JsonObject().put("event", "prune")
+          .put("live", new io.vertx.core.json.JsonArray(List.copyOf(prune.live())));
+    }
+    ContainerReport.Happened h = (ContainerReport.Happened) report;
+    String what = switch (h.event().kind()) {
+      case STARTED -> "started";
+      case DIED -> "died";
+      case DESTROYED -> "destroyed";
+      case CREATED -> "created";
+    };
+    return new JsonObject().put("event", what).put("id", h.event().id())
+        .put("readNanos", h.readNanos());
   }
 
   private JsonObject next() throws InterruptedException {

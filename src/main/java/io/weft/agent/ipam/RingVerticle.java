@@ -17,6 +17,7 @@ import io.vertx.core.json.JsonObject;
 import io.weft.agent.cluster.Member;
 import io.weft.agent.cluster.Membership;
 import io.weft.docker.ContainerIds;
+import io.weft.docker.ContainerReport;
 import io.weft.docker.ContainerWatchVerticle;
 import io.weft.docker.DockerStatus;
 import io.weft.ipam.Allocator;
@@ -116,7 +117,7 @@ public final class RingVerticle extends VerticleBase {
         m -> trusted(() -> fromPeer(m)));
     vertx.eventBus().<JsonObject>localConsumer(Membership.ADDRESS,
         m -> trusted(() -> membershipChanged(m.body())));
-    vertx.eventBus().<JsonObject>localConsumer(ContainerWatchVerticle.CONTAINERS,
+    vertx.eventBus().<Object>localConsumer(ContainerWatchVerticle.CONTAINERS,
         m -> trusted(() -> containerEvent(m.body())));
     for (Member m : membership.members()) {
       joined(m.nodeId(), m.peerName());
@@ -220,12 +221,15 @@ public final class RingVerticle extends VerticleBase {
    * What the container watcher saw. The engine names containers by full ID; an allocation may be
    * filed under the short form, so both are told.
    */
-  private void containerEvent(JsonObject event) {
-    String kind = event.getString("event");
-    if ("prune".equals(kind)) {
+  private void containerEvent(Object body) {
+    if (!(body instanceof ContainerReport report)) {
+      LOG.warn("ignored a message on {} that is not a container report: {}",
+          ContainerWatchVerticle.CONTAINERS, body);
+      return;
+    }
+    if (report instanceof ContainerReport.Prune prune) {
       Set<String> live = new HashSet<>();
-      event.getJsonArray("live").forEach(id -> live.addAll(
-          ContainerIds.identsOf(String.valueOf(id))));
+      prune.live().forEach(id -> live.addAll(ContainerIds.identsOf(id)));
       Outcome out = allocator.pruneOwned(now(), live);
       if (!out.removed().isEmpty()) {
         LOG.info("freed {} address(es) of containers that no longer exist", out.removed().size());
@@ -233,19 +237,18 @@ public final class RingVerticle extends VerticleBase {
       carry(out);
       return;
     }
-    String id = event.getString("id");
-    BiFunction<Long, String, Outcome> effect = kind == null ? null : switch (kind) {
-      case "died" -> allocator::containerDied;
-      case "started" -> allocator::containerStarted;
-      case "destroyed" -> allocator::containerDestroyed;
-      default -> null;
+    ContainerReport.Happened happened = (ContainerReport.Happened) report;
+    String id = happened.event().id();
+    BiFunction<Long, String, Outcome> effect = switch (happened.event().kind()) {
+      case DIED -> allocator::containerDied;
+      case STARTED -> allocator::containerStarted;
+      case DESTROYED -> allocator::containerDestroyed;
+      case CREATED -> null; // the watcher keeps these for its listing
     };
-    if (effect == null || id == null || !ContainerIds.isFullId(id)) {
-      LOG.warn("ignored a malformed container event {}", event);
+    if (effect == null) {
       return;
     }
-    long readNanos = event.getLong("readNanos", System.nanoTime());
-    Runnable handled = () -> metrics.containerEventHandled(readNanos);
+    Runnable handled = () -> metrics.containerEventHandled(happened.readNanos());
     for (String ident : ContainerIds.identsOf(id)) {
       Outcome out = effect.apply(now(), ident);
       if (!out.removed().isEmpty()) {
@@ -256,6 +259,7 @@ public final class RingVerticle extends VerticleBase {
       carry(out, ident.equals(id) ? handled : null);
     }
   }
+
 
   /**
    * With {@code checkAlive} the ident is a container that must be running (as Weave's
