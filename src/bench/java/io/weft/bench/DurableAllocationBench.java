@@ -5,7 +5,7 @@ import io.vertx.core.eventbus.DeliveryOptions;
 import io.vertx.core.json.JsonObject;
 import io.weft.agent.Agent;
 import io.weft.agent.AgentOptions;
-import io.weft.agent.HostPort;
+import io.weft.net.HostPort;
 import io.weft.net.Cidr;
 import java.io.IOException;
 import java.net.ServerSocket;

@@ -1,6 +1,5 @@
 package io.weft.agent;
 
-import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
@@ -9,13 +8,24 @@ import io.vertx.core.VertxOptions;
 import io.vertx.core.eventbus.EventBusOptions;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.healthchecks.HealthChecks;
-import io.weft.docker.ContainerWatchVerticle;
-import io.weft.docker.DockerStatus;
 import io.vertx.ext.healthchecks.Status;
 import io.vertx.micrometer.MicrometerMetricsFactory;
 import io.vertx.micrometer.MicrometerMetricsOptions;
 import io.vertx.spi.cluster.hazelcast.HazelcastClusterManager;
+import io.weft.agent.bridge.BridgeVerticle;
+import io.weft.agent.cluster.ClusterSettings;
+import io.weft.agent.cluster.HazelcastSettings;
+import io.weft.agent.cluster.Member;
+import io.weft.agent.cluster.Membership;
+import io.weft.agent.http.HttpApiVerticle;
+import io.weft.agent.ipam.IpamMetrics;
+import io.weft.agent.ipam.IpamSettings;
+import io.weft.agent.ipam.RingVerticle;
+import io.weft.agent.ipam.StateCodec;
+import io.weft.docker.ContainerWatchVerticle;
+import io.weft.docker.DockerStatus;
 import io.weft.ipam.PersistedState;
+import io.weft.metrics.MetricRegistries;
 import io.weft.ring.PeerName;
 import io.weft.store.Store;
 import io.weft.store.StoreException;
@@ -137,7 +147,7 @@ public final class Agent {
 
   private void startCluster(long startedAt) throws TimeoutException {
     HazelcastClusterManager clusterManager =
-        new HazelcastClusterManager(HazelcastSettings.create(options));
+        new HazelcastClusterManager(HazelcastSettings.create(clusterSettings()));
     Membership membership = new Membership(clusterManager, this::duplicateName);
     clusterManager.nodeListener(membership);
     JsonObject metadata = Member.metadata(peerName.toString(), options.nickname(),
@@ -145,7 +155,7 @@ public final class Agent {
     EventBusOptions bus = new EventBusOptions().setPort(options.busPort())
         .setClusterNodeMetadata(metadata);
     options.clusterHost().ifPresent(host -> bus.setHost(host).setClusterPublicHost(host));
-    PrometheusMeterRegistry metrics = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+    PrometheusMeterRegistry metrics = MetricRegistries.create();
     VertxOptions vertxOptions = new VertxOptions().setEventBusOptions(bus)
         .setMetricsOptions(new MicrometerMetricsOptions().setEnabled(true)
             .setJvmMetricsEnabled(true)
@@ -172,14 +182,28 @@ public final class Agent {
     IpamMetrics ipamMetrics = new IpamMetrics(metrics);
     DockerStatus docker = options.dockerHost().map(DockerStatus::watching)
         .orElseGet(DockerStatus::disabled);
-    vertx.deployVerticle(new RingVerticle(options, membership, peerName, store, restored,
-            ipamMetrics, docker, readiness, fatal::tryComplete))
+    ipamMetrics.watch(metrics, docker);
+    vertx.deployVerticle(new RingVerticle(ipamSettings(), membership, store, restored, ipamMetrics, docker,
+            readiness.reporting(fatal::tryComplete)))
         .compose(id -> options.dockerHost().isEmpty() ? Future.succeededFuture(id)
             : vertx.deployVerticle(new ContainerWatchVerticle(options.dockerHost().get(), docker)))
-        .compose(id -> vertx.deployVerticle(new HttpApiVerticle(options, live, ready, metrics)))
+        .compose(id -> vertx.deployVerticle(new HttpApiVerticle(options.httpAddr(),
+            options.defaultSubnet(), live, ready, metrics)))
         .compose(id -> options.bridgeAddr().isEmpty() ? Future.succeededFuture(id)
             : vertx.deployVerticle(new BridgeVerticle(options.bridgeAddr().get())))
         .await(30, TimeUnit.SECONDS);
+  }
+
+  /** What the lower layers need of the options, so that they do not depend on this package. */
+  private ClusterSettings clusterSettings() {
+    return new ClusterSettings(options.clusterName(), options.clusterHost(),
+        options.clusterPort(), options.peers());
+  }
+
+  private IpamSettings ipamSettings() {
+    return new IpamSettings(peerName, options.nickname(), options.range(),
+        options.defaultSubnet(), options.quorum(), options.observer(), options.containerGrace(),
+        options.clusterName(), Version.text());
   }
 
   private void duplicateName(Member other) {

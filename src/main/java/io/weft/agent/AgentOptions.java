@@ -1,6 +1,7 @@
 package io.weft.agent;
 
 import io.weft.net.Cidr;
+import io.weft.net.HostPort;
 import io.weft.ring.PeerName;
 import java.nio.file.Path;
 import java.time.Duration;

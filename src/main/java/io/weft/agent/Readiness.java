@@ -3,7 +3,9 @@ package io.weft.agent;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.healthchecks.HealthChecks;
 import io.vertx.ext.healthchecks.Status;
+import io.weft.agent.ipam.IpamHealth;
 import java.util.function.BooleanSupplier;
+import java.util.function.Consumer;
 
 /**
  * Why this agent can or cannot take requests, for {@code /health/ready}: it must be in the
@@ -20,6 +22,30 @@ final class Readiness {
 
   void wasReset() {
     reset = true;
+  }
+
+  /**
+   * What the ring verticle reports, turned into these checks; failures also stop the agent
+   * through {@code stop}.
+   */
+  IpamHealth reporting(Consumer<String> stop) {
+    return new IpamHealth() {
+      @Override
+      public void wasReset() {
+        Readiness.this.wasReset();
+      }
+
+      @Override
+      public void storeFailed(String why) {
+        Readiness.this.storeFailed(why);
+        stop.accept(why);
+      }
+
+      @Override
+      public void internalError(String why) {
+        stop.accept(why);
+      }
+    };
   }
 
   HealthChecks register(HealthChecks checks, BooleanSupplier inCluster, String storeFile) {

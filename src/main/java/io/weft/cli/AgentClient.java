@@ -1,6 +1,6 @@
 package io.weft.cli;
 
-import io.weft.agent.HostPort;
+import io.weft.net.HostPort;
 import java.io.IOException;
 import java.net.ConnectException;
 import java.net.URI;

@@ -1,6 +1,6 @@
 package io.weft.cli;
 
-import io.weft.agent.HostPort;
+import io.weft.net.HostPort;
 import io.weft.net.Cidr;
 import io.weft.net.PrefixedAddress;
 import io.weft.ring.PeerName;

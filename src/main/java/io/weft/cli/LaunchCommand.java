@@ -3,7 +3,7 @@ package io.weft.cli;
 import io.weft.agent.Agent;
 import io.weft.agent.AgentOptions;
 import io.weft.agent.AgentStartException;
-import io.weft.agent.HostPort;
+import io.weft.net.HostPort;
 import io.weft.net.Cidr;
 import io.weft.ring.PeerName;
 import java.net.InetAddress;

@@ -11,7 +11,7 @@ import picocli.CommandLine.HelpCommand;
 import picocli.CommandLine.IVersionProvider;
 import picocli.CommandLine.Model.OptionSpec;
 
-/** The {@code weft} executable: one jar, one command per action of DESIGN section 5. */
+/** The {@code weft} executable: one jar, one command per action (the README lists them). */
 @Command(name = "weft", mixinStandardHelpOptions = true, versionProvider = Main.VersionText.class,
     description = "Hands every container on a cluster of hosts a unique IP address.",
     subcommands = {LaunchCommand.class, StatusCommand.class, ConsenseCommand.class,

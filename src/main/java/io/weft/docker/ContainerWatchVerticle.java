@@ -14,7 +14,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Follows the container engine so that addresses come back when containers go away (DESIGN 3.6).
+ * Follows the container engine so that addresses come back when containers go away.
  * It opens {@code /events}, then lists every container and asks IPAM to prune the allocations
  * of containers that no longer exist, then forwards each container event. When the engine is
  * absent, restarts or misbehaves, the watcher says so in {@link DockerStatus} (one log line per

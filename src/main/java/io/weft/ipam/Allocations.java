@@ -88,4 +88,24 @@ final class Allocations {
     byIdent.clear();
     byAddress.clear();
   }
+
+  /** The addresses of {@code ident}, in {@code subnet} only when given. */
+  List<PrefixedAddress> lookup(String ident, Cidr subnet) {
+    List<PrefixedAddress> found = new ArrayList<>();
+    for (Allocation a : of(ident)) {
+      if (subnet == null || subnet.contains(a.address().address())) {
+        found.add(a.address());
+      }
+    }
+    return found;
+  }
+
+  /** Every allocation's address by ident, idents in the order they first allocated. */
+  Map<String, List<PrefixedAddress>> byIdent() {
+    Map<String, List<PrefixedAddress>> owned = new LinkedHashMap<>();
+    for (Allocation a : all()) {
+      owned.computeIfAbsent(a.ident(), i -> new ArrayList<>()).add(a.address());
+    }
+    return owned;
+  }
 }

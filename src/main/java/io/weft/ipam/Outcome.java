@@ -1,13 +1,18 @@
 package io.weft.ipam;
 
+import io.weft.paxos.Claims;
+import io.weft.paxos.NodeId;
 import io.weft.ring.PeerName;
+import io.weft.ring.RingState;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 
 /**
  * What one call on the {@link Allocator} asks its caller to do, in this order: persist the
- * state (ring and allocations together) when {@link #persist} is set, then send the messages,
- * then complete the requests and publish the events. Answering before persisting could lose an
+ * state when {@link #persist} is set (the allocation rows, and the ring and Paxos knowledge
+ * this outcome carries when they changed: the caller never reads them back from the allocator),
+ * then send the messages, then complete the requests and publish the events. Answering before persisting could lose an
  * answered allocation in a crash.
  */
 public final class Outcome {
@@ -19,9 +24,11 @@ public final class Outcome {
   public record Completion(long requestId, Result result) {}
 
   /** Something an operator or a co-located tool may want to know. */
-  public record Event(String type, String id, String address, String peer, String reason) {}
+  public record Event(EventType type, String id, String address, String peer, String reason) {}
 
   boolean persist;
+  RingState ring;
+  Map<NodeId, Claims> paxos;
   final List<Allocation> added = new ArrayList<>();
   final List<Allocation> removed = new ArrayList<>();
   final List<Send> sends = new ArrayList<>();
@@ -30,6 +37,16 @@ public final class Outcome {
 
   public boolean persist() {
     return persist;
+  }
+
+  /** The ring to persist with this step's allocations; null when it did not change. */
+  public RingState ring() {
+    return ring;
+  }
+
+  /** What Paxos knows, to persist; null when it did not change (and once a ring exists). */
+  public Map<NodeId, Claims> paxos() {
+    return paxos;
   }
 
   /** Allocations made by this step, to write to the store with the ring. */
@@ -66,7 +83,7 @@ public final class Outcome {
     sends.add(new Send(null, message));
   }
 
-  void event(String type, String id, String address, String peer, String reason) {
+  void event(EventType type, String id, String address, String peer, String reason) {
     events.add(new Event(type, id, address, peer, reason));
   }
 }

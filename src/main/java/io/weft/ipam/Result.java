@@ -1,25 +1,38 @@
 package io.weft.ipam;
 
-/**
- * The answer to a request: a value, or a failure with a code (400 bad request, 404 nothing
- * there, 409 conflict, 503 shutting down or cancelled) and a message saying what went wrong.
- */
-public record Result(int code, String value) {
-  public static final int OK = 200;
-  public static final int BAD_REQUEST = 400;
-  public static final int NOT_FOUND = 404;
-  public static final int CONFLICT = 409;
-  public static final int UNAVAILABLE = 503;
+import io.weft.net.PrefixedAddress;
+import java.util.List;
 
-  public static Result ok(String value) {
-    return new Result(OK, value);
+/**
+ * The answer to a request: a value, or a failure with a {@link ResultCode} and a message saying
+ * what went wrong. Answers that free addresses also carry them as values.
+ *
+ * @param value the address, message or state word answered; for a failure, the message
+ * @param freed the addresses a free or delete released, in the order they were freed
+ */
+public record Result(ResultCode code, String value, List<PrefixedAddress> freed) {
+  public Result {
+    freed = List.copyOf(freed);
   }
 
-  public static Result failed(int code, String message) {
-    return new Result(code, message);
+  public static Result ok(String value) {
+    return new Result(ResultCode.OK, value, List.of());
+  }
+
+  /** Addresses released: the value is them space-separated, as the original API printed. */
+  public static Result freed(List<PrefixedAddress> addresses) {
+    StringBuilder text = new StringBuilder();
+    for (PrefixedAddress a : addresses) {
+      text.append(text.length() == 0 ? "" : " ").append(a);
+    }
+    return new Result(ResultCode.OK, text.toString(), addresses);
+  }
+
+  public static Result failed(ResultCode code, String message) {
+    return new Result(code, message, List.of());
   }
 
   public boolean isOk() {
-    return code == OK;
+    return code == ResultCode.OK;
   }
 }

@@ -203,4 +203,25 @@ public final class Paxos {
     }
     return Optional.empty();
   }
+
+  /**
+   * What is wrong with this node's state, if anything: it never accepted a proposal above the
+   * one it promised, and every accepted proposal carries a value and its origin. Cheap: it looks
+   * at this node's own claims only.
+   */
+  public Optional<String> checkInvariants() {
+    Claims mine = knowledge.get(self);
+    if (mine == null) {
+      return Optional.of("paxos node " + self + " has no claims of its own");
+    }
+    if (mine.accepted() != null && (mine.value() == null || mine.origin() == null)) {
+      return Optional.of("paxos node " + self + " accepted " + mine.accepted()
+          + " without a value or origin");
+    }
+    if (ProposalId.compare(mine.accepted(), mine.promise()) > 0) {
+      return Optional.of("paxos node " + self + " accepted " + mine.accepted()
+          + " above its promise " + mine.promise());
+    }
+    return Optional.empty();
+  }
 }

@@ -2,6 +2,7 @@ package io.weft.store;
 
 import java.util.ArrayList;
 import java.util.List;
+import java.util.function.Supplier;
 
 /**
  * Changes written in one transaction: allocation rows added and removed, in the order they
@@ -16,8 +17,8 @@ public final class Batch {
   private record Change(boolean add, Row row) {}
 
   private final List<Change> changes = new ArrayList<>();
-  private java.util.function.Supplier<String> ringSource;
-  private java.util.function.Supplier<String> paxosSource;
+  private Supplier<String> ringSource;
+  private Supplier<String> paxosSource;
   private String ring;
   private String paxos;
 
@@ -29,36 +30,44 @@ public final class Batch {
     changes.add(new Change(false, row));
   }
 
+  /**
+   * The ring to write, as JSON made when the batch is {@link #seal sealed}: many steps fold into
+   * one batch and only the newest ring is encoded and written.
+   */
+  public void ring(Supplier<String> json) {
+    ringSource = json;
+  }
+
+  /** Paxos knowledge to write, as {@link #ring}: only the newest is encoded. */
+  public void paxos(Supplier<String> json) {
+    paxosSource = json;
+  }
+
   public void ring(String json) {
     ring = json;
+    ringSource = null;
   }
 
   public void paxos(String json) {
     paxos = json;
+    paxosSource = null;
   }
 
-  /**
-   * The ring and Paxos state to write, read once when the batch is {@link #seal sealed}: many
-   * steps fold into one batch and only the state after the last one matters.
-   */
-  public void state(java.util.function.Supplier<String> ringJson,
-      java.util.function.Supplier<String> paxosJson) {
-    ringSource = ringJson;
-    paxosSource = paxosJson;
-  }
-
-  /** Reads the latest state; call on the owner's thread before handing the batch over. */
+  /** Encodes the newest ring and Paxos state; call before handing the batch to the writer. */
   public void seal() {
     if (ringSource != null) {
       ring = ringSource.get();
-      paxos = paxosSource.get();
       ringSource = null;
+    }
+    if (paxosSource != null) {
+      paxos = paxosSource.get();
       paxosSource = null;
     }
   }
 
   public boolean isEmpty() {
-    return changes.isEmpty() && ring == null && paxos == null && ringSource == null;
+    return changes.isEmpty() && ring == null && paxos == null && ringSource == null
+        && paxosSource == null;
   }
 
   public int size() {

@@ -13,7 +13,7 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
 /**
- * The core is pure (DESIGN section 2): no Vert.x, no I/O, no clock, no threads and no
+ * The core is pure: no Vert.x, no I/O, no clock, no threads and no
  * randomness of its own in these packages. This is what keeps the simulator deterministic.
  */
 class PureCoreTest {

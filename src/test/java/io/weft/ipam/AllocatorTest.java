@@ -5,12 +5,13 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.weft.net.Cidr;
 import io.weft.net.Ip;
+import io.weft.net.PrefixedAddress;
 import io.weft.ring.RingState;
 import java.util.List;
 import java.util.Set;
 import org.junit.jupiter.api.Test;
 
-/** The original allocator's scenarios (weave-ipam.md 4.2), on the pure state machine. */
+/** The scenarios of Weave Net's allocator tests, on the pure state machine. */
 class AllocatorTest {
 
   @Test
@@ -34,7 +35,23 @@ class AllocatorTest {
     c.tickAll(2_000);
     assertThat(a.lookup("c2", null)).isEmpty();
     assertThat(a.lookup("c3", null)).hasSize(1);
-    assertThat(a.activeAddresses()).isEqualTo(1);
+    assertThat(a.status().activeAddresses()).isEqualTo(1);
+  }
+
+  @Test
+  void anOutcomeCarriesTheRingToPersistOnlyWhenTheRingChanged() {
+    TestCluster c = new TestCluster("10.0.3.0/26");
+    Allocator a = c.add(1, 1, false);
+    c.value(c.allocate(1, "c1", "10.0.3.0/26"));
+    Outcome outside = a.claim(c.nowMs, 50, "x", PrefixedAddress.parse("192.168.1.1/24"), false,
+        false);
+    assertThat(outside.persist()).as("a new allocation row").isTrue();
+    assertThat(outside.ring()).as("the ring did not change").isNull();
+    assertThat(outside.paxos()).as("no Paxos once a ring exists").isNull();
+    c.apply(peer(1), outside);
+    Outcome inside = a.allocate(c.nowMs, 51, "c2", Cidr.parse("10.0.3.0/26"), false);
+    assertThat(inside.ring()).as("this peer's free count changed").isEqualTo(a.ringState());
+    c.apply(peer(1), inside);
   }
 
   @Test
@@ -42,7 +59,7 @@ class AllocatorTest {
     TestCluster c = new TestCluster("10.0.3.0/26");
     c.add(1, 1, false);
     Result r = c.result(c.allocate(1, "c1", "192.168.0.0/24"));
-    assertThat(r.code()).isEqualTo(Result.BAD_REQUEST);
+    assertThat(r.code()).isEqualTo(ResultCode.BAD_REQUEST);
     assertThat(r.value()).contains("out of bounds");
   }
 
@@ -53,7 +70,7 @@ class AllocatorTest {
     assertThat(c.value(c.allocate(1, "c1", "10.0.3.4/30"))).isEqualTo("10.0.3.5/30");
     assertThat(c.value(c.allocate(1, "c2", "10.0.3.4/30"))).isEqualTo("10.0.3.6/30");
     Result full = c.result(c.allocate(1, "c3", "10.0.3.4/30"));
-    assertThat(full.code()).isEqualTo(Result.CONFLICT);
+    assertThat(full.code()).isEqualTo(ResultCode.CONFLICT);
     assertThat(full.value()).contains("no free address in 10.0.3.4/30");
 
     // With a second peer owning part of the universe, a full range of ours may still get space.
@@ -162,7 +179,7 @@ class AllocatorTest {
     assertThat(c.value(c.allocate(1, "c2", "10.0.3.0/24"))).isEqualTo("10.0.3.1/24");
     assertThat(c.value(c.claim(1, "c1", "10.0.3.5/24"))).isEqualTo("10.0.3.5/24");
     Result taken = c.result(c.claim(1, "c3", "10.0.3.5/24"));
-    assertThat(taken.code()).isEqualTo(Result.CONFLICT);
+    assertThat(taken.code()).isEqualTo(ResultCode.CONFLICT);
     assertThat(taken.value()).isEqualTo("address 10.0.3.5/24 is already owned by c1");
     assertThat(c.value(c.claim(1, "_", "10.0.3.5/24"))).isEqualTo("10.0.3.5/24");
     assertThat(c.value(c.claim(1, "_", "10.0.3.9/24"))).isEqualTo("10.0.3.9/24");
@@ -203,13 +220,13 @@ class AllocatorTest {
     long two = c.allocate(1, "c1", "10.0.3.0/29");
     c.apply(peer(1), a.containerDied(c.nowMs, "c1"));
     assertThat(c.result(one).value()).contains("cancelled");
-    assertThat(c.result(two).code()).isEqualTo(Result.UNAVAILABLE);
+    assertThat(c.result(two).code()).isEqualTo(ResultCode.UNAVAILABLE);
     long waiting = c.allocate(1, "c2", "10.0.3.0/29");
     c.apply(peer(1), a.cancel(waiting));
     assertThat(c.result(waiting).value()).contains("cancelled");
     c.apply(peer(1), a.shutdown(c.nowMs));
     assertThat(c.result(c.allocate(1, "c3", "10.0.3.0/29")).code())
-        .isEqualTo(Result.UNAVAILABLE);
+        .isEqualTo(ResultCode.UNAVAILABLE);
   }
 
   @Test
@@ -221,7 +238,7 @@ class AllocatorTest {
     c.value(allocated(c, 2, "c2"));
     c.value(allocated(c, 3, "c3"));
     c.apply(peer(1), a.rmpeer(c.nowMs, 70, "host2", false));
-    assertThat(c.result(70).code()).isEqualTo(Result.CONFLICT);
+    assertThat(c.result(70).code()).isEqualTo(ResultCode.CONFLICT);
     c.peers.remove(peer(2));
     c.peers.remove(peer(3));
     c.apply(peer(1), a.memberLeft(c.nowMs, peer(2)));
@@ -237,7 +254,7 @@ class AllocatorTest {
     assertThat(c.result(c.allocate(1, "c9", "10.0.2.0/23")).value()).startsWith("10.0.2.");
     assertThat(a.ringState().removed()).containsExactlyInAnyOrder(peer(2), peer(3));
     c.apply(peer(1), a.rmpeer(c.nowMs, 73, "nobody", false));
-    assertThat(c.result(73).code()).isEqualTo(Result.NOT_FOUND);
+    assertThat(c.result(73).code()).isEqualTo(ResultCode.NOT_FOUND);
   }
 
   @Test
@@ -249,8 +266,8 @@ class AllocatorTest {
     Allocator b = right.add(2, 1, false);
     right.value(right.allocate(2, "c2", "10.0.0.0/22"));
     Outcome out = a.receive(0, b.gossip());
-    assertThat(a.refusals().get(peer(2))).startsWith("IP allocation was seeded by different peers");
-    assertThat(out.events()).extracting(Outcome.Event::type).containsExactly("merge-refused");
+    assertThat(a.status().refusals().get(peer(2))).startsWith("IP allocation was seeded by different peers");
+    assertThat(out.events()).extracting(Outcome.Event::type).containsExactly(EventType.MERGE_REFUSED);
     assertThat(a.lookup("c1", null)).extracting(Object::toString).containsExactly("10.0.0.1/22");
   }
 
@@ -260,13 +277,13 @@ class AllocatorTest {
     Allocator a = c.add(1, 2, false);
     Allocator b = c.add(2, 3, false);
     Outcome out = a.receive(0, b.gossip());
-    assertThat(out.events()).extracting(Outcome.Event::type).containsExactly("quorum-mismatch");
-    assertThat(a.quorumWarnings()).singleElement().asString()
+    assertThat(out.events()).extracting(Outcome.Event::type).containsExactly(EventType.QUORUM_MISMATCH);
+    assertThat(a.status().quorumWarnings()).singleElement().asString()
         .contains("uses quorum 3, this peer 2");
     assertThat(a.receive(0, b.gossip()).events()).isEmpty();
     Allocator third = c.add(3, 2, false);
     c.tickAll(6_000);
-    assertThat(third.quorumWarnings()).singleElement().asString().contains(peer(2).toString());
+    assertThat(third.status().quorumWarnings()).singleElement().asString().contains(peer(2).toString());
   }
 
   @Test
@@ -284,13 +301,13 @@ class AllocatorTest {
     assertThat(again.consensus()).isEqualTo(Allocator.Consensus.ACHIEVED);
     assertThat(again.lookup("c7", null)).extracting(Object::toString)
         .containsExactly("10.0.0.8/22");
-    assertThat(again.activeAddresses()).isEqualTo(21);
+    assertThat(again.status().activeAddresses()).isEqualTo(21);
     Outcome next = again.allocate(0, 500, "new", Cidr.parse("10.0.0.0/22"), true);
     assertThat(next.completions().get(0).result().value()).isEqualTo("10.0.0.21/22");
     assertThat(Ip.format(Ip.parse("10.0.0.21"))).isEqualTo("10.0.0.21");
     assertThat(again.pruneOwned(0, Set.of("c1")).events()).hasSize(20);
     assertThat(again.lookup("x", null)).hasSize(1);
-    assertThat(List.of(again.activeAddresses())).containsExactly(2);
+    assertThat(List.of(again.status().activeAddresses())).containsExactly(2);
   }
 
   private static long allocated(TestCluster c, int at, String ident) {

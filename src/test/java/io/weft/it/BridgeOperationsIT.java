@@ -17,7 +17,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * Every operation of DESIGN section 7 and every event, through the TCP bridge from this test's
+ * Every operation of the event-bus API and every event, through the TCP bridge from this test's
  * process (the agents are processes of their own).
  */
 class BridgeOperationsIT {

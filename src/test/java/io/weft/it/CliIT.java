@@ -11,7 +11,7 @@ import java.time.Duration;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-/** The operator's commands against a real agent, with the exit codes of DESIGN section 5. */
+/** The operator's commands against a real agent, with their documented exit codes. */
 class CliIT {
 
   @Test

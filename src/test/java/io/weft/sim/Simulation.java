@@ -23,7 +23,7 @@ import java.util.SplittableRandom;
  * Many allocators in one thread over a simulated network and clock, everything decided by one
  * seed: message loss, duplication, delay (and so reordering), partitions, crashes and restarts
  * from persisted state, rmpeer of peers gone for good, and random client requests. After every
- * step it checks the safety invariants of DESIGN section 8; {@link #run} returns the first
+ * step it checks the safety invariants listed in the README's simulator section; {@link #run} returns the first
  * violation, or null.
  */
 final class Simulation {
@@ -162,7 +162,7 @@ final class Simulation {
       }
     }
     for (Outcome.Event e : out.events()) {
-      if ("freed".equals(e.type())) {
+      if (e.type() == io.weft.ipam.EventType.FREED) {
         answered.get(node.index).getOrDefault(e.id(), new HashSet<>()).remove(e.address());
       }
     }
@@ -243,7 +243,7 @@ final class Simulation {
       if (!a.up || a.removed) {
         continue;
       }
-      Set<PeerName> before = a.allocator.reachable();
+      Set<PeerName> before = a.allocator.status().reachable();
       for (Node b : nodes) {
         if (a == b) {
           continue;
@@ -483,8 +483,8 @@ final class Simulation {
       } else if (!sameRing(first, ring)) {
         return "rings differ after healing: " + first + " vs " + n.name + " " + ring;
       }
-      if (!n.allocator.refusals().isEmpty()) {
-        return n.name + " still refuses rings: " + n.allocator.refusals();
+      if (!n.allocator.status().refusals().isEmpty()) {
+        return n.name + " still refuses rings: " + n.allocator.status().refusals();
       }
     }
     if (first != null) {

@@ -1,0 +1,255 @@
+package io.weft.agent.http;
+
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import io.vertx.core.Future;
+import io.vertx.core.VerticleBase;
+import io.vertx.core.eventbus.DeliveryOptions;
+import io.vertx.core.eventbus.ReplyException;
+import io.vertx.core.eventbus.ReplyFailure;
+import io.vertx.core.http.HttpServer;
+import io.vertx.core.http.HttpServerRequest;
+import io.vertx.core.json.JsonObject;
+import io.vertx.ext.healthchecks.HealthChecks;
+import io.vertx.ext.web.Router;
+import io.vertx.ext.web.RoutingContext;
+import io.vertx.ext.web.healthchecks.HealthCheckHandler;
+import io.vertx.micrometer.PrometheusScrapingHandler;
+import io.weft.agent.ipam.IpamApi;
+import io.weft.agent.ipam.Tokens;
+import io.weft.ipam.ResultCode;
+import io.weft.net.Cidr;
+import io.weft.net.HostPort;
+import java.util.function.Consumer;
+import java.util.function.Function;
+
+/**
+ * The HTTP API (the README's API reference): Weave-compatible paths, plain-text bodies. Every IPAM
+ * request is forwarded to the local {@code weft.ipam} consumer; this verticle only translates.
+ */
+public final class HttpApiVerticle extends VerticleBase {
+  private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(
+      HttpApiVerticle.class);
+  private static final String TEXT = "text/plain; charset=utf-8";
+  static final int MAX_BODY_BYTES = 16 * 1024;
+  /** Requests that wait (allocate while consensus runs) may take long; the client decides. */
+  private static final DeliveryOptions WAITING = new DeliveryOptions().setLocalOnly(true)
+      .setSendTimeout(24L * 3600 * 1000);
+  private static final DeliveryOptions QUICK = new DeliveryOptions().setLocalOnly(true)
+      .setSendTimeout(10_000);
+
+  private final HostPort httpAddr;
+  private final Cidr defaultSubnet;
+  private final HealthChecks live;
+  private final HealthChecks ready;
+  private final PrometheusMeterRegistry metrics;
+  private HttpServer server;
+
+  public HttpApiVerticle(HostPort httpAddr, Cidr defaultSubnet, HealthChecks live,
+      HealthChecks ready, PrometheusMeterRegistry metrics) {
+    this.httpAddr = httpAddr;
+    this.defaultSubnet = defaultSubnet;
+    this.live = live;
+    this.ready = ready;
+    this.metrics = metrics;
+  }
+
+  @Override
+  public Future<?> start() {
+    Router router = Router.router(vertx);
+    router.route().handler(HttpApiVerticle::limitBody);
+    router.get("/health/live").handler(HealthCheckHandler.createWithHealthChecks(live));
+    router.get("/health/ready").handler(HealthCheckHandler.createWithHealthChecks(ready));
+    router.get("/metrics").handler(PrometheusScrapingHandler.create(metrics));
+    router.get("/status").handler(ctx -> askJson(ctx, op("status"), QUICK));
+    router.get("/status/ipam").handler(ctx -> ask(ctx, op("status-ipam"), QUICK,
+        r -> r.getString("text", "")));
+    router.get("/status/ring").handler(ctx -> askJson(ctx, op("ring-view"), QUICK));
+    router.get("/ipinfo/defaultsubnet").handler(ctx -> text(ctx, 200,
+        defaultSubnet.toString()));
+    ipRoutes(router);
+    router.get("/ring").handler(ctx -> askJson(ctx, op("ring"), WAITING));
+    router.delete("/peer/:name").handler(ctx -> ask(ctx, op("rmpeer")
+        .put("peer", ctx.pathParam("name"))
+        .put("force", "true".equals(ctx.queryParams().get("force"))), QUICK,
+        r -> r.getString("message", "")));
+    router.delete("/peer").handler(ctx -> ask(ctx, op("reset"), QUICK, r -> null));
+    io.weft.ui.UiRoutes.mount(vertx, router);
+    router.route().failureHandler(this::failed);
+    router.errorHandler(400, ctx -> text(ctx, 400, "bad request: the path or a header is not"
+        + " valid (percent-encoding must be UTF-8)"));
+    router.errorHandler(404, ctx -> text(ctx, 404, "no such path: " + ctx.request().path()
+        + " (the README lists the API)"));
+    router.errorHandler(405, ctx -> text(ctx, 405, ctx.request().method() + " is not allowed on "
+        + ctx.request().path()));
+    router.errorHandler(413, ctx -> text(ctx, 413, "request bodies are not used by this API;"
+        + " at most " + MAX_BODY_BYTES + " bytes are accepted"));
+    HostPort at = httpAddr;
+    return vertx.createHttpServer().requestHandler(router).listen(at.port(), at.host())
+        .onSuccess(s -> server = s);
+  }
+
+  private void ipRoutes(Router router) {
+    router.post("/ip/:id").handler(ctx -> ask(ctx, withId(ctx, "allocate"), WAITING,
+        r -> r.getString("address")));
+    router.post("/ip/:id/:ip/:prefix").handler(ctx -> ask(ctx, withId(ctx, "allocate")
+        .put("subnet", prefixed(ctx)), WAITING, r -> r.getString("address")));
+    router.put("/ip/:id/:ip/:prefix").handler(ctx -> ask(ctx, withId(ctx, "claim")
+        .put("address", prefixed(ctx)).put("noErrorOnUnknown",
+            "true".equals(ctx.queryParams().get("noErrorOnUnknown"))), WAITING, r -> null));
+    router.get("/ip/:id").handler(ctx -> ask(ctx, withId(ctx, "lookup"), QUICK,
+        HttpApiVerticle::addresses));
+    router.get("/ip/:id/:ip/:prefix").handler(ctx -> ask(ctx, withId(ctx, "lookup")
+        .put("subnet", prefixed(ctx)), QUICK, HttpApiVerticle::addresses));
+    router.delete("/ip/:id").handler(ctx -> ask(ctx, withId(ctx, "delete"), QUICK, r -> null));
+    router.delete("/ip/:id/:ip").handler(ctx -> ask(ctx, withId(ctx, "free")
+        .put("address", ctx.pathParam("ip")), QUICK, r -> null));
+    router.get("/ip").handler(ctx -> askJson(ctx, op("owned"), QUICK));
+  }
+
+  /**
+   * No route reads a body, so none is buffered; but a request is only routed once its body has
+   * ended, so that one refused for its size has changed nothing. A declared length over the
+   * limit is refused at once; a chunked body is counted as it arrives.
+   */
+  private static void limitBody(RoutingContext ctx) {
+    HttpServerRequest request = ctx.request();
+    String declared = request.getHeader("content-length");
+    long length = declared == null ? -1 : declared.length() > 9 ? Long.MAX_VALUE
+        : Long.parseLong(declared);
+    if (length > MAX_BODY_BYTES) {
+      ctx.fail(413);
+      return;
+    }
+    boolean hasBody = declared != null ? length > 0
+        : "chunked".equalsIgnoreCase(request.getHeader("transfer-encoding"));
+    if (!hasBody) {
+      ctx.next();
+      return;
+    }
+    long[] seen = {0};
+    request.handler(chunk -> {
+      seen[0] += chunk.length();
+      if (seen[0] > MAX_BODY_BYTES && !ctx.failed()) {
+        ctx.fail(413);
+      }
+    });
+    request.endHandler(v -> {
+      if (!ctx.failed()) {
+        ctx.next();
+      }
+    });
+    request.resume();
+  }
+
+  private static JsonObject op(String name) {
+    return new JsonObject().put("op", name);
+  }
+
+  private static JsonObject withId(RoutingContext ctx, String name) {
+    JsonObject request = op(name).put("id", ctx.pathParam("id"));
+    String checkAlive = ctx.queryParams().get("check-alive");
+    return checkAlive == null ? request : request.put("checkAlive", "true".equals(checkAlive));
+  }
+
+  private static String prefixed(RoutingContext ctx) {
+    return ctx.pathParam("ip") + "/" + ctx.pathParam("prefix");
+  }
+
+  private static String addresses(JsonObject reply) {
+    return String.join(" ", reply.getJsonArray("addresses").getList());
+  }
+
+  /**
+   * Sends a request to the IPAM owner and answers with {@code render(reply)} as plain text: 200
+   * with that text, or 204 when it is null. A failure answers its code with its message.
+   */
+  private void ask(RoutingContext ctx, JsonObject request, DeliveryOptions delivery,
+      Function<JsonObject, String> render) {
+    send(ctx, request, delivery, reply -> {
+      String body = render.apply(reply);
+      if (body == null) {
+        ctx.response().setStatusCode(204).end();
+      } else {
+        ctx.response().putHeader("content-type", TEXT).end(body + "\n");
+      }
+    });
+  }
+
+  /** As {@link #ask}, answering the reply itself as JSON. */
+  private void askJson(RoutingContext ctx, JsonObject request, DeliveryOptions delivery) {
+    send(ctx, request, delivery, reply -> ctx.response()
+        .putHeader("content-type", "application/json").end(reply.encodePrettily()));
+  }
+
+  /**
+   * Sends a request to the IPAM owner and hands its reply to {@code answer}; a failure answers
+   * its code with its message. A client that goes away while the request waits cancels it.
+   */
+  private void send(RoutingContext ctx, JsonObject request, DeliveryOptions delivery,
+      Consumer<JsonObject> answer) {
+    if (delivery == WAITING) {
+      String token = Tokens.next();
+      request.put("token", token);
+      ctx.response().closeHandler(v -> {
+        if (!ctx.response().ended()) {
+          vertx.eventBus().send(IpamApi.ADDRESS, op("cancel").put("token", token), QUICK);
+        }
+      });
+    }
+    vertx.eventBus().<JsonObject>request(IpamApi.ADDRESS, request, delivery)
+        .onSuccess(reply -> answer.accept(reply.body()))
+        .onFailure(failure -> fail(ctx, failure));
+  }
+
+  private static void fail(RoutingContext ctx, Throwable failure) {
+    if (ctx.response().closed() || ctx.response().ended()) {
+      return;
+    }
+    int status = 500;
+    String message = failure.getMessage();
+    if (failure instanceof ReplyException reply) {
+      if (reply.failureType() == ReplyFailure.RECIPIENT_FAILURE) {
+        // Weave answers "nothing to free" with 400 on HTTP; the event bus says 404.
+        status = reply.failureCode() == ResultCode.NOT_FOUND.code() ? 400 : reply.failureCode();
+      } else {
+        status = 503;
+        message = "the address allocator is not answering (" + reply.failureType()
+            + "); the agent may be starting or stopping: try again";
+      }
+    }
+    text(ctx, status < 400 || status > 599 ? 500 : status, message);
+  }
+
+  /**
+   * A request that broke while it was read (a malformed chunked body, a reset) is the client's
+   * fault: 400 when an answer can still be sent. Anything else is a bug worth an error line.
+   */
+  private void failed(RoutingContext ctx) {
+    Throwable t = ctx.failure();
+    if (t == null) {
+      ctx.next(); // a status code: the error handlers answer it
+      return;
+    }
+    if (ctx.response().ended() || ctx.response().closed()) {
+      return;
+    }
+    if (t instanceof IllegalArgumentException || t instanceof io.netty.handler.codec.DecoderException
+        || t instanceof java.io.IOException) {
+      LOG.debug("malformed request {} {}: {}", ctx.request().method(), ctx.request().path(),
+          t.toString());
+      text(ctx, 400, "malformed request: " + t.getMessage());
+    } else {
+      LOG.error("failed to answer {} {}", ctx.request().method(), ctx.request().path(), t);
+      text(ctx, 500, "internal error: " + t + " (please report it with the agent's log)");
+    }
+  }
+
+  private static void text(RoutingContext ctx, int status, String body) {
+    ctx.response().setStatusCode(status).putHeader("content-type", TEXT).end(body + "\n");
+  }
+
+  @Override
+  public Future<?> stop() {
+    return server == null ? Future.succeededFuture() : server.close();
+  }
+}

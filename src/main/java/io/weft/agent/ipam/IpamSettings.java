@@ -1,0 +1,13 @@
+package io.weft.agent.ipam;
+
+import io.weft.net.Cidr;
+import io.weft.ring.PeerName;
+import java.time.Duration;
+
+/**
+ * What the IPAM verticles need of the agent's configuration: this peer, its range and quorum, and
+ * the few words the status JSON repeats. A record of its own so that this package does not depend
+ * on the agent's start-up options (the agent package sits above it).
+ */
+public record IpamSettings(PeerName self, String nickname, Cidr range, Cidr defaultSubnet,
+    int quorum, boolean observer, Duration containerGrace, String clusterName, String version) {}

@@ -1,0 +1,98 @@
+package io.weft.agent.ipam;
+
+import io.vertx.core.json.JsonObject;
+import io.weft.net.Cidr;
+import io.weft.net.Ip;
+import io.weft.net.PrefixedAddress;
+import java.util.regex.Pattern;
+
+/**
+ * Reading the fields of an IPAM request ({@code weft.ipam}, from HTTP, the bridge or an embedded
+ * tool): every value is checked for its type and form, and anything wrong is a
+ * {@link BadRequest} with a message saying what to send instead, thrown before any state change.
+ */
+final class RequestFields {
+  private static final Pattern IDENT = Pattern.compile("_|[A-Za-z0-9][A-Za-z0-9_.:\\-]{0,127}");
+
+  private RequestFields() {}
+
+  /** A request the caller got wrong: answered 400 with this message, never a state change. */
+  static final class BadRequest extends RuntimeException {
+    BadRequest(String message) {
+      super(message, null, false, false);
+    }
+  }
+
+  /** Too many requests waiting: answered 503 at once, nothing queued. */
+  static final class Overloaded extends RuntimeException {
+    Overloaded(String message) {
+      super(message, null, false, false);
+    }
+  }
+
+  static String abbreviate(Object value) {
+    String text = String.valueOf(value);
+    return text.length() <= 64 ? text : text.substring(0, 64) + "…";
+  }
+
+  static String optionalText(JsonObject body, String key) {
+    Object value = body.getValue(key);
+    if (value == null || value instanceof String) {
+      return (String) value;
+    }
+    throw new BadRequest("'" + key + "' must be a string, not " + abbreviate(value));
+  }
+
+  static boolean flag(JsonObject body, String key) {
+    Object value = body.getValue(key);
+    if (value == null || value instanceof Boolean) {
+      return Boolean.TRUE.equals(value);
+    }
+    throw new BadRequest("'" + key + "' must be true or false, not '" + abbreviate(value) + "'");
+  }
+
+  static String ident(JsonObject body) {
+    Object id = body.getValue("id");
+    if (!(id instanceof String text) || !IDENT.matcher(text).matches()) {
+      throw new BadRequest("bad id " + (id == null ? "(missing)" : "'" + abbreviate(id) + "'")
+          + ": use '_' or 1-128 letters, digits, '_', '.', ':' or '-'");
+    }
+    return text;
+  }
+
+  /** The subnet under {@code key}, or {@code fallback} when there is none. */
+  static Cidr subnet(JsonObject body, String key, Cidr fallback) {
+    Object value = body.getValue(key);
+    if (value == null) {
+      return fallback;
+    }
+    try {
+      return Cidr.parse(String.valueOf(value));
+    } catch (IllegalArgumentException e) {
+      throw new BadRequest("bad subnet: " + e.getMessage());
+    }
+  }
+
+  static PrefixedAddress prefixed(Object value) {
+    if (!(value instanceof String text)) {
+      throw new BadRequest("'address' is missing: give IP/PREFIX such as 10.32.0.9/12");
+    }
+    try {
+      return PrefixedAddress.parse(text);
+    } catch (IllegalArgumentException e) {
+      throw new BadRequest("bad address: " + e.getMessage());
+    }
+  }
+
+  static long address(String text) {
+    if (text == null) {
+      throw new BadRequest("'address' is missing");
+    }
+    String bare = text.contains("/") ? text.substring(0, text.indexOf('/')) : text;
+    try {
+      return Ip.parse(bare);
+    } catch (IllegalArgumentException e) {
+      throw new BadRequest("bad address: " + e.getMessage());
+    }
+  }
+}

@@ -1,0 +1,71 @@
+package io.weft.agent.ipam;
+
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import io.weft.ipam.Allocation;
+import io.weft.ipam.Outcome;
+import io.weft.ipam.PersistedState;
+import io.weft.net.Cidr;
+import io.weft.paxos.Claims;
+import io.weft.paxos.NodeId;
+import io.weft.net.PrefixedAddress;
+import io.weft.ring.RingState;
+import io.weft.store.Batch;
+import io.weft.store.Store;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+/** The allocator's persisted state to and from the store's rows and JSON columns. */
+public final class StateCodec {
+  private StateCodec() {}
+
+  /**
+   * What one outcome changed: its allocation rows, and the ring and Paxos state it carries when
+   * they changed. Those are encoded only when the batch is sealed, so a batch that gathers many
+   * outcomes encodes (and writes) only the newest.
+   */
+  static void write(Outcome out, Batch batch) {
+    for (Allocation a : out.removed()) {
+      batch.remove(row(a));
+    }
+    for (Allocation a : out.added()) {
+      batch.add(row(a));
+    }
+    RingState ring = out.ring();
+    if (ring != null) {
+      batch.ring(() -> Wire.ring(ring).encode());
+    }
+    Map<NodeId, Claims> paxos = out.paxos();
+    if (paxos != null) {
+      batch.paxos(() -> new JsonObject().put("nodes", Wire.paxosJson(paxos)).encode());
+    }
+  }
+
+  private static Batch.Row row(Allocation a) {
+    return new Batch.Row(a.address().address(), a.ident(), a.address().prefix(), a.container());
+  }
+
+  /** The state saved in the store; an empty state over {@code universe} when there is none. */
+  public static PersistedState load(Store store, Cidr universe) {
+    Store.Loaded loaded = store.load();
+    try {
+      RingState ring = loaded.ring() == null
+          ? new RingState(universe.range(), List.of(), List.of(), Set.of())
+          : Wire.ring(new JsonObject(loaded.ring()));
+      List<Allocation> allocations = new ArrayList<>();
+      for (Batch.Row row : loaded.allocations()) {
+        allocations.add(new Allocation(row.ident(), new PrefixedAddress(row.address(),
+            row.prefix()), row.container()));
+      }
+      var paxos = loaded.paxos() == null ? Map.<NodeId, Claims>of()
+          : Wire.paxosMap(new JsonObject(loaded.paxos()).getJsonArray("nodes", new JsonArray()));
+      return new PersistedState(ring, allocations, paxos);
+    } catch (RuntimeException e) {
+      throw new IllegalArgumentException("the state saved in " + store.file()
+          + " cannot be read (" + e.getMessage() + "). Move the file aside to start with empty"
+          + " state, or restore it from a backup");
+    }
+  }
+}

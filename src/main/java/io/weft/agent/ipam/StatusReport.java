@@ -1,0 +1,104 @@
+package io.weft.agent.ipam;
+
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import io.weft.agent.cluster.Member;
+import io.weft.agent.cluster.Membership;
+import io.weft.docker.DockerStatus;
+import io.weft.ipam.Allocator;
+import io.weft.ipam.AllocatorStatus;
+import io.weft.ring.PeerName;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeSet;
+
+/** The JSON of {@code /status} and the text of {@code /status/ipam}. */
+final class StatusReport {
+  private StatusReport() {}
+
+  static JsonObject json(Allocator allocator, IpamSettings options, Membership membership,
+      String dataFile, DockerStatus docker) {
+    AllocatorStatus status = allocator.status();
+    PeerName self = allocator.config().self();
+    Map<PeerName, Long> owned = status.ownedByPeer();
+    Map<PeerName, Long> free = status.freeByPeer();
+    Map<PeerName, String> nicknames = status.nicknames();
+    // Peers that own space, and peers in the cluster now: a peer that left owning nothing is
+    // of no interest to an operator any more.
+    Set<PeerName> known = new TreeSet<>(owned.keySet());
+    for (Member m : membership.members()) {
+      known.add(PeerName.parse(m.peerName()));
+    }
+    known.removeAll(status.removedPeers());
+    JsonArray peers = new JsonArray();
+    peers.add(peer(self, nicknames, true, owned, free));
+    for (PeerName p : known) {
+      if (!p.equals(self)) {
+        peers.add(peer(p, nicknames, status.reachable().contains(p), owned, free));
+      }
+    }
+    JsonArray errors = new JsonArray();
+    status.refusals().forEach((peer, message) -> errors.add(message));
+    return new JsonObject()
+        .put("version", options.version())
+        .put("name", self.toString())
+        .put("nickname", allocator.config().nickname())
+        .put("consensus", status.consensus().name().toLowerCase(Locale.ROOT))
+        .put("quorum", options.quorum())
+        .put("knownElectors", status.knownElectors())
+        .put("observer", options.observer())
+        .put("range", options.range().toString())
+        .put("defaultSubnet", options.defaultSubnet().toString())
+        .put("activeAddresses", status.activeAddresses())
+        .put("pendingAllocations", status.pendingAllocations())
+        .put("pendingClaims", status.pendingClaims())
+        .put("peers", peers)
+        .put("errors", errors)
+        .put("warnings", new JsonArray(status.quorumWarnings()))
+        .put("docker", docker.word())
+        .put("dockerDetail", docker.details())
+        .put("persistence", "sqlite")
+        .put("dataFile", dataFile)
+        .put("clusterName", options.clusterName())
+        .put("reset", allocator.isShutDown());
+  }
+
+  private static JsonObject peer(PeerName p, Map<PeerName, String> nicknames, boolean reachable,
+      Map<PeerName, Long> owned, Map<PeerName, Long> free) {
+    return new JsonObject().put("name", p.toString()).put("nickname", nicknames.getOrDefault(p, ""))
+        .put("reachable", reachable).put("owned", owned.getOrDefault(p, 0L))
+        .put("free", free.getOrDefault(p, 0L));
+  }
+
+  /**
+   * One line per peer owning space, this peer first: name(nickname), addresses owned, share of
+   * the universe, and "(N active)" for this peer or "- unreachable!" for a peer out of reach.
+   */
+  static String ipamText(Allocator allocator) {
+    AllocatorStatus status = allocator.status();
+    PeerName self = allocator.config().self();
+    Map<PeerName, Long> owned = status.ownedByPeer();
+    Map<PeerName, String> nicknames = status.nicknames();
+    long universe = allocator.config().universe().size();
+    StringBuilder text = new StringBuilder();
+    text.append(line(self, nicknames, owned.getOrDefault(self, 0L), universe))
+        .append(" (").append(status.activeAddresses()).append(" active)\n");
+    for (Map.Entry<PeerName, Long> e : owned.entrySet()) {
+      if (e.getKey().equals(self)) {
+        continue;
+      }
+      text.append(line(e.getKey(), nicknames, e.getValue(), universe))
+          .append(status.reachable().contains(e.getKey()) ? "" : " - unreachable!")
+          .append('\n');
+    }
+    return text.toString().stripTrailing();
+  }
+
+  private static String line(PeerName p, Map<PeerName, String> nicknames, long owned,
+      long universe) {
+    String who = p + "(" + nicknames.getOrDefault(p, "") + ")";
+    return String.format(Locale.ROOT, "%-32s %10d IPs (%.1f%% of total)", who, owned,
+        100.0 * owned / universe);
+  }
+}

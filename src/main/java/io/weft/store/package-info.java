@@ -1,0 +1,6 @@
+/**
+ * The SQLite file that holds a peer's state: allocation rows, the ring and Paxos knowledge as
+ * JSON, the peer name and the range. {@link io.weft.store.Batch} is one transaction; the agent
+ * commits batches from one writer off the event loop.
+ */
+package io.weft.store;

@@ -1,0 +1,168 @@
+package io.weft.agent.ipam;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import io.vertx.core.DeploymentOptions;
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import io.vertx.core.eventbus.DeliveryOptions;
+import io.vertx.core.eventbus.Message;
+import io.vertx.core.eventbus.ReplyException;
+import io.vertx.core.json.JsonObject;
+import io.vertx.junit5.VertxExtension;
+import io.vertx.junit5.VertxTestContext;
+import io.weft.agent.cluster.Membership;
+import io.weft.docker.DockerStatus;
+import io.weft.net.Cidr;
+import io.weft.ring.PeerName;
+import io.weft.store.Store;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicReference;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The ring verticle's request handling in-process (one Vert.x, no cluster, a real store): replies
+ * come after the commit, waiting requests wait and can be cancelled by their token, the waiting
+ * bounds refuse at once, and free and delete are never refused by them. A quorum of 2 with no
+ * other peer keeps consensus (and so every allocation) waiting for as long as a test needs.
+ */
+@ExtendWith(VertxExtension.class)
+class RingVerticleTest {
+  private static final PeerName SELF = PeerName.parse("0a:00:00:00:00:01");
+  private static final DeliveryOptions LONG = new DeliveryOptions().setSendTimeout(60_000);
+
+  @TempDir
+  Path dir;
+  private Store store;
+  private final List<String> stops = new ArrayList<>();
+
+  @AfterEach
+  void closeStore(Vertx vertx) throws Exception {
+    vertx.close().await(30, TimeUnit.SECONDS); // the verticle first: it writes to the store
+    if (store != null) {
+      store.close();
+    }
+  }
+
+  private Future<String> deploy(Vertx vertx, int quorum) {
+    store = Store.open(dir);
+    Cidr range = Cidr.parse("10.32.0.0/24");
+    IpamSettings settings = new IpamSettings(SELF, "test", range, range, quorum, false,
+        Duration.ofSeconds(30), "weft", "dev");
+    IpamHealth health = new IpamHealth() {
+      @Override
+      public void wasReset() {}
+
+      @Override
+      public void storeFailed(String why) {
+        stops.add("store: " + why);
+      }
+
+      @Override
+      public void internalError(String why) {
+        stops.add("internal: " + why);
+      }
+    };
+    RingVerticle ring = new RingVerticle(settings, new Membership(null, m -> { }), store,
+        StateCodec.load(store, range), new IpamMetrics(new SimpleMeterRegistry()),
+        DockerStatus.disabled(), health);
+    return vertx.deployVerticle(ring, new DeploymentOptions());
+  }
+
+  private static Future<Message<JsonObject>> ask(Vertx vertx, JsonObject request) {
+    return vertx.eventBus().request(IpamApi.ADDRESS, request, LONG);
+  }
+
+  private static JsonObject op(String name) {
+    return new JsonObject().put("op", name);
+  }
+
+  private static int failureCode(Throwable t) {
+    return t instanceof ReplyException r ? r.failureCode() : -1;
+  }
+
+  @Test
+  void anAllocationIsAnsweredOnlyOnceItIsInTheStore(Vertx vertx, VertxTestContext test)
+      throws Exception {
+    deploy(vertx, 1)
+        .compose(id -> ask(vertx, op("allocate").put("id", "c1")))
+        .onComplete(test.succeeding(reply -> test.verify(() -> {
+          assertThat(reply.body().getString("address")).isEqualTo("10.32.0.1/24");
+          // The reply came after the commit: the row is on disk already.
+          assertThat(store.load().allocations()).extracting(r -> r.ident())
+              .containsExactly("c1");
+          test.completeNow();
+        })));
+    assertThat(test.awaitCompletion(60, TimeUnit.SECONDS)).isTrue();
+    assertThat(stops).isEmpty();
+  }
+
+  @Test
+  void aWaitingRequestIsCancelledByItsToken(Vertx vertx, VertxTestContext test)
+      throws Exception {
+    AtomicReference<Boolean> answeredEarly = new AtomicReference<>(false);
+    deploy(vertx, 2).onComplete(test.succeeding(id -> {
+      ask(vertx, op("allocate").put("id", "c1").put("token", "t1"))
+          .onComplete(test.failing(failure -> test.verify(() -> {
+            assertThat(answeredEarly.get()).as("no answer before the cancel").isFalse();
+            assertThat(failureCode(failure)).isEqualTo(503);
+            assertThat(failure.getMessage()).contains("cancelled");
+            test.completeNow();
+          })));
+      // Status answers while the allocation waits; then the client goes away.
+      ask(vertx, op("status")).onComplete(test.succeeding(status -> test.verify(() -> {
+        assertThat(status.body().getString("consensus")).isEqualTo("waiting");
+        assertThat(status.body().getLong("pendingAllocations")).isEqualTo(1L);
+        ask(vertx, op("cancel").put("token", "t1"));
+      })));
+    }));
+    assertThat(test.awaitCompletion(60, TimeUnit.SECONDS)).isTrue();
+  }
+
+  @Test
+  void theBoundPerIdentRefusesAtOnceButNeverRefusesFreeOrDelete(Vertx vertx,
+      VertxTestContext test) throws Exception {
+    deploy(vertx, 2).onComplete(test.succeeding(id -> {
+      for (int i = 0; i < WaitingRequests.MAX_WAITING_PER_IDENT; i++) {
+        ask(vertx, op("allocate").put("id", "c1")); // these wait for consensus
+      }
+      ask(vertx, op("allocate").put("id", "c1"))
+          .onComplete(test.failing(refused -> test.verify(() -> {
+            assertThat(failureCode(refused)).isEqualTo(503);
+            assertThat(refused.getMessage()).contains("16 requests for 'c1'");
+            ask(vertx, op("delete").put("id", "c1"))
+                .onComplete(test.failing(nothing -> test.verify(() -> {
+                  // Answered (nothing to free), and its waiting requests cancelled: not 503.
+                  assertThat(failureCode(nothing)).isEqualTo(404);
+                  ask(vertx, op("free").put("id", "c1").put("address", "10.32.0.9"))
+                      .onComplete(test.failing(free -> test.verify(() -> {
+                        assertThat(failureCode(free)).isEqualTo(404);
+                        test.completeNow();
+                      })));
+                })));
+          })));
+    }));
+    assertThat(test.awaitCompletion(60, TimeUnit.SECONDS)).isTrue();
+  }
+
+  @Test
+  void aPrimeWaitsForTheRingThatConsensusHandsOver(Vertx vertx, VertxTestContext test)
+      throws Exception {
+    deploy(vertx, 1)
+        .compose(id -> ask(vertx, op("consense")))
+        .onComplete(test.succeeding(reply -> test.verify(() -> {
+          assertThat(reply.body().getString("consensus")).isEqualTo("achieved");
+          assertThat(reply.body().getJsonObject("ring").encode()).contains(SELF.toString());
+          test.completeNow();
+        })));
+    assertThat(test.awaitCompletion(60, TimeUnit.SECONDS)).isTrue();
+  }
+}
