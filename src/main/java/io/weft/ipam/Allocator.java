@@ -162,8 +162,13 @@ public final class Allocator {
 
   /** Drops a waiting request; it completes as cancelled. Unknown ids are ignored. */
   public Outcome cancel(long requestId) {
+    return cancel(requestId, "request " + requestId + " cancelled");
+  }
+
+  /** Drops a waiting request (its client left, or its deadline passed), answering {@code why}. */
+  public Outcome cancel(long requestId, String why) {
     Outcome out = new Outcome();
-    pending.cancel(requestId, out);
+    pending.cancel(requestId, why, out);
     return out;
   }
 

@@ -422,9 +422,16 @@ public final class RingVerticle extends VerticleBase {
   private WaitingRequests.Ticket mayWait(Message<JsonObject> message, JsonObject body,
       Function<Result, JsonObject> render, boolean allocation) {
     long started = System.nanoTime();
+    long timeoutMs = RequestFields.timeoutMs(body);
     WaitingRequests.Ticket ticket = waiting.mayWait(optionalText(body, "id"),
         optionalText(body, "token"));
+    long timer = timeoutMs <= 0 ? -1 : vertx.setTimer(timeoutMs, x -> carry(allocator.cancel(
+        ticket.requestId(), "no answer within the request's deadline of " + timeoutMs + " ms"
+            + " (the ring or free space is still missing); try again, or give a longer timeout")));
     ticket.answer().onSuccess(result -> {
+      if (timer >= 0) {
+        vertx.cancelTimer(timer);
+      }
       if (allocation) {
         metrics.allocationAnswered(started);
       }
