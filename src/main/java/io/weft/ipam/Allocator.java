@@ -84,6 +84,7 @@ public final class Allocator {
     } else {
       allocator.seeding = Seeding.restore(config, state.paxos());
     }
+    allocator.shutDown = state.reset();
     allocator.space.addRanges(allocator.ring.ownedRanges());
     for (Allocation a : state.allocations()) {
       allocator.allocations.add(a);
@@ -433,7 +434,8 @@ public final class Allocator {
   private boolean refuseWhenShutDown(Outcome out, long requestId) {
     if (shutDown) {
       out.complete(requestId, Result.failed(ResultCode.UNAVAILABLE,
-          "this peer was reset and no longer allocates; restart it with an empty data directory"));
+          "this peer was reset (DELETE /peer) and no longer allocates:"
+              + " stop it, clear its data directory and launch it again to join as a new peer"));
     }
     return shutDown;
   }
@@ -520,7 +522,7 @@ public final class Allocator {
 
   /** What must survive a crash: ring, allocations and Paxos knowledge, in one snapshot. */
   public PersistedState persistedState() {
-    return new PersistedState(ring.state(), allocations.all(), seeding.claims());
+    return new PersistedState(ring.state(), allocations.all(), seeding.claims(), shutDown);
   }
 
   public boolean isShutDown() {

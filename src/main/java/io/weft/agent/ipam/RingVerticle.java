@@ -29,6 +29,7 @@ import io.weft.ipam.ResultCode;
 import io.weft.net.Cidr;
 import io.weft.net.PrefixedAddress;
 import io.weft.ring.PeerName;
+import io.weft.store.Batch;
 import io.weft.store.Store;
 import java.security.SecureRandom;
 import java.util.HashMap;
@@ -404,8 +405,10 @@ public final class RingVerticle extends VerticleBase {
     carry(allocator.shutdown(now()));
     health.wasReset();
     LOG.warn("reset: this peer's ranges were handed to another peer; it allocates no more."
-        + " Stop it and clear its data directory before launching it again");
-    message.reply(new JsonObject());
+        + " It stays up (status, health) until stopped; clear its data directory before"
+        + " launching it again");
+    // Durable before the answer, so that a restart under the same name stays reset.
+    commits.submit(Batch::markReset, () -> message.reply(new JsonObject()));
   }
 
   private void cancel(JsonObject body, Message<JsonObject> message) {
