@@ -85,7 +85,7 @@ final class ClaimAttempts {
     if (holder.equals(c.ident) || Allocations.ANONYMOUS.equals(c.ident)) {
       return Result.ok(c.address.toString());
     }
-    if (holder.equals(c.address.toString())) {
+    if (holder.equals(Allocations.fileUnder(Allocations.ANONYMOUS, c.address))) {
       return Result.failed(ResultCode.CONFLICT, "address " + c.address + " already in use");
     }
     return Result.failed(ResultCode.CONFLICT, "address " + c.address + " is already owned by "
