@@ -270,6 +270,8 @@ public final class Allocator {
     }
     space.clear();
     out.removed.addAll(allocations.all());
+    allocations.all().forEach(a -> out.event(EventType.FREED, a.ident(), a.address().toString(),
+        null, "this peer was reset"));
     allocations.clear();
     grace.clear();
     shutDown = true;

@@ -50,6 +50,8 @@ final class ClaimAttempts {
     if (p.container() && grace.isDead(p.ident())) {
       allocations.remove(p);
       out.removed.add(p);
+      out.event(EventType.FREED, p.ident(), p.address().toString(), null,
+          "its container died; claimed by " + filed);
       ledger.record(new Allocation(filed, address, container), out);
       return Result.ok(address.toString());
     }

@@ -101,7 +101,8 @@ public final class RingVerticle extends VerticleBase {
     if (allocator.isShutDown()) {
       health.wasReset();
     }
-    delivery = new Delivery(vertx, metrics, waiting, () -> StatusReport.ipamText(allocator));
+    delivery = new Delivery(vertx, metrics, waiting, () -> StatusReport.ipamText(allocator),
+        self.toString());
     commits = new GroupCommit(vertx, store, metrics, why -> {
       health.storeFailed(why);
     });
