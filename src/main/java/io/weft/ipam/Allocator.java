@@ -53,6 +53,10 @@ public final class Allocator {
   private Map<NodeId, Claims> persistedPaxos = Map.of();
 
   public Allocator(AllocatorConfig config, RandomGenerator random) {
+    this(config, random, true);
+  }
+
+  private Allocator(AllocatorConfig config, RandomGenerator random, boolean seedNow) {
     this.config = config;
     this.random = random;
     this.ring = new Ring(config.universe().range(), config.self());
@@ -65,6 +69,24 @@ public final class Allocator {
     this.releases = new Releases(allocations, ledger, pending, grace);
     this.ringSpace = new RingSpace(config, ring, space, allocations, warnings);
     peers.nicknames.put(config.self(), config.nickname());
+    if (seedNow && seedFromList()) {
+      space.addRanges(ring.ownedRanges());
+    }
+  }
+
+  /**
+   * Seed mode: a peer with no ring builds the ring split among the configured seeds at once,
+   * without Paxos, exactly as consensus would split it among an agreed peer set; every peer given
+   * the same list builds the same ring. A ring already there (persisted) wins; one received from
+   * peers seeded by another list is refused by the merge, as rings with different seeds are.
+   */
+  private boolean seedFromList() {
+    if (config.seeds().isEmpty() || !ring.isEmpty()) {
+      return false;
+    }
+    ring.claimForPeers(config.seeds());
+    seeding = Seeding.done();
+    return true;
   }
 
   /**
@@ -73,7 +95,7 @@ public final class Allocator {
    */
   public static Allocator restore(AllocatorConfig config, RandomGenerator random,
       PersistedState state) {
-    Allocator allocator = new Allocator(config, random);
+    Allocator allocator = new Allocator(config, random, false);
     if (!state.ring().isEmpty()) {
       try {
         allocator.ring.merge(state.ring(), r -> false);
@@ -81,7 +103,7 @@ public final class Allocator {
         throw new IllegalArgumentException("the persisted ring cannot be used: " + e.getMessage());
       }
       allocator.seeding = Seeding.done();
-    } else {
+    } else if (!allocator.seedFromList()) {
       allocator.seeding = Seeding.restore(config, state.paxos());
     }
     allocator.shutDown = state.reset();
