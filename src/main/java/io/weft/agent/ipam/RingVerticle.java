@@ -96,7 +96,7 @@ public final class RingVerticle extends VerticleBase {
     SecureRandom seeds = new SecureRandom();
     AllocatorConfig config = AllocatorConfig.of(self, seeds.nextLong(), options.nickname(),
         options.range(), options.quorum(), options.observer())
-        .withContainerGraceMs(options.containerGrace().toMillis());
+        .withContainerGraceMs(options.containerGrace().toMillis()).withSeeds(options.seeds());
     allocator = Allocator.restore(config, new SplittableRandom(seeds.nextLong()), restored);
     if (allocator.isShutDown()) {
       health.wasReset();
