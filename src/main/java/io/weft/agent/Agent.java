@@ -203,7 +203,7 @@ public final class Agent {
   private IpamSettings ipamSettings() {
     return new IpamSettings(peerName, options.nickname(), options.range(),
         options.defaultSubnet(), options.quorum(), options.observer(), options.containerGrace(),
-        options.clusterName(), Version.text());
+        options.clusterName(), Version.text(), options.seeds());
   }
 
   private void duplicateName(Member other) {

@@ -16,12 +16,14 @@ import java.util.Optional;
  * @param clusterHost the host to pin membership and the event bus to; empty means all interfaces
  * @param bridgeAddr where the event-bus TCP bridge listens; empty when disabled
  * @param dockerHost the Docker API URI; empty when disabled
+ * @param seeds seed mode ({@code --ipalloc-init seed=...}): the peers the ring is split among at
+ *     start without consensus; empty for consensus
  */
 public record AgentOptions(int initPeerCount, boolean observer, Cidr range, Cidr defaultSubnet,
     Optional<PeerName> name, String nickname, Path dataDir, HostPort httpAddr,
     Optional<String> clusterHost, int clusterPort, int busPort, Optional<HostPort> bridgeAddr,
     Optional<String> dockerHost, Duration containerGrace, String clusterName,
-    List<HostPort> peers) {
+    List<HostPort> peers, List<PeerName> seeds) {
 
   public static final int DEFAULT_CLUSTER_PORT = 6783;
   public static final int DEFAULT_HTTP_PORT = 6784;
@@ -30,6 +32,25 @@ public record AgentOptions(int initPeerCount, boolean observer, Cidr range, Cidr
 
   public AgentOptions {
     peers = List.copyOf(peers);
+    seeds = List.copyOf(seeds);
+  }
+
+  /** Options without a seed list (consensus). */
+  public AgentOptions(int initPeerCount, boolean observer, Cidr range, Cidr defaultSubnet,
+      Optional<PeerName> name, String nickname, Path dataDir, HostPort httpAddr,
+      Optional<String> clusterHost, int clusterPort, int busPort, Optional<HostPort> bridgeAddr,
+      Optional<String> dockerHost, Duration containerGrace, String clusterName,
+      List<HostPort> peers) {
+    this(initPeerCount, observer, range, defaultSubnet, name, nickname, dataDir, httpAddr,
+        clusterHost, clusterPort, busPort, bridgeAddr, dockerHost, containerGrace, clusterName,
+        peers, List.of());
+  }
+
+  /** These options in seed mode with {@code list} (empty: consensus). */
+  public AgentOptions withSeeds(List<PeerName> list) {
+    return new AgentOptions(initPeerCount, observer, range, defaultSubnet, name, nickname,
+        dataDir, httpAddr, clusterHost, clusterPort, busPort, bridgeAddr, dockerHost,
+        containerGrace, clusterName, peers, list);
   }
 
   /** floor(n/2)+1 with n the init peer count, else the PEER arguments plus this peer. */

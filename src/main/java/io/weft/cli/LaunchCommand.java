@@ -42,6 +42,12 @@ final class LaunchCommand implements Callable<Integer> {
   @Option(names = "--observer", description = "Never vote in the initial consensus.")
   boolean observer;
 
+  @Option(names = "--ipalloc-init", paramLabel = "MODE",
+      description = "Weave's syntax: consensus=N (as --init-peer-count N), observer (as"
+          + " --observer), or seed=NAME,NAME,... (seed mode: the ring is split among these peer"
+          + " names at start, without consensus; give every peer the same list).")
+  String ipallocInit;
+
   @Option(names = "--ipalloc-range", paramLabel = "CIDR", defaultValue = "10.32.0.0/12",
       converter = Converters.CidrConverter.class,
       description = "The whole allocation range; the same on every peer. Default: ${DEFAULT-VALUE}")
@@ -127,6 +133,22 @@ final class LaunchCommand implements Callable<Integer> {
   }
 
   AgentOptions options() {
+    List<PeerName> seeds = List.of();
+    if (ipallocInit != null) {
+      IpallocInit init = IpallocInit.parse(ipallocInit, this::usage);
+      if (init.count() > 0) {
+        if (initPeerCount != null && initPeerCount != init.count()) {
+          throw usage("--ipalloc-init", ipallocInit + " contradicts --init-peer-count "
+              + initPeerCount + ": give one of them");
+        }
+        initPeerCount = init.count();
+      }
+      observer |= init.observer();
+      seeds = init.seeds();
+      if (!seeds.isEmpty() && initPeerCount != null) {
+        throw usage("--ipalloc-init", "seed mode needs no peer count: drop --init-peer-count");
+      }
+    }
     int count = initPeerCount == null ? 0 : initPeerCount;
     if (initPeerCount != null && initPeerCount < 1) {
       throw usage("--init-peer-count", initPeerCount + " is not a peer count: use 1 or more");
@@ -170,7 +192,8 @@ final class LaunchCommand implements Callable<Integer> {
         cluster == null ? AgentOptions.DEFAULT_CLUSTER_PORT : cluster.port(), busPort,
         "none".equals(bridgeAddr) ? Optional.empty()
             : Optional.of(parse("--bridge-addr", bridgeAddr, -1)),
-        dockerHost(), Duration.ofSeconds(containerGrace), clusterName, allPeers);
+        dockerHost(), Duration.ofSeconds(containerGrace), clusterName, allPeers)
+        .withSeeds(seeds);
   }
 
   private Optional<String> dockerHost() {
@@ -196,7 +219,7 @@ final class LaunchCommand implements Callable<Integer> {
     }
   }
 
-  private ParameterException usage(String flag, String problem) {
+  ParameterException usage(String flag, String problem) {
     return new ParameterException(spec.commandLine(),
         "Invalid value for " + (flag.startsWith("--") ? "option '" + flag + "'" : flag) + ": "
             + problem);

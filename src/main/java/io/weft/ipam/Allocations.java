@@ -1,6 +1,7 @@
 package io.weft.ipam;
 
 import io.weft.net.Cidr;
+import io.weft.net.Ip;
 import io.weft.net.PrefixedAddress;
 import java.util.ArrayList;
 import java.util.Collections;
@@ -12,7 +13,9 @@ import java.util.Optional;
 
 /**
  * The addresses this peer has handed out, by ident, with the reverse index by address. An
- * anonymous allocation (ident {@code _}) is filed under its address text.
+ * anonymous allocation (ident {@code _}) is filed under its bare address ({@code 10.32.0.5}, no
+ * prefix), as Weave files it, so that a client which only knows the address (Weave's Docker
+ * driver) releases it with {@code DELETE /ip/10.32.0.5}.
  */
 final class Allocations {
 
@@ -21,9 +24,9 @@ final class Allocations {
   private final Map<String, List<Allocation>> byIdent = new LinkedHashMap<>();
   private final Map<Long, Allocation> byAddress = new HashMap<>();
 
-  /** The ident an allocation is filed under: the address text for anonymous ones. */
+  /** The ident an allocation is filed under: the bare address for anonymous ones. */
   static String fileUnder(String ident, PrefixedAddress address) {
-    return ANONYMOUS.equals(ident) ? address.toString() : ident;
+    return ANONYMOUS.equals(ident) ? Ip.format(address.address()) : ident;
   }
 
   void add(Allocation allocation) {

@@ -53,6 +53,10 @@ public final class Allocator {
   private Map<NodeId, Claims> persistedPaxos = Map.of();
 
   public Allocator(AllocatorConfig config, RandomGenerator random) {
+    this(config, random, true);
+  }
+
+  private Allocator(AllocatorConfig config, RandomGenerator random, boolean seedNow) {
     this.config = config;
     this.random = random;
     this.ring = new Ring(config.universe().range(), config.self());
@@ -65,6 +69,24 @@ public final class Allocator {
     this.releases = new Releases(allocations, ledger, pending, grace);
     this.ringSpace = new RingSpace(config, ring, space, allocations, warnings);
     peers.nicknames.put(config.self(), config.nickname());
+    if (seedNow && seedFromList()) {
+      space.addRanges(ring.ownedRanges());
+    }
+  }
+
+  /**
+   * Seed mode: a peer with no ring builds the ring split among the configured seeds at once,
+   * without Paxos, exactly as consensus would split it among an agreed peer set; every peer given
+   * the same list builds the same ring. A ring already there (persisted) wins; one received from
+   * peers seeded by another list is refused by the merge, as rings with different seeds are.
+   */
+  private boolean seedFromList() {
+    if (config.seeds().isEmpty() || !ring.isEmpty()) {
+      return false;
+    }
+    ring.claimForPeers(config.seeds());
+    seeding = Seeding.done();
+    return true;
   }
 
   /**
@@ -73,7 +95,7 @@ public final class Allocator {
    */
   public static Allocator restore(AllocatorConfig config, RandomGenerator random,
       PersistedState state) {
-    Allocator allocator = new Allocator(config, random);
+    Allocator allocator = new Allocator(config, random, false);
     if (!state.ring().isEmpty()) {
       try {
         allocator.ring.merge(state.ring(), r -> false);
@@ -81,9 +103,10 @@ public final class Allocator {
         throw new IllegalArgumentException("the persisted ring cannot be used: " + e.getMessage());
       }
       allocator.seeding = Seeding.done();
-    } else {
+    } else if (!allocator.seedFromList()) {
       allocator.seeding = Seeding.restore(config, state.paxos());
     }
+    allocator.shutDown = state.reset();
     allocator.space.addRanges(allocator.ring.ownedRanges());
     for (Allocation a : state.allocations()) {
       allocator.allocations.add(a);
@@ -162,8 +185,13 @@ public final class Allocator {
 
   /** Drops a waiting request; it completes as cancelled. Unknown ids are ignored. */
   public Outcome cancel(long requestId) {
+    return cancel(requestId, "request " + requestId + " cancelled");
+  }
+
+  /** Drops a waiting request (its client left, or its deadline passed), answering {@code why}. */
+  public Outcome cancel(long requestId, String why) {
     Outcome out = new Outcome();
-    pending.cancel(requestId, out);
+    pending.cancel(requestId, why, out);
     return out;
   }
 
@@ -264,6 +292,8 @@ public final class Allocator {
     }
     space.clear();
     out.removed.addAll(allocations.all());
+    allocations.all().forEach(a -> out.event(EventType.FREED, a.ident(), a.address().toString(),
+        null, "this peer was reset"));
     allocations.clear();
     grace.clear();
     shutDown = true;
@@ -428,7 +458,8 @@ public final class Allocator {
   private boolean refuseWhenShutDown(Outcome out, long requestId) {
     if (shutDown) {
       out.complete(requestId, Result.failed(ResultCode.UNAVAILABLE,
-          "this peer was reset and no longer allocates; restart it with an empty data directory"));
+          "this peer was reset (DELETE /peer) and no longer allocates:"
+              + " stop it, clear its data directory and launch it again to join as a new peer"));
     }
     return shutDown;
   }
@@ -515,7 +546,7 @@ public final class Allocator {
 
   /** What must survive a crash: ring, allocations and Paxos knowledge, in one snapshot. */
   public PersistedState persistedState() {
-    return new PersistedState(ring.state(), allocations.all(), seeding.claims());
+    return new PersistedState(ring.state(), allocations.all(), seeding.claims(), shutDown);
   }
 
   public boolean isShutDown() {

@@ -12,15 +12,31 @@ import io.weft.ring.PeerName;
  * @param gossipMs how often the whole state is gossiped even without changes (anti-entropy)
  * @param containerGraceMs how long a dead container keeps its addresses
  * @param claimTries how many times a claim asks an unreachable owner before giving up
+ * @param seeds seed mode: the peers the ring is split among at start, without consensus (every
+ *     peer launched with the same list builds the same ring); empty for consensus
  */
 public record AllocatorConfig(PeerName self, long uid, String nickname, Cidr universe,
     int quorum, boolean observer, long retryMs, long gossipMs, long containerGraceMs,
-    int claimTries) {
+    int claimTries, java.util.List<PeerName> seeds) {
 
   public AllocatorConfig {
     if (!observer && quorum < 1) {
       throw new IllegalArgumentException("an elector needs a quorum of at least 1");
     }
+    seeds = java.util.List.copyOf(seeds);
+  }
+
+  /** A consensus-seeded allocator (no seed list). */
+  public AllocatorConfig(PeerName self, long uid, String nickname, Cidr universe, int quorum,
+      boolean observer, long retryMs, long gossipMs, long containerGraceMs, int claimTries) {
+    this(self, uid, nickname, universe, quorum, observer, retryMs, gossipMs, containerGraceMs,
+        claimTries, java.util.List.of());
+  }
+
+  /** Seed mode with {@code peers} (empty: consensus). */
+  public AllocatorConfig withSeeds(java.util.List<PeerName> peers) {
+    return new AllocatorConfig(self, uid, nickname, universe, quorum, observer, retryMs, gossipMs,
+        containerGraceMs, claimTries, peers);
   }
 
   /** Defaults of the agent: retries every second, gossip every 5 s, 30 s grace. */
@@ -32,6 +48,6 @@ public record AllocatorConfig(PeerName self, long uid, String nickname, Cidr uni
 
   public AllocatorConfig withContainerGraceMs(long graceMs) {
     return new AllocatorConfig(self, uid, nickname, universe, quorum, observer, retryMs, gossipMs,
-        graceMs, claimTries);
+        graceMs, claimTries, seeds);
   }
 }

@@ -50,6 +50,8 @@ final class ClaimAttempts {
     if (p.container() && grace.isDead(p.ident())) {
       allocations.remove(p);
       out.removed.add(p);
+      out.event(EventType.FREED, p.ident(), p.address().toString(), null,
+          "its container died; claimed by " + filed);
       ledger.record(new Allocation(filed, address, container), out);
       return Result.ok(address.toString());
     }
@@ -85,7 +87,7 @@ final class ClaimAttempts {
     if (holder.equals(c.ident) || Allocations.ANONYMOUS.equals(c.ident)) {
       return Result.ok(c.address.toString());
     }
-    if (holder.equals(c.address.toString())) {
+    if (holder.equals(Allocations.fileUnder(Allocations.ANONYMOUS, c.address))) {
       return Result.failed(ResultCode.CONFLICT, "address " + c.address + " already in use");
     }
     return Result.failed(ResultCode.CONFLICT, "address " + c.address + " is already owned by "

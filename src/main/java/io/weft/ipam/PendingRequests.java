@@ -120,14 +120,13 @@ final class PendingRequests {
     claims.denied(denied, pending, out);
   }
 
-  /** Drops the request {@code requestId}; it completes as cancelled. */
-  void cancel(long requestId, Outcome out) {
+  /** Drops the request {@code requestId}; it completes as cancelled, saying {@code why}. */
+  void cancel(long requestId, String why, Outcome out) {
     for (Iterator<Pending> it = pending.iterator(); it.hasNext();) {
       Pending p = it.next();
       if (p.requestId() == requestId) {
         it.remove();
-        out.complete(requestId, Result.failed(ResultCode.UNAVAILABLE,
-            "request " + requestId + " cancelled"));
+        out.complete(requestId, Result.failed(ResultCode.UNAVAILABLE, why));
       }
     }
   }

@@ -50,6 +50,8 @@ final class RingSpace {
       allocations.at(dropped).ifPresent(a -> {
         allocations.remove(a);
         out.removed.add(a);
+        out.event(EventType.FREED, a.ident(), a.address().toString(), null,
+            "its range was taken over by a merge with peer " + from);
       });
     }
     space.addRanges(result.gained());

@@ -21,6 +21,7 @@ public final class Batch {
   private Supplier<String> paxosSource;
   private String ring;
   private String paxos;
+  private boolean reset;
 
   public void add(Row row) {
     changes.add(new Change(true, row));
@@ -53,6 +54,11 @@ public final class Batch {
     paxosSource = null;
   }
 
+  /** Records that this peer was reset: it never allocates again from this store. */
+  public void markReset() {
+    reset = true;
+  }
+
   /** Encodes the newest ring and Paxos state; call before handing the batch to the writer. */
   public void seal() {
     if (ringSource != null) {
@@ -67,7 +73,7 @@ public final class Batch {
 
   public boolean isEmpty() {
     return changes.isEmpty() && ring == null && paxos == null && ringSource == null
-        && paxosSource == null;
+        && paxosSource == null && !reset;
   }
 
   public int size() {
@@ -87,6 +93,9 @@ public final class Batch {
     }
     if (paxos != null) {
       writer.paxos(paxos);
+    }
+    if (reset) {
+      writer.markReset();
     }
   }
 }

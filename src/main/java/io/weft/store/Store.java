@@ -22,6 +22,7 @@ import java.util.Optional;
 public final class Store implements AutoCloseable {
   public static final String FILE_NAME = "weft.db";
   private static final String PEER_NAME = "peer_name";
+  private static final String RESET = "reset";
   private static final String UNIVERSE = "universe";
 
   private final Path file;
@@ -126,6 +127,11 @@ public final class Store implements AutoCloseable {
     putMeta(PEER_NAME, name);
   }
 
+  /** Whether this peer was reset (a {@link Batch#markReset} was committed). */
+  public boolean wasReset() {
+    return meta(RESET).isPresent();
+  }
+
   public Optional<String> universe() {
     return meta(UNIVERSE);
   }
@@ -204,6 +210,10 @@ public final class Store implements AutoCloseable {
       }
       ring.setString(1, json);
       ring.executeUpdate();
+    }
+
+    void markReset() {
+      putMeta(RESET, "true");
     }
 
     void paxos(String json) throws SQLException {

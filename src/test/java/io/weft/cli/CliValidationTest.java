@@ -58,7 +58,11 @@ class CliValidationTest {
       "--name | not-a-name | six hex pairs",
       "--container-grace | -5 | negative",
       "--docker-host | http://x | not a Docker API address",
-      "--cluster-name | 'a b' | must be 1-64"})
+      "--cluster-name | 'a b' | must be 1-64",
+      "--ipalloc-init | consensus=0 | use consensus=N",
+      "--ipalloc-init | seed=paris | not a peer name",
+      "--ipalloc-init | seed=0a:00:00:00:00:01,0a:00:00:00:00:01 | named twice",
+      "--ipalloc-init | quorum | use consensus=N, observer or seed="})
   void badLaunchFlagsExitTwoNamingTheFlag(String flag, String value, String problem) {
     Run run = weft("launch", flag, value);
     assertThat(run.code()).isEqualTo(2);
@@ -105,6 +109,20 @@ class CliValidationTest {
         "claim", "release", "lookup"}) {
       assertThat(weft("help", command).code()).as(command).isZero();
     }
+  }
+
+  @Test
+  void weavesIpallocInitSyntaxStandsForWeftsFlags() {
+    assertThat(launchOptions("--ipalloc-init", "consensus=5").quorum()).isEqualTo(3);
+    assertThat(launchOptions("--ipalloc-init", "observer").observer()).isTrue();
+    AgentOptions seeded = launchOptions("--ipalloc-init",
+        "seed=0a:00:00:00:00:02,0a:00:00:00:00:01");
+    assertThat(seeded.seeds()).extracting(Object::toString)
+        .containsExactly("0a:00:00:00:00:02", "0a:00:00:00:00:01");
+    assertThat(launchOptions("h2").seeds()).isEmpty();
+    Run contradicts = weft("launch", "--ipalloc-init", "consensus=3", "--init-peer-count", "5");
+    assertThat(contradicts.code()).isEqualTo(2);
+    assertThat(contradicts.err()).contains("contradicts --init-peer-count 5");
   }
 
   @Test

@@ -29,8 +29,16 @@ final class TestCluster {
   }
 
   Allocator add(int i, int quorum, boolean observer) {
-    AllocatorConfig config = AllocatorConfig.of(peer(i), 1000 + i, "host" + i, universe, quorum,
-        observer);
+    return add(i, AllocatorConfig.of(peer(i), 1000 + i, "host" + i, universe, quorum, observer));
+  }
+
+  /** A peer launched in seed mode with {@code seeds}. */
+  Allocator addSeeded(int i, java.util.List<PeerName> seeds) {
+    return add(i, AllocatorConfig.of(peer(i), 1000 + i, "host" + i, universe, 1, false)
+        .withSeeds(seeds));
+  }
+
+  private Allocator add(int i, AllocatorConfig config) {
     Allocator allocator = new Allocator(config, new SplittableRandom(i));
     for (PeerName other : peers.keySet()) {
       apply(other, peers.get(other).memberJoined(nowMs, peer(i)));

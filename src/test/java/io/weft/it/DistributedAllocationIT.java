@@ -238,6 +238,10 @@ class DistributedAllocationIT {
     assertThat(taken.out().strip()).isEqualTo(victimOwned + " IPs taken over from " + victimName
         + "(peer2)");
     assertThat(survivor.get("/status/ipam").body()).doesNotContain(victimName);
+    // /status still lists the removed peer, marked so.
+    assertThat(survivor.status().getJsonArray("peers").stream().map(p -> (JsonObject) p)
+        .filter(p -> victimName.equals(p.getString("name"))))
+        .singleElement().satisfies(p -> assertThat(p.getBoolean("removed")).isTrue());
     AgentProcess other = peers.get(1);
     AgentProcess.await(Duration.ofSeconds(20),
         () -> !other.get("/status/ipam").body().contains(victimName), "the ring reached peer1");

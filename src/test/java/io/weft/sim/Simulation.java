@@ -76,7 +76,7 @@ final class Simulation {
     this.options = options;
     this.random = new SplittableRandom(options.seed());
     for (int i = 0; i < options.peers(); i++) {
-      Node node = new Node(new PeerName(0x0200_0000_0000L + i + 1), i);
+      Node node = new Node(nodeName(i), i);
       node.allocator = newAllocator(node, null);
       node.disk = node.allocator.persistedState();
       nodes.add(node);
@@ -91,10 +91,18 @@ final class Simulation {
     }
   }
 
+  static PeerName nodeName(int index) {
+    return new PeerName(0x0200_0000_0000L + index + 1);
+  }
+
   private Allocator newAllocator(Node node, PersistedState disk) {
     boolean observer = node.index < options.observers();
     AllocatorConfig config = new AllocatorConfig(node.name, random.nextLong(),
         "host" + node.index, UNIVERSE, options.quorum(), observer, 1_000, 5_000, 30_000, 5);
+    if (options.seedMode()) {
+      config = config.withSeeds(java.util.stream.IntStream.range(0, Math.min(3, options.peers()))
+          .mapToObj(Simulation::nodeName).toList());
+    }
     SplittableRandom own = random.split();
     return disk == null ? new Allocator(config, own) : Allocator.restore(config, own, disk);
   }

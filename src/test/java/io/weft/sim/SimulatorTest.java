@@ -92,4 +92,22 @@ class SimulatorTest {
     System.out.printf("forced rmpeer of a live peer: duplicate found in %d of 50 seeds%n", caught);
     assertThat(caught).isPositive();
   }
+
+  /**
+   * Seed mode: peers launched with the same seed list build the ring at start, without
+   * consensus, through the same partitions, loss and restarts: never two different rings, never an
+   * address held twice.
+   */
+  @Test
+  void seedModeNeverBuildsTwoRingsNorHandsOutDuplicates() {
+    long answered = 0;
+    for (long seed = 1; seed <= 100; seed++) {
+      Simulation sim = new Simulation(SimOptions.fromSeed(seed, STEPS).withSeedMode());
+      String violation = sim.run();
+      assertThat(violation).as("SEED=%d seed mode %s", seed, sim.options).isNull();
+      answered += sim.answeredAllocations;
+    }
+    System.out.printf("simulator, seed mode: 100 seeds, %d allocations answered%n", answered);
+    assertThat(answered).isPositive();
+  }
 }

@@ -67,7 +67,7 @@ final class BridgeConnection implements BridgeFrames.Sink {
         }
       }
       case "register" -> {
-        if (!IpamApi.EVENTS.equals(to)) {
+        if (!isEvents(to)) {
           error("access_denied");
         } else if (!listening.containsKey(to)) {
           listening.put(to, bus.consumer(to, m -> write(new JsonObject().put("type", "message")
@@ -76,7 +76,7 @@ final class BridgeConnection implements BridgeFrames.Sink {
         }
       }
       case "unregister" -> {
-        if (!IpamApi.EVENTS.equals(to)) {
+        if (!isEvents(to)) {
           error("access_denied");
         } else if (listening.containsKey(to)) {
           listening.remove(to).unregister();
@@ -86,6 +86,11 @@ final class BridgeConnection implements BridgeFrames.Sink {
       }
       default -> error("unknown_type");
     }
+  }
+
+  /** This host's events ({@code weft.events}) or, asked for explicitly, every peer's. */
+  private static boolean isEvents(String address) {
+    return IpamApi.EVENTS.equals(address) || IpamApi.ALL_EVENTS.equals(address);
   }
 
   private void request(Object body, String replyAddress) {

@@ -3,6 +3,7 @@ package io.weft.agent.http;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
+import io.vertx.core.buffer.Buffer;
 import io.vertx.core.eventbus.DeliveryOptions;
 import io.vertx.core.eventbus.ReplyException;
 import io.vertx.core.eventbus.ReplyFailure;
@@ -64,14 +65,14 @@ public final class HttpApiVerticle extends VerticleBase {
     router.get("/status/ipam").handler(ctx -> ask(ctx, op("status-ipam"), QUICK,
         r -> r.getString("text", "")));
     router.get("/status/ring").handler(ctx -> askJson(ctx, op("ring-view"), QUICK));
-    router.get("/ipinfo/defaultsubnet").handler(ctx -> text(ctx, 200,
-        defaultSubnet.toString()));
+    router.get("/ipinfo/defaultsubnet").handler(ctx -> ctx.response()
+        .putHeader("content-type", TEXT).end(defaultSubnet.toString()));
     ipRoutes(router);
     router.get("/ring").handler(ctx -> askJson(ctx, op("ring"), WAITING));
     router.delete("/peer/:name").handler(ctx -> ask(ctx, op("rmpeer")
         .put("peer", ctx.pathParam("name"))
-        .put("force", "true".equals(ctx.queryParams().get("force"))), QUICK,
-        r -> r.getString("message", "")));
+        .put("force", FormValues.isTrue(ctx, "force")), QUICK,
+        r -> r.getString("message", "") + "\n")); // Weave's own answer ends with a newline
     router.delete("/peer").handler(ctx -> ask(ctx, op("reset"), QUICK, r -> null));
     io.weft.ui.UiRoutes.mount(vertx, router);
     router.route().failureHandler(this::failed);
@@ -81,21 +82,21 @@ public final class HttpApiVerticle extends VerticleBase {
         + " (the README lists the API)"));
     router.errorHandler(405, ctx -> text(ctx, 405, ctx.request().method() + " is not allowed on "
         + ctx.request().path()));
-    router.errorHandler(413, ctx -> text(ctx, 413, "request bodies are not used by this API;"
-        + " at most " + MAX_BODY_BYTES + " bytes are accepted"));
+    router.errorHandler(413, ctx -> text(ctx, 413, "only a small form body (check-alive,"
+        + " noErrorOnUnknown) is read: at most " + MAX_BODY_BYTES + " bytes are accepted"));
     HostPort at = httpAddr;
     return vertx.createHttpServer().requestHandler(router).listen(at.port(), at.host())
         .onSuccess(s -> server = s);
   }
 
   private void ipRoutes(Router router) {
-    router.post("/ip/:id").handler(ctx -> ask(ctx, withId(ctx, "allocate"), WAITING,
+    router.post("/ip/:id").handler(ctx -> ask(ctx, waiting(ctx, "allocate"), WAITING,
         r -> r.getString("address")));
-    router.post("/ip/:id/:ip/:prefix").handler(ctx -> ask(ctx, withId(ctx, "allocate")
+    router.post("/ip/:id/:ip/:prefix").handler(ctx -> ask(ctx, waiting(ctx, "allocate")
         .put("subnet", prefixed(ctx)), WAITING, r -> r.getString("address")));
-    router.put("/ip/:id/:ip/:prefix").handler(ctx -> ask(ctx, withId(ctx, "claim")
+    router.put("/ip/:id/:ip/:prefix").handler(ctx -> ask(ctx, waiting(ctx, "claim")
         .put("address", prefixed(ctx)).put("noErrorOnUnknown",
-            "true".equals(ctx.queryParams().get("noErrorOnUnknown"))), WAITING, r -> null));
+            FormValues.isTrue(ctx, "noErrorOnUnknown")), WAITING, r -> null));
     router.get("/ip/:id").handler(ctx -> ask(ctx, withId(ctx, "lookup"), QUICK,
         HttpApiVerticle::addresses));
     router.get("/ip/:id/:ip/:prefix").handler(ctx -> ask(ctx, withId(ctx, "lookup")
@@ -107,9 +108,10 @@ public final class HttpApiVerticle extends VerticleBase {
   }
 
   /**
-   * No route reads a body, so none is buffered; but a request is only routed once its body has
-   * ended, so that one refused for its size has changed nothing. A declared length over the
-   * limit is refused at once; a chunked body is counted as it arrives.
+   * Only a small form body is ever read ({@link FormValues}), so a body is kept only up to the
+   * limit; and a request is only routed once its body has ended, so that one refused for its size
+   * has changed nothing. A declared length over the limit is refused at once; a chunked body is
+   * counted as it arrives.
    */
   private static void limitBody(RoutingContext ctx) {
     HttpServerRequest request = ctx.request();
@@ -126,15 +128,24 @@ public final class HttpApiVerticle extends VerticleBase {
       ctx.next();
       return;
     }
-    long[] seen = {0};
+    Buffer body = Buffer.buffer();
     request.handler(chunk -> {
-      seen[0] += chunk.length();
-      if (seen[0] > MAX_BODY_BYTES && !ctx.failed()) {
-        ctx.fail(413);
+      if (body.length() + chunk.length() > MAX_BODY_BYTES) {
+        if (!ctx.failed()) {
+          ctx.fail(413);
+        }
+      } else {
+        body.appendBuffer(chunk);
       }
     });
     request.endHandler(v -> {
       if (!ctx.failed()) {
+        try {
+          FormValues.keep(ctx, body);
+        } catch (IllegalArgumentException malformed) {
+          ctx.fail(malformed);
+          return;
+        }
         ctx.next();
       }
     });
@@ -147,8 +158,31 @@ public final class HttpApiVerticle extends VerticleBase {
 
   private static JsonObject withId(RoutingContext ctx, String name) {
     JsonObject request = op(name).put("id", ctx.pathParam("id"));
-    String checkAlive = ctx.queryParams().get("check-alive");
+    String checkAlive = FormValues.get(ctx, "check-alive");
     return checkAlive == null ? request : request.put("checkAlive", "true".equals(checkAlive));
+  }
+
+  /**
+   * A request that may wait, with its optional deadline {@code timeout} (seconds, fractions
+   * allowed): past it the request is cancelled and answered 503.
+   */
+  private static JsonObject waiting(RoutingContext ctx, String name) {
+    JsonObject request = withId(ctx, name);
+    String timeout = FormValues.get(ctx, "timeout");
+    if (timeout == null) {
+      return request;
+    }
+    double seconds;
+    try {
+      seconds = Double.parseDouble(timeout);
+    } catch (NumberFormatException e) {
+      seconds = Double.NaN;
+    }
+    if (!(seconds > 0) || seconds > 24 * 3600) {
+      throw new IllegalArgumentException("timeout must be a number of seconds from 0.001 to 86400,"
+          + " not '" + (timeout.length() > 32 ? timeout.substring(0, 32) + "…" : timeout) + "'");
+    }
+    return request.put("timeoutMs", Math.max(1, Math.round(seconds * 1000)));
   }
 
   private static String prefixed(RoutingContext ctx) {
@@ -161,7 +195,8 @@ public final class HttpApiVerticle extends VerticleBase {
 
   /**
    * Sends a request to the IPAM owner and answers with {@code render(reply)} as plain text: 200
-   * with that text, or 204 when it is null. A failure answers its code with its message.
+   * with exactly that text (no newline added: Weave's clients parse it without trimming), or 204
+   * when it is null. A failure answers its code with its message.
    */
   private void ask(RoutingContext ctx, JsonObject request, DeliveryOptions delivery,
       Function<JsonObject, String> render) {
@@ -170,7 +205,7 @@ public final class HttpApiVerticle extends VerticleBase {
       if (body == null) {
         ctx.response().setStatusCode(204).end();
       } else {
-        ctx.response().putHeader("content-type", TEXT).end(body + "\n");
+        ctx.response().putHeader("content-type", TEXT).end(body);
       }
     });
   }

@@ -13,7 +13,10 @@ import org.slf4j.LoggerFactory;
 /**
  * Carries out a committed outcome, in order: messages to peers (gossip to all on
  * {@link #GOSSIP}, or one peer's {@code weft.peer.NAME}), then the answers to waiting requests,
- * then events (logged, and published on {@code weft.events}).
+ * then events (logged, and published). Each event names the peer it comes from ({@code origin};
+ * {@code peer} is the peer it is about, this one unless it is about another) and is published
+ * twice: on {@code weft.events} to this host's tools only, and on {@code weft.events.all}
+ * cluster-wide, for the tools that ask for every peer's events.
  */
 final class Delivery {
   static final String GOSSIP = "weft.gossip";
@@ -25,9 +28,16 @@ final class Delivery {
   private final IpamMetrics metrics;
   private final WaitingRequests waiting;
   private final Supplier<String> ringText;
+  private final String self;
+  private static final DeliveryOptions HERE = new DeliveryOptions().setLocalOnly(true);
 
-  /** {@code ringText} describes the ring for the log line that says it is ready. */
-  Delivery(Vertx vertx, IpamMetrics metrics, WaitingRequests waiting, Supplier<String> ringText) {
+  /**
+   * {@code ringText} describes the ring for the log line that says it is ready; {@code self}
+   * names this peer in its events.
+   */
+  Delivery(Vertx vertx, IpamMetrics metrics, WaitingRequests waiting, Supplier<String> ringText,
+      String self) {
+    this.self = self;
     this.vertx = vertx;
     this.metrics = metrics;
     this.waiting = waiting;
@@ -54,8 +64,11 @@ final class Delivery {
   }
 
   void publish(EventType type, String id, String address, String peer, String reason) {
-    vertx.eventBus().publish(IpamApi.EVENTS, new JsonObject().put("type", type.wireName())
-        .put("id", id).put("address", address).put("peer", peer).put("reason", reason));
+    JsonObject event = new JsonObject().put("type", type.wireName()).put("id", id)
+        .put("address", address).put("peer", peer == null ? self : peer).put("reason", reason)
+        .put("origin", self);
+    vertx.eventBus().publish(IpamApi.EVENTS, event, HERE);
+    vertx.eventBus().publish(IpamApi.ALL_EVENTS, event);
   }
 
   private void log(Outcome.Event e) {

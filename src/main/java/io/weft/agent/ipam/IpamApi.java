@@ -7,8 +7,10 @@ package io.weft.agent.ipam;
 public final class IpamApi {
   /** The local consumer that answers IPAM requests on each agent. */
   public static final String ADDRESS = "weft.ipam";
-  /** Where IPAM events are published. */
+  /** Where this agent's IPAM events are published, to this host's tools only. */
   public static final String EVENTS = "weft.events";
+  /** Where every agent's IPAM events are published, cluster-wide: a tool's explicit choice. */
+  public static final String ALL_EVENTS = "weft.events.all";
 
   private IpamApi() {}
 }

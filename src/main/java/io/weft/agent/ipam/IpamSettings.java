@@ -10,4 +10,17 @@ import java.time.Duration;
  * on the agent's start-up options (the agent package sits above it).
  */
 public record IpamSettings(PeerName self, String nickname, Cidr range, Cidr defaultSubnet,
-    int quorum, boolean observer, Duration containerGrace, String clusterName, String version) {}
+    int quorum, boolean observer, Duration containerGrace, String clusterName, String version,
+    java.util.List<PeerName> seeds) {
+
+  public IpamSettings {
+    seeds = java.util.List.copyOf(seeds);
+  }
+
+  /** Settings without a seed list (consensus). */
+  public IpamSettings(PeerName self, String nickname, Cidr range, Cidr defaultSubnet,
+      int quorum, boolean observer, Duration containerGrace, String clusterName, String version) {
+    this(self, nickname, range, defaultSubnet, quorum, observer, containerGrace, clusterName,
+        version, java.util.List.of());
+  }
+}

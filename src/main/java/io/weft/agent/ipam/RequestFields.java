@@ -60,17 +60,49 @@ final class RequestFields {
     return text;
   }
 
-  /** The subnet under {@code key}, or {@code fallback} when there is none. */
+  /** The longest deadline a request may carry: a day, as long as HTTP lets a request wait. */
+  static final long MAX_TIMEOUT_MS = 24L * 3600 * 1000;
+
+  /**
+   * A waiting request's optional deadline {@code timeoutMs} (whole milliseconds, 1 to a day), or 0
+   * when it has none: past it, the request is cancelled and answered 503.
+   */
+  static long timeoutMs(JsonObject body) {
+    Object value = body.getValue("timeoutMs");
+    if (value == null) {
+      return 0;
+    }
+    if (!(value instanceof Number n) || n.doubleValue() != n.longValue() || n.longValue() < 1
+        || n.longValue() > MAX_TIMEOUT_MS) {
+      throw new BadRequest("'timeoutMs' must be a whole number of milliseconds from 1 to "
+          + MAX_TIMEOUT_MS + ", not '" + abbreviate(value) + "'");
+    }
+    return n.longValue();
+  }
+
+  /** Weave's smallest subnet: a network address, a broadcast address and two hosts. */
+  static final long MIN_SUBNET_SIZE = 4;
+
+  /**
+   * The subnet under {@code key}, or {@code fallback} when there is none. As in Weave, a subnet of
+   * fewer than {@value #MIN_SUBNET_SIZE} addresses is refused: it has no host to hand out.
+   */
   static Cidr subnet(JsonObject body, String key, Cidr fallback) {
     Object value = body.getValue(key);
     if (value == null) {
       return fallback;
     }
+    Cidr subnet;
     try {
-      return Cidr.parse(String.valueOf(value));
+      subnet = Cidr.parse(String.valueOf(value));
     } catch (IllegalArgumentException e) {
       throw new BadRequest("bad subnet: " + e.getMessage());
     }
+    if (subnet.size() < MIN_SUBNET_SIZE) {
+      throw new BadRequest("bad subnet " + subnet + ": smaller than the minimum size "
+          + MIN_SUBNET_SIZE + "; use a prefix of /30 or shorter");
+    }
+    return subnet;
   }
 
   static PrefixedAddress prefixed(Object value) {

@@ -30,6 +30,7 @@ import io.weft.ipam.ResultCode;
 import io.weft.net.Cidr;
 import io.weft.net.PrefixedAddress;
 import io.weft.ring.PeerName;
+import io.weft.store.Batch;
 import io.weft.store.Store;
 import java.security.SecureRandom;
 import java.util.HashMap;
@@ -96,12 +97,13 @@ public final class RingVerticle extends VerticleBase {
     SecureRandom seeds = new SecureRandom();
     AllocatorConfig config = AllocatorConfig.of(self, seeds.nextLong(), options.nickname(),
         options.range(), options.quorum(), options.observer())
-        .withContainerGraceMs(options.containerGrace().toMillis());
+        .withContainerGraceMs(options.containerGrace().toMillis()).withSeeds(options.seeds());
     allocator = Allocator.restore(config, new SplittableRandom(seeds.nextLong()), restored);
     if (allocator.isShutDown()) {
       health.wasReset();
     }
-    delivery = new Delivery(vertx, metrics, waiting, () -> StatusReport.ipamText(allocator));
+    delivery = new Delivery(vertx, metrics, waiting, () -> StatusReport.ipamText(allocator),
+        self.toString());
     commits = new GroupCommit(vertx, store, metrics, why -> {
       health.storeFailed(why);
     });
@@ -408,8 +410,10 @@ public final class RingVerticle extends VerticleBase {
     carry(allocator.shutdown(now()));
     health.wasReset();
     LOG.warn("reset: this peer's ranges were handed to another peer; it allocates no more."
-        + " Stop it and clear its data directory before launching it again");
-    message.reply(new JsonObject());
+        + " It stays up (status, health) until stopped; clear its data directory before"
+        + " launching it again");
+    // Durable before the answer, so that a restart under the same name stays reset.
+    commits.submit(Batch::markReset, () -> message.reply(new JsonObject()));
   }
 
   private void cancel(JsonObject body, Message<JsonObject> message) {
@@ -426,9 +430,16 @@ public final class RingVerticle extends VerticleBase {
   private WaitingRequests.Ticket mayWait(Message<JsonObject> message, JsonObject body,
       Function<Result, JsonObject> render, boolean allocation) {
     long started = System.nanoTime();
+    long timeoutMs = RequestFields.timeoutMs(body);
     WaitingRequests.Ticket ticket = waiting.mayWait(optionalText(body, "id"),
         optionalText(body, "token"));
+    long timer = timeoutMs <= 0 ? -1 : vertx.setTimer(timeoutMs, x -> carry(allocator.cancel(
+        ticket.requestId(), "no answer within the request's deadline of " + timeoutMs + " ms"
+            + " (the ring or free space is still missing); try again, or give a longer timeout")));
     ticket.answer().onSuccess(result -> {
+      if (timer >= 0) {
+        vertx.cancelTimer(timer);
+      }
       if (allocation) {
         metrics.allocationAnswered(started);
       }

@@ -61,7 +61,7 @@ public final class StateCodec {
       }
       var paxos = loaded.paxos() == null ? Map.<NodeId, Claims>of()
           : Wire.paxosMap(new JsonObject(loaded.paxos()).getJsonArray("nodes", new JsonArray()));
-      return new PersistedState(ring, allocations, paxos);
+      return new PersistedState(ring, allocations, paxos, store.wasReset());
     } catch (RuntimeException e) {
       throw new IllegalArgumentException("the state saved in " + store.file()
           + " cannot be read (" + e.getMessage() + "). Move the file aside to start with empty"

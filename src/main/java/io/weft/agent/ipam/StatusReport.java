@@ -24,18 +24,20 @@ final class StatusReport {
     Map<PeerName, Long> owned = status.ownedByPeer();
     Map<PeerName, Long> free = status.freeByPeer();
     Map<PeerName, String> nicknames = status.nicknames();
-    // Peers that own space, and peers in the cluster now: a peer that left owning nothing is
-    // of no interest to an operator any more.
+    // Every peer the ring knows (owners, nicknamed peers, removed ones, marked so) and every
+    // peer in the cluster now.
     Set<PeerName> known = new TreeSet<>(owned.keySet());
+    known.addAll(nicknames.keySet());
+    known.addAll(status.removedPeers());
     for (Member m : membership.members()) {
       known.add(PeerName.parse(m.peerName()));
     }
-    known.removeAll(status.removedPeers());
     JsonArray peers = new JsonArray();
-    peers.add(peer(self, nicknames, true, owned, free));
+    peers.add(peer(self, nicknames, true, owned, free).put("removed", false));
     for (PeerName p : known) {
       if (!p.equals(self)) {
-        peers.add(peer(p, nicknames, status.reachable().contains(p), owned, free));
+        peers.add(peer(p, nicknames, status.reachable().contains(p), owned, free)
+            .put("removed", status.removedPeers().contains(p)));
       }
     }
     JsonArray errors = new JsonArray();

@@ -165,4 +165,68 @@ class RingVerticleTest {
         })));
     assertThat(test.awaitCompletion(60, TimeUnit.SECONDS)).isTrue();
   }
+
+  @Test
+  void aWaitingRequestPastItsDeadlineIsAnswered503WithWhy(Vertx vertx, VertxTestContext test)
+      throws Exception {
+    deploy(vertx, 2)
+        .compose(id -> ask(vertx, op("allocate").put("id", "c1").put("timeoutMs", 300)))
+        .onComplete(test.failing(expired -> test.verify(() -> {
+          assertThat(failureCode(expired)).isEqualTo(503);
+          assertThat(expired.getMessage()).contains("deadline of 300 ms");
+          ask(vertx, op("status")).onComplete(test.succeeding(status -> test.verify(() -> {
+            assertThat(status.body().getLong("pendingAllocations")).isZero();
+            test.completeNow();
+          })));
+        })));
+    assertThat(test.awaitCompletion(60, TimeUnit.SECONDS)).isTrue();
+  }
+
+  @Test
+  void aBadDeadlineAndASubnetWithoutHostsAreRefused400(Vertx vertx, VertxTestContext test)
+      throws Exception {
+    deploy(vertx, 1)
+        .compose(id -> ask(vertx, op("allocate").put("id", "c1").put("timeoutMs", "soon")))
+        .onComplete(test.failing(badTimeout -> test.verify(() -> {
+          assertThat(failureCode(badTimeout)).isEqualTo(400);
+          assertThat(badTimeout.getMessage()).contains("'timeoutMs' must be");
+          ask(vertx, op("allocate").put("id", "c1").put("subnet", "10.32.0.4/31"))
+              .onComplete(test.failing(tiny -> test.verify(() -> {
+                assertThat(failureCode(tiny)).isEqualTo(400);
+                assertThat(tiny.getMessage()).contains("smaller than the minimum size 4");
+                ask(vertx, op("allocate").put("id", "c1").put("subnet", "10.32.0.4/30"))
+                    .onComplete(test.succeeding(four -> test.verify(() -> {
+                      assertThat(four.body().getString("address")).startsWith("10.32.0.");
+                      test.completeNow();
+                    })));
+              })));
+        })));
+    assertThat(test.awaitCompletion(60, TimeUnit.SECONDS)).isTrue();
+  }
+
+  @Test
+  void everyEventNamesItsPeerAndAResetFreesEveryAddressWithAnEvent(Vertx vertx,
+      VertxTestContext test) throws Exception {
+    List<JsonObject> here = new ArrayList<>();
+    List<JsonObject> all = new ArrayList<>();
+    vertx.eventBus().<JsonObject>consumer(IpamApi.EVENTS, m -> here.add(m.body()));
+    vertx.eventBus().<JsonObject>consumer(IpamApi.ALL_EVENTS, m -> all.add(m.body()));
+    deploy(vertx, 1)
+        .compose(id -> ask(vertx, op("allocate").put("id", "c1")))
+        .compose(a -> ask(vertx, op("claim").put("id", "_").put("address", "10.32.0.77/24")))
+        .compose(c -> ask(vertx, op("reset")))
+        .onComplete(test.succeeding(r -> vertx.setTimer(500, t -> test.verify(() -> {
+          assertThat(here).isNotEmpty().allSatisfy(e -> {
+            assertThat(e.getString("origin")).isEqualTo(SELF.toString());
+            assertThat(e.getString("peer")).isNotNull();
+          });
+          assertThat(all).as("published cluster-wide too").hasSameSizeAs(here);
+          assertThat(here).filteredOn(e -> "freed".equals(e.getString("type")))
+              .extracting(e -> e.getString("id") + " " + e.getString("reason"))
+              .containsExactlyInAnyOrder("c1 this peer was reset",
+                  "10.32.0.77 this peer was reset");
+          test.completeNow();
+        }))));
+    assertThat(test.awaitCompletion(60, TimeUnit.SECONDS)).isTrue();
+  }
 }

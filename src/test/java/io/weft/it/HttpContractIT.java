@@ -1,0 +1,115 @@
+package io.weft.it;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.vertx.core.json.JsonObject;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The HTTP contract where it goes beyond Weave's paths: values in a form body, request deadlines,
+ * the smallest subnet, waiting limits that never hold up delete or lookup, and a reset that
+ * survives a crash. An agent launched alone with a quorum of 3 keeps every allocation waiting
+ * for as long as a test needs.
+ */
+class HttpContractIT {
+  private static final Duration START = Duration.ofSeconds(60);
+  private static final HttpClient HTTP = HttpClient.newBuilder()
+      .connectTimeout(Duration.ofSeconds(5)).build();
+
+  private static HttpRequest.Builder request(AgentProcess a, String path) {
+    return HttpRequest.newBuilder(URI.create("http://" + a.httpAddr() + path))
+        .timeout(Duration.ofSeconds(60));
+  }
+
+  private static HttpResponse<String> send(HttpRequest request) throws Exception {
+    return HTTP.send(request, HttpResponse.BodyHandlers.ofString());
+  }
+
+  private static HttpResponse<String> form(AgentProcess a, String method, String path,
+      String body) throws Exception {
+    return send(request(a, path).header("Content-Type", "application/x-www-form-urlencoded")
+        .method(method, HttpRequest.BodyPublishers.ofString(body)).build());
+  }
+
+  @Test
+  void deadlinesFormValuesSubnetSizeAndWaitingLimits(@TempDir Path dir) throws Exception {
+    try (AgentProcess a = new AgentProcess(dir.resolve("a"))) {
+      a.start("--init-peer-count", "3").awaitLive(START);
+
+      HttpResponse<String> query = a.send("POST", "/ip/c1?timeout=0.5");
+      assertThat(query.statusCode()).as(query.body()).isEqualTo(503);
+      assertThat(query.body()).contains("deadline of 500 ms");
+      HttpResponse<String> inForm = form(a, "POST", "/ip/c1", "timeout=1");
+      assertThat(inForm.statusCode()).as(inForm.body()).isEqualTo(503);
+      assertThat(inForm.body()).contains("deadline of 1000 ms");
+      HttpResponse<String> claim = form(a, "PUT", "/ip/c1/10.32.0.9/12", "timeout=0.5");
+      assertThat(claim.statusCode()).as(claim.body()).isEqualTo(503);
+      HttpResponse<String> bad = a.send("POST", "/ip/c1?timeout=soon");
+      assertThat(bad.statusCode()).isEqualTo(400);
+      assertThat(bad.body()).contains("timeout must be a number of seconds");
+      assertThat(a.status().getInteger("pendingAllocations")).isZero();
+
+      HttpResponse<String> tiny = a.send("POST", "/ip/c1/10.32.0.4/31");
+      assertThat(tiny.statusCode()).isEqualTo(400);
+      assertThat(tiny.body()).contains("smaller than the minimum size 4");
+      HttpResponse<String> big = form(a, "POST", "/ip/c1", "timeout=1&x=" + "y".repeat(17_000));
+      assertThat(big.statusCode()).isEqualTo(413);
+
+      // 16 requests for X wait; the 17th is refused, but delete and lookup of X still answer.
+      List<CompletableFuture<HttpResponse<String>>> waiting = new ArrayList<>();
+      for (int i = 0; i < 16; i++) {
+        waiting.add(HTTP.sendAsync(request(a, "/ip/X").timeout(Duration.ofMinutes(5))
+            .POST(HttpRequest.BodyPublishers.noBody()).build(),
+            HttpResponse.BodyHandlers.ofString()));
+      }
+      AgentProcess.await(START, () -> a.status().getInteger("pendingAllocations") == 16,
+          "16 allocations for X waiting");
+      HttpResponse<String> seventeenth = a.send("POST", "/ip/X");
+      assertThat(seventeenth.statusCode()).isEqualTo(503);
+      assertThat(seventeenth.body()).contains("16 requests for 'X'");
+      HttpResponse<String> delete = a.send("DELETE", "/ip/X");
+      assertThat(delete.statusCode()).as("answered, nothing to free: " + delete.body())
+          .isEqualTo(400);
+      HttpResponse<String> lookup = a.get("/ip/X");
+      assertThat(lookup.statusCode()).isEqualTo(200);
+      assertThat(lookup.body()).isEmpty();
+      HttpResponse<String> free = a.send("DELETE", "/ip/X/10.32.0.9");
+      assertThat(free.statusCode()).isEqualTo(400);
+      waiting.forEach(f -> f.cancel(true));
+    }
+  }
+
+  @Test
+  void aResetSurvivesAKillAndTheAgentSaysWhyItRefuses(@TempDir Path dir) throws Exception {
+    AgentProcess a = new AgentProcess(dir.resolve("a"));
+    try (a) {
+      a.start().awaitLive(START);
+      assertThat(a.send("POST", "/ip/c1").statusCode()).isEqualTo(200);
+      Cli.Result reset = Cli.run("reset", "--http-addr", a.httpAddr());
+      assertThat(reset.code()).as(reset.err()).isZero();
+      a.kill();
+    }
+    try (AgentProcess again = a.sameDataDir()) {
+      again.start().awaitLive(START);
+      HttpResponse<String> refused = again.send("POST", "/ip/c2");
+      assertThat(refused.statusCode()).isEqualTo(503);
+      assertThat(refused.body()).contains("was reset").contains("clear its data directory");
+      HttpResponse<String> ready = again.get("/health/ready");
+      assertThat(ready.statusCode()).isEqualTo(503);
+      assertThat(ready.body()).contains("was reset").contains("clear its data directory");
+      JsonObject status = again.status();
+      assertThat(status.getBoolean("reset")).isTrue();
+      assertThat(again.get("/ip/c1").body()).as("its allocations went with the reset").isEmpty();
+    }
+  }
+}
