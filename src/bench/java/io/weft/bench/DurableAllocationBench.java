@@ -38,7 +38,7 @@ public final class DurableAllocationBench {
         Cidr.parse("10.32.0.0/12"), Optional.empty(), "bench", dir.resolve("data"),
         new HostPort("127.0.0.1", port()), Optional.of("127.0.0.1"), port(), port(),
         Optional.empty(), Optional.empty(), Duration.ofSeconds(30), "bench-" + System.nanoTime(),
-        List.of()));
+        List.of(), Optional.empty()));
     try {
       run(agent.vertx(), "warm", 5_000, 16);
       for (int inFlight : new int[] {1, 8, 64}) {

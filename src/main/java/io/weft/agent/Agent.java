@@ -17,6 +17,7 @@ import io.weft.agent.cluster.ClusterSettings;
 import io.weft.agent.cluster.HazelcastSettings;
 import io.weft.agent.cluster.Member;
 import io.weft.agent.cluster.Membership;
+import io.weft.agent.cluster.PeerTls;
 import io.weft.agent.http.HttpApiVerticle;
 import io.weft.agent.ipam.IpamMetrics;
 import io.weft.agent.ipam.IpamSettings;
@@ -100,6 +101,9 @@ public final class Agent {
         Version.text(), System.currentTimeMillis() - startedAt, agent.peerName,
         options.nickname(), options.dataDir(), options.httpAddr(),
         options.clusterHost().orElse("*"), options.clusterPort(), options.quorum());
+    options.tls().ifPresentOrElse(t -> LOG.info("peer traffic: mutual TLS with {} (CA {}),"
+        + " certificate valid until {}", t.cert(), t.ca(), t.expiry()),
+        () -> LOG.info("peer traffic: plain (no --tls-cert/--tls-key/--tls-ca)"));
     return agent;
   }
 
@@ -155,6 +159,7 @@ public final class Agent {
     EventBusOptions bus = new EventBusOptions().setPort(options.busPort())
         .setClusterNodeMetadata(metadata);
     options.clusterHost().ifPresent(host -> bus.setHost(host).setClusterPublicHost(host));
+    peerTls().apply(bus);
     PrometheusMeterRegistry metrics = MetricRegistries.create();
     VertxOptions vertxOptions = new VertxOptions().setEventBusOptions(bus)
         .setMetricsOptions(new MicrometerMetricsOptions().setEnabled(true)
@@ -198,6 +203,11 @@ public final class Agent {
   private ClusterSettings clusterSettings() {
     return new ClusterSettings(options.clusterName(), options.clusterHost(),
         options.clusterPort(), options.peers());
+  }
+
+  private PeerTls peerTls() {
+    return options.tls().map(t -> PeerTls.of(t.cert(), t.key(), t.ca(), t.expiry()))
+        .orElseGet(PeerTls::off);
   }
 
   private IpamSettings ipamSettings() {

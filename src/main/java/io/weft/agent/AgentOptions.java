@@ -3,6 +3,7 @@ package io.weft.agent;
 import io.weft.net.Cidr;
 import io.weft.net.HostPort;
 import io.weft.ring.PeerName;
+import io.weft.tls.TlsFiles;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
@@ -16,12 +17,13 @@ import java.util.Optional;
  * @param clusterHost the host to pin membership and the event bus to; empty means all interfaces
  * @param bridgeAddr where the event-bus TCP bridge listens; empty when disabled
  * @param dockerHost the Docker API URI; empty when disabled
+ * @param tls the checked certificate, key and CA for mutual TLS between peers; empty for none
  */
 public record AgentOptions(int initPeerCount, boolean observer, Cidr range, Cidr defaultSubnet,
     Optional<PeerName> name, String nickname, Path dataDir, HostPort httpAddr,
     Optional<String> clusterHost, int clusterPort, int busPort, Optional<HostPort> bridgeAddr,
     Optional<String> dockerHost, Duration containerGrace, String clusterName,
-    List<HostPort> peers) {
+    List<HostPort> peers, Optional<TlsFiles> tls) {
 
   public static final int DEFAULT_CLUSTER_PORT = 6783;
   public static final int DEFAULT_HTTP_PORT = 6784;
