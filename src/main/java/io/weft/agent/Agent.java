@@ -152,7 +152,7 @@ public final class Agent {
   private void startCluster(long startedAt) throws TimeoutException {
     HazelcastClusterManager clusterManager =
         new HazelcastClusterManager(HazelcastSettings.create(clusterSettings()));
-    Membership membership = new Membership(clusterManager, this::duplicateName);
+    Membership membership = new Membership(clusterManager, this::duplicateName, peerTls());
     clusterManager.nodeListener(membership);
     JsonObject metadata = Member.metadata(peerName.toString(), options.nickname(),
         options.httpAddr().toString(), options.observer(), startedAt);

@@ -27,10 +27,17 @@ public final class Membership implements NodeListener {
   private final ClusterManager clusterManager;
   private final Map<String, Member> members = new ConcurrentHashMap<>();
   private final Consumer<Member> duplicateNameFound;
+  private final PeerTls tls;
   private volatile Vertx vertx;
   private volatile Member self;
 
   public Membership(ClusterManager clusterManager, Consumer<Member> duplicateNameFound) {
+    this(clusterManager, duplicateNameFound, PeerTls.off());
+  }
+
+  public Membership(ClusterManager clusterManager, Consumer<Member> duplicateNameFound,
+      PeerTls tls) {
+    this.tls = tls;
     this.clusterManager = clusterManager;
     this.duplicateNameFound = duplicateNameFound;
   }
@@ -45,6 +52,11 @@ public final class Membership implements NodeListener {
         resolve(nodeId, 1);
       }
     }
+  }
+
+  /** Whether peer traffic is mutual TLS, and this host's certificate expiry. */
+  public PeerTls tls() {
+    return tls;
   }
 
   public Member self() {
