@@ -14,6 +14,7 @@ import io.vertx.micrometer.MicrometerMetricsOptions;
 import io.vertx.spi.cluster.hazelcast.HazelcastClusterManager;
 import io.weft.agent.bridge.BridgeVerticle;
 import io.weft.agent.cluster.ClusterSettings;
+import io.weft.agent.cluster.HandshakeRefusals;
 import io.weft.agent.cluster.HazelcastSettings;
 import io.weft.agent.cluster.Member;
 import io.weft.agent.cluster.Membership;
@@ -160,6 +161,9 @@ public final class Agent {
         .setClusterNodeMetadata(metadata);
     options.clusterHost().ifPresent(host -> bus.setHost(host).setClusterPublicHost(host));
     peerTls().apply(bus);
+    if (options.tls().isPresent()) {
+      HandshakeRefusals.install();
+    }
     PrometheusMeterRegistry metrics = MetricRegistries.create();
     VertxOptions vertxOptions = new VertxOptions().setEventBusOptions(bus)
         .setMetricsOptions(new MicrometerMetricsOptions().setEnabled(true)
