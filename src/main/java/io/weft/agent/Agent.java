@@ -165,6 +165,11 @@ public final class Agent {
       HandshakeRefusals.install();
     }
     PrometheusMeterRegistry metrics = MetricRegistries.create();
+    options.tls().ifPresent(t -> io.micrometer.core.instrument.Gauge.builder(
+            "weft.tls.certificate.expiry", t, f -> f.expiry().getEpochSecond())
+        .baseUnit("seconds")
+        .description("When this host's peer-traffic certificate (--tls-cert) expires, as Unix time")
+        .register(metrics));
     VertxOptions vertxOptions = new VertxOptions().setEventBusOptions(bus)
         .setMetricsOptions(new MicrometerMetricsOptions().setEnabled(true)
             .setJvmMetricsEnabled(true)
