@@ -105,6 +105,10 @@ public final class Agent {
     options.tls().ifPresentOrElse(t -> LOG.info("peer traffic: mutual TLS with {} (CA {}),"
         + " certificate valid until {}", t.cert(), t.ca(), t.expiry()),
         () -> LOG.info("peer traffic: plain (no --tls-cert/--tls-key/--tls-ca)"));
+    options.tls().filter(t -> t.expiry().isBefore(java.time.Instant.now()
+        .plus(java.time.Duration.ofDays(30)))).ifPresent(t -> LOG.warn("the certificate {}"
+            + " expires at {}, within 30 days: make a new one with 'weft tls cert create' and"
+            + " restart this agent with it", t.cert(), t.expiry()));
     return agent;
   }
 
