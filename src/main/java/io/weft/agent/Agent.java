@@ -14,9 +14,11 @@ import io.vertx.micrometer.MicrometerMetricsOptions;
 import io.vertx.spi.cluster.hazelcast.HazelcastClusterManager;
 import io.weft.agent.bridge.BridgeVerticle;
 import io.weft.agent.cluster.ClusterSettings;
+import io.weft.agent.cluster.HandshakeRefusals;
 import io.weft.agent.cluster.HazelcastSettings;
 import io.weft.agent.cluster.Member;
 import io.weft.agent.cluster.Membership;
+import io.weft.agent.cluster.PeerTls;
 import io.weft.agent.http.HttpApiVerticle;
 import io.weft.agent.ipam.IpamMetrics;
 import io.weft.agent.ipam.IpamSettings;
@@ -100,6 +102,13 @@ public final class Agent {
         Version.text(), System.currentTimeMillis() - startedAt, agent.peerName,
         options.nickname(), options.dataDir(), options.httpAddr(),
         options.clusterHost().orElse("*"), options.clusterPort(), options.quorum());
+    options.tls().ifPresentOrElse(t -> LOG.info("peer traffic: mutual TLS with {} (CA {}),"
+        + " certificate valid until {}", t.cert(), t.ca(), t.expiry()),
+        () -> LOG.info("peer traffic: plain (no --tls-cert/--tls-key/--tls-ca)"));
+    options.tls().filter(t -> t.expiry().isBefore(java.time.Instant.now()
+        .plus(java.time.Duration.ofDays(30)))).ifPresent(t -> LOG.warn("the certificate {}"
+            + " expires at {}, within 30 days: make a new one with 'weft tls cert create' and"
+            + " restart this agent with it", t.cert(), t.expiry()));
     return agent;
   }
 
@@ -148,14 +157,23 @@ public final class Agent {
   private void startCluster(long startedAt) throws TimeoutException {
     HazelcastClusterManager clusterManager =
         new HazelcastClusterManager(HazelcastSettings.create(clusterSettings()));
-    Membership membership = new Membership(clusterManager, this::duplicateName);
+    Membership membership = new Membership(clusterManager, this::duplicateName, peerTls());
     clusterManager.nodeListener(membership);
     JsonObject metadata = Member.metadata(peerName.toString(), options.nickname(),
         options.httpAddr().toString(), options.observer(), startedAt);
     EventBusOptions bus = new EventBusOptions().setPort(options.busPort())
         .setClusterNodeMetadata(metadata);
     options.clusterHost().ifPresent(host -> bus.setHost(host).setClusterPublicHost(host));
+    peerTls().apply(bus);
+    if (options.tls().isPresent()) {
+      HandshakeRefusals.install();
+    }
     PrometheusMeterRegistry metrics = MetricRegistries.create();
+    options.tls().ifPresent(t -> io.micrometer.core.instrument.Gauge.builder(
+            "weft.tls.certificate.expiry", t, f -> f.expiry().getEpochSecond())
+        .baseUnit("seconds")
+        .description("When this host's peer-traffic certificate (--tls-cert) expires, as Unix time")
+        .register(metrics));
     VertxOptions vertxOptions = new VertxOptions().setEventBusOptions(bus)
         .setMetricsOptions(new MicrometerMetricsOptions().setEnabled(true)
             .setJvmMetricsEnabled(true)
@@ -198,6 +216,11 @@ public final class Agent {
   private ClusterSettings clusterSettings() {
     return new ClusterSettings(options.clusterName(), options.clusterHost(),
         options.clusterPort(), options.peers());
+  }
+
+  private PeerTls peerTls() {
+    return options.tls().map(t -> PeerTls.of(t.cert(), t.key(), t.ca(), t.expiry()))
+        .orElseGet(PeerTls::off);
   }
 
   private IpamSettings ipamSettings() {

@@ -3,6 +3,7 @@ package io.weft.agent;
 import io.weft.net.Cidr;
 import io.weft.net.HostPort;
 import io.weft.ring.PeerName;
+import io.weft.tls.TlsFiles;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
@@ -18,12 +19,13 @@ import java.util.Optional;
  * @param dockerHost the Docker API URI; empty when disabled
  * @param seeds seed mode ({@code --ipalloc-init seed=...}): the peers the ring is split among at
  *     start without consensus; empty for consensus
+ * @param tls the checked certificate, key and CA for mutual TLS between peers; empty for none
  */
 public record AgentOptions(int initPeerCount, boolean observer, Cidr range, Cidr defaultSubnet,
     Optional<PeerName> name, String nickname, Path dataDir, HostPort httpAddr,
     Optional<String> clusterHost, int clusterPort, int busPort, Optional<HostPort> bridgeAddr,
     Optional<String> dockerHost, Duration containerGrace, String clusterName,
-    List<HostPort> peers, List<PeerName> seeds) {
+    List<HostPort> peers, List<PeerName> seeds, Optional<TlsFiles> tls) {
 
   public static final int DEFAULT_CLUSTER_PORT = 6783;
   public static final int DEFAULT_HTTP_PORT = 6784;
@@ -43,14 +45,7 @@ public record AgentOptions(int initPeerCount, boolean observer, Cidr range, Cidr
       List<HostPort> peers) {
     this(initPeerCount, observer, range, defaultSubnet, name, nickname, dataDir, httpAddr,
         clusterHost, clusterPort, busPort, bridgeAddr, dockerHost, containerGrace, clusterName,
-        peers, List.of());
-  }
-
-  /** These options in seed mode with {@code list} (empty: consensus). */
-  public AgentOptions withSeeds(List<PeerName> list) {
-    return new AgentOptions(initPeerCount, observer, range, defaultSubnet, name, nickname,
-        dataDir, httpAddr, clusterHost, clusterPort, busPort, bridgeAddr, dockerHost,
-        containerGrace, clusterName, peers, list);
+        peers, List.of(), Optional.empty());
   }
 
   /** floor(n/2)+1 with n the init peer count, else the PEER arguments plus this peer. */

@@ -6,10 +6,14 @@ import io.weft.agent.AgentStartException;
 import io.weft.net.HostPort;
 import io.weft.net.Cidr;
 import io.weft.ring.PeerName;
+import io.weft.tls.TlsFiles;
 import java.net.InetAddress;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.time.Instant;
+import java.util.LinkedHashMap;
+import java.util.Map;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
@@ -100,6 +104,18 @@ final class LaunchCommand implements Callable<Integer> {
   @Option(names = "--cluster-name", paramLabel = "NAME", defaultValue = "weft",
       description = "Only agents with the same cluster name join. Default: ${DEFAULT-VALUE}")
   String clusterName;
+
+  @Option(names = "--tls-cert", paramLabel = "FILE",
+      description = "This host's certificate (PEM), signed by the cluster CA: peer traffic uses"
+          + " mutual TLS. Needs --tls-key and --tls-ca; make them with 'weft tls'.")
+  Path tlsCert;
+
+  @Option(names = "--tls-key", paramLabel = "FILE", description = "The certificate's key (PEM).")
+  Path tlsKey;
+
+  @Option(names = "--tls-ca", paramLabel = "FILE",
+      description = "The cluster CA's certificate (PEM): only peers it signed are accepted.")
+  Path tlsCa;
 
   @Option(names = "--config", paramLabel = "FILE",
       description = "YAML file of flag values (keys: flag names without dashes); flags win.")
@@ -192,8 +208,32 @@ final class LaunchCommand implements Callable<Integer> {
         cluster == null ? AgentOptions.DEFAULT_CLUSTER_PORT : cluster.port(), busPort,
         "none".equals(bridgeAddr) ? Optional.empty()
             : Optional.of(parse("--bridge-addr", bridgeAddr, -1)),
-        dockerHost(), Duration.ofSeconds(containerGrace), clusterName, allPeers)
-        .withSeeds(seeds);
+        dockerHost(), Duration.ofSeconds(containerGrace), clusterName, allPeers, seeds, tls());
+  }
+
+  /** All three TLS files or none; each readable, in date, the certificate signed by the CA. */
+  private Optional<TlsFiles> tls() {
+    Map<String, Path> given = new LinkedHashMap<>();
+    given.put("--tls-cert", tlsCert);
+    given.put("--tls-key", tlsKey);
+    given.put("--tls-ca", tlsCa);
+    List<String> missing = given.entrySet().stream().filter(e -> e.getValue() == null)
+        .map(Map.Entry::getKey).toList();
+    if (missing.size() == given.size()) {
+      return Optional.empty();
+    }
+    if (!missing.isEmpty()) {
+      throw new ParameterException(spec.commandLine(), "TLS needs --tls-cert, --tls-key and"
+          + " --tls-ca together; missing: " + String.join(", ", missing)
+          + " (make the files with 'weft tls ca create' and 'weft tls cert create')");
+    }
+    try {
+      return Optional.of(TlsFiles.check(tlsCert, tlsKey, tlsCa, Instant.now()));
+    } catch (TlsFiles.Invalid e) {
+      throw new ParameterException(spec.commandLine(), "Invalid value for option '"
+          + e.getMessage().substring(0, e.getMessage().indexOf(':')) + "'"
+          + e.getMessage().substring(e.getMessage().indexOf(':')));
+    }
   }
 
   private Optional<String> dockerHost() {

@@ -1,6 +1,7 @@
 package io.weft.cli;
 
 import io.weft.agent.Version;
+import io.weft.cli.tls.TlsCommand;
 import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -16,7 +17,7 @@ import picocli.CommandLine.Model.OptionSpec;
     description = "Hands every container on a cluster of hosts a unique IP address.",
     subcommands = {LaunchCommand.class, StatusCommand.class, ConsenseCommand.class,
         RmpeerCommand.class, ResetCommand.class, AllocateCommand.class, ClaimCommand.class,
-        ReleaseCommand.class, LookupCommand.class, HelpCommand.class})
+        ReleaseCommand.class, LookupCommand.class, TlsCommand.class, HelpCommand.class})
 public final class Main implements Runnable {
   static final int USAGE = 2;
 

@@ -15,7 +15,9 @@ public record Member(String nodeId, String peerName, String nickname, String hos
         .put("httpAddr", httpAddr).put("observer", observer).put("startedAt", startedAtMs);
   }
 
-  public static Member of(String nodeId, String host, int port, JsonObject metadata) {
+  /** A member without weft's metadata (not a weft agent, or a stranger) gets "?" fields. */
+  public static Member of(String nodeId, String host, int port, JsonObject given) {
+    JsonObject metadata = given == null ? new JsonObject() : given;
     return new Member(nodeId, metadata.getString("peerName", "?"),
         metadata.getString("nickname", "?"), host, port, metadata.getString("httpAddr", ""),
         metadata.getBoolean("observer", false), metadata.getLong("startedAt", 0L));

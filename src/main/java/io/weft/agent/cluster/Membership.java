@@ -10,6 +10,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Consumer;
+import io.weft.ring.PeerName;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -27,10 +28,18 @@ public final class Membership implements NodeListener {
   private final ClusterManager clusterManager;
   private final Map<String, Member> members = new ConcurrentHashMap<>();
   private final Consumer<Member> duplicateNameFound;
+  private final PeerTls tls;
+  private final java.util.Set<String> strangers = ConcurrentHashMap.newKeySet();
   private volatile Vertx vertx;
   private volatile Member self;
 
   public Membership(ClusterManager clusterManager, Consumer<Member> duplicateNameFound) {
+    this(clusterManager, duplicateNameFound, PeerTls.off());
+  }
+
+  public Membership(ClusterManager clusterManager, Consumer<Member> duplicateNameFound,
+      PeerTls tls) {
+    this.tls = tls;
     this.clusterManager = clusterManager;
     this.duplicateNameFound = duplicateNameFound;
   }
@@ -45,6 +54,11 @@ public final class Membership implements NodeListener {
         resolve(nodeId, 1);
       }
     }
+  }
+
+  /** Whether peer traffic is mutual TLS, and this host's certificate expiry. */
+  public PeerTls tls() {
+    return tls;
   }
 
   public Member self() {
@@ -94,6 +108,16 @@ public final class Membership implements NodeListener {
 
   private void added(Member member) {
     if (!clusterManager.getNodes().contains(member.nodeId())) {
+      return;
+    }
+    if (!PeerName.isValid(member.peerName())) {
+      // Not a weft agent (or a stranger who reached the membership port): never a peer.
+      if (strangers.add(member.nodeId())) {
+        LOG.warn("a cluster member at {}:{} without a weft peer name joined Hazelcast: it is not"
+            + " treated as a peer; if it is not yours, bind --cluster-addr to a private address,"
+            + " firewall ports 6783 and 6785, and use --tls-cert/--tls-key/--tls-ca",
+            member.host(), member.busPort());
+      }
       return;
     }
     if (members.putIfAbsent(member.nodeId(), member) != null) {

@@ -386,7 +386,8 @@ public final class RingVerticle extends VerticleBase {
     return StatusReport.json(allocator, options, membership, storeFile, docker)
         .put("storeCommits", commits.commits())
         .put("storeLastBatchSize", commits.lastBatchSize())
-        .put("storeLastCommitMs", commits.lastCommitMs());
+        .put("storeLastCommitMs", commits.lastCommitMs())
+        .mergeIn(membership.tls().statusFields());
   }
 
   private void prime(JsonObject body, Message<JsonObject> message) {
