@@ -16,12 +16,13 @@ import java.util.Optional;
  * @param clusterHost the host to pin membership and the event bus to; empty means all interfaces
  * @param bridgeAddr where the event-bus TCP bridge listens; empty when disabled
  * @param dockerHost the Docker API URI; empty when disabled
+ * @param dockerPlugin the unix socket of the Docker IPAM driver; empty when disabled
  */
 public record AgentOptions(int initPeerCount, boolean observer, Cidr range, Cidr defaultSubnet,
     Optional<PeerName> name, String nickname, Path dataDir, HostPort httpAddr,
     Optional<String> clusterHost, int clusterPort, int busPort, Optional<HostPort> bridgeAddr,
     Optional<String> dockerHost, Duration containerGrace, String clusterName,
-    List<HostPort> peers) {
+    List<HostPort> peers, Optional<Path> dockerPlugin) {
 
   public static final int DEFAULT_CLUSTER_PORT = 6783;
   public static final int DEFAULT_HTTP_PORT = 6784;
@@ -30,6 +31,17 @@ public record AgentOptions(int initPeerCount, boolean observer, Cidr range, Cidr
 
   public AgentOptions {
     peers = List.copyOf(peers);
+  }
+
+  /** Without the Docker IPAM driver, for embedded agents. */
+  public AgentOptions(int initPeerCount, boolean observer, Cidr range, Cidr defaultSubnet,
+      Optional<PeerName> name, String nickname, Path dataDir, HostPort httpAddr,
+      Optional<String> clusterHost, int clusterPort, int busPort, Optional<HostPort> bridgeAddr,
+      Optional<String> dockerHost, Duration containerGrace, String clusterName,
+      List<HostPort> peers) {
+    this(initPeerCount, observer, range, defaultSubnet, name, nickname, dataDir, httpAddr,
+        clusterHost, clusterPort, busPort, bridgeAddr, dockerHost, containerGrace, clusterName,
+        peers, Optional.empty());
   }
 
   /** floor(n/2)+1 with n the init peer count, else the PEER arguments plus this peer. */
