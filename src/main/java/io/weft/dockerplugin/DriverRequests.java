@@ -17,7 +17,8 @@ final class DriverRequests {
 
   private DriverRequests() {}
 
-  record PoolRequest(PoolId id) {}
+  /** @param defaulted whether Docker named no pool, so the default subnet was given */
+  record PoolRequest(PoolId id, boolean defaulted) {}
 
   record AddressRequest(PoolId pool, OptionalLong address, boolean gateway) {}
 
@@ -54,7 +55,7 @@ final class DriverRequests {
       throw new DriverException("--ip-range " + range + " is not inside --subnet " + subnet
           + ": give an --ip-range within the subnet");
     }
-    return new PoolRequest(new PoolId(subnet, range));
+    return new PoolRequest(new PoolId(subnet, range), pool == null || pool.isEmpty());
   }
 
   /** RequestAddress: {@code Address} is "" or absent unless Docker was given --ip or --gateway. */

@@ -21,8 +21,10 @@ import io.weft.net.Ip;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -49,6 +51,8 @@ public final class IpamDriverVerticle extends VerticleBase {
   private final Duration patience;
   /** Addresses this agent gave Docker since it started: address to ident and when. */
   private final Map<Long, Given> given = new HashMap<>();
+  /** Default-subnet pools Docker holds (made without --subnet) since this agent started. */
+  private final Set<PoolId> defaultPools = new HashSet<>();
   private HttpServer server;
   private SocketFile file;
 
@@ -156,15 +160,27 @@ public final class IpamDriverVerticle extends VerticleBase {
           .put("LocalDefaultAddressSpace", "weft-local")
           .put("GlobalDefaultAddressSpace", "weft-global"));
       case "IpamDriver.RequestPool" -> {
-        PoolId id = DriverRequests.pool(DriverRequests.body(raw, call), universe, defaultSubnet)
-            .id();
+        DriverRequests.PoolRequest request = DriverRequests.pool(DriverRequests.body(raw, call),
+            universe, defaultSubnet);
+        PoolId id = request.id();
+        if (request.defaulted() && defaultPools.stream().anyMatch(p -> p.pool().equals(id.pool()))) {
+          // Docker asks again at once for a pool that overlaps one of its networks, expecting
+          // another each time: answering the same one again makes it ask forever.
+          throw new DriverException("the default subnet " + defaultSubnet + " is already used by"
+              + " another weft network on this host: give this network its own --subnet inside "
+              + universe + " (or remove the other network)");
+        }
+        if (request.defaulted()) {
+          defaultPools.add(id);
+        }
         LOG.info("Docker IPAM pool {} requested", id);
         yield done(new JsonObject().put("PoolID", id.toString())
             .put("Pool", id.pool().toString()).put("Data", new JsonObject()));
       }
       case "IpamDriver.ReleasePool" -> {
-        LOG.info("Docker IPAM pool {} released", DriverRequests.releasePool(
-            DriverRequests.body(raw, call)));
+        PoolId released = DriverRequests.releasePool(DriverRequests.body(raw, call));
+        defaultPools.remove(released);
+        LOG.info("Docker IPAM pool {} released", released);
         yield done(new JsonObject());
       }
       case "IpamDriver.RequestAddress" ->

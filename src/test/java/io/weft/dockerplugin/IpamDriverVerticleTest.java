@@ -154,7 +154,11 @@ class IpamDriverVerticleTest {
     for (String a : seen) {
       release(poolId, a.substring(0, a.indexOf('/')));
     }
+    assertThat(err("/IpamDriver.RequestPool", "{\"Pool\": \"\"}"))
+        .as("a second default pool would make Docker ask forever").contains("--subnet");
     ok("/IpamDriver.ReleasePool", new JsonObject().put("PoolID", poolId));
+    ok("/IpamDriver.ReleasePool", new JsonObject().put("PoolID", ok("/IpamDriver.RequestPool",
+        new JsonObject()).getString("PoolID")));
     for (String a : seen) {
       assertThat(owned().encode()).doesNotContain("\"" + a + "\"");
     }
