@@ -173,14 +173,14 @@ public final class IpamDriverVerticle extends VerticleBase {
         if (request.defaulted()) {
           defaultPools.add(id);
         }
-        LOG.info("Docker IPAM pool {} requested", id);
+        LOG.debug("Docker IPAM pool {} requested", id);
         yield done(new JsonObject().put("PoolID", id.toString())
             .put("Pool", id.pool().toString()).put("Data", new JsonObject()));
       }
       case "IpamDriver.ReleasePool" -> {
         PoolId released = DriverRequests.releasePool(DriverRequests.body(raw, call));
         defaultPools.remove(released);
-        LOG.info("Docker IPAM pool {} released", released);
+        LOG.debug("Docker IPAM pool {} released", released);
         yield done(new JsonObject());
       }
       case "IpamDriver.RequestAddress" ->

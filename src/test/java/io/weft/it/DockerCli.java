@@ -16,7 +16,7 @@ final class DockerCli {
   static final String IMAGE = "localhost/busybox";
   final String host;
 
-  record Run(int exit, String output) {}
+  record Run(int exit, String output, String errors) {}
 
   private DockerCli(String host) {
     this.host = host;
@@ -42,13 +42,17 @@ final class DockerCli {
     List<String> command = new ArrayList<>(List.of("/usr/bin/docker", "-H", host));
     command.addAll(List.of(args));
     try {
-      Process p = new ProcessBuilder(command).redirectErrorStream(true).start();
+      // Warnings go to stderr ("IPv4 forwarding is disabled"): results are read from stdout.
+      Path errors = Files.createTempFile("docker-cli", ".err");
+      Process p = new ProcessBuilder(command).redirectError(errors.toFile()).start();
+      String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8).strip();
       if (!p.waitFor(120, TimeUnit.SECONDS)) {
         p.destroyForcibly();
         throw new AssertionError("docker " + String.join(" ", args) + " did not end in 120 s");
       }
-      return new Run(p.exitValue(), new String(p.getInputStream().readAllBytes(),
-          StandardCharsets.UTF_8).strip());
+      String err = Files.readString(errors).strip();
+      Files.delete(errors);
+      return new Run(p.exitValue(), out, err);
     } catch (IOException e) {
       throw new AssertionError("cannot run docker: " + e, e);
     } catch (InterruptedException e) {
@@ -62,7 +66,7 @@ final class DockerCli {
     Run r = run(args);
     if (r.exit() != 0) {
       throw new AssertionError("docker " + String.join(" ", args) + " exited " + r.exit() + ": "
-          + r.output());
+          + r.output() + " " + r.errors());
     }
     return r.output();
   }
