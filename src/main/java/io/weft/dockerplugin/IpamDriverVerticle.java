@@ -286,7 +286,7 @@ public final class IpamDriverVerticle extends VerticleBase {
     long now = System.currentTimeMillis();
     vertx.eventBus().<JsonArray>request(ContainerWatchVerticle.NETWORKS, new JsonObject(), QUICK)
         .compose(networks -> owned().map(owned -> Reconcile.stale(owned,
-            Reconcile.liveAddresses(networks.body(), driverName(socket)),
+            Reconcile.live(networks.body(), driverName(socket)),
             address -> recent(address, now))))
         .onSuccess(stale -> stale.forEach((address, ident) -> {
           given.remove(Ip.parse(address));

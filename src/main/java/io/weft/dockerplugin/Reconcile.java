@@ -2,6 +2,7 @@ package io.weft.dockerplugin;
 
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
+import io.weft.net.Cidr;
 import io.weft.net.Ip;
 import java.util.HashSet;
 import java.util.Map;
@@ -18,9 +19,16 @@ import java.util.function.LongPredicate;
 final class Reconcile {
   private Reconcile() {}
 
-  /** The addresses Docker's networks of driver {@code driver} use, endpoints and gateways. */
-  static Set<Long> liveAddresses(JsonArray networks, String driver) {
-    Set<Long> live = new HashSet<>();
+  /**
+   * What Docker's networks of driver {@code driver} use: their endpoints' addresses, and their
+   * subnets. Docker's inspect JSON shows a gateway only when it chose the subnet itself, so a
+   * gateway counts as live while a network of its pool exists.
+   */
+  record Live(Set<Long> endpoints, Set<Cidr> subnets) {}
+
+  static Live live(JsonArray networks, String driver) {
+    Set<Long> endpoints = new HashSet<>();
+    Set<Cidr> subnets = new HashSet<>();
     for (Object entry : networks) {
       if (!(entry instanceof JsonObject network)) {
         continue;
@@ -30,26 +38,35 @@ final class Reconcile {
         continue;
       }
       for (Object config : ipam.getJsonArray("Config", new JsonArray())) {
-        if (config instanceof JsonObject c && c.getValue("Gateway") instanceof String gateway) {
-          addParsed(live, gateway);
+        if (config instanceof JsonObject c && c.getValue("Subnet") instanceof String subnet) {
+          try {
+            subnets.add(Cidr.parse(subnet));
+          } catch (IllegalArgumentException e) {
+            // an IPv6 or malformed subnet is not one of ours
+          }
         }
       }
       JsonObject containers = network.getJsonObject("Containers", new JsonObject());
       for (String id : containers.fieldNames()) {
         if (containers.getValue(id) instanceof JsonObject endpoint
             && endpoint.getValue("IPv4Address") instanceof String address) {
-          addParsed(live, address);
+          Long parsed = parse(address);
+          if (parsed != null) {
+            endpoints.add(parsed);
+          }
         }
       }
     }
-    return live;
+    return new Live(endpoints, subnets);
   }
 
   /** Stale addresses (dotted, in order) and their idents; {@code spare} keeps young ones. */
-  static Map<String, DriverIdent> stale(JsonArray owned, Set<Long> live, LongPredicate spare) {
+  static Map<String, DriverIdent> stale(JsonArray owned, Live live, LongPredicate spare) {
     Map<String, DriverIdent> stale = new TreeMap<>();
     forEachHeld(owned, (ident, address) -> {
-      if (!live.contains(address) && !spare.test(address)) {
+      boolean used = ident.kind() == DriverIdent.Kind.GATEWAY
+          ? live.subnets().contains(ident.pool()) : live.endpoints().contains(address);
+      if (!used && !spare.test(address)) {
         stale.put(Ip.format(address), ident);
       }
     });
@@ -86,13 +103,6 @@ final class Reconcile {
           action.accept(ident.get(), parsed);
         }
       }
-    }
-  }
-
-  private static void addParsed(Set<Long> into, String text) {
-    Long parsed = parse(text);
-    if (parsed != null) {
-      into.add(parsed);
     }
   }
 

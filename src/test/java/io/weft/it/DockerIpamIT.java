@@ -96,6 +96,7 @@ class DockerIpamIT {
       String a1 = weftAddress(docker.ok("exec", c1, "ip", "-4", "addr"));
       String a2 = docker.address(c2);
       String gateway = docker.gateway(net);
+      assertThat(gateway).as("Docker shows the gateway it was given").isNotEmpty();
       assertThat(List.of(a1, a2, gateway)).doesNotHaveDuplicates();
       assertThat(a1).isEqualTo(docker.address(c1));
       String owned = agent.get("/ip").body();
@@ -147,9 +148,70 @@ class DockerIpamIT {
       AgentProcess.await(Duration.ofSeconds(60), () -> !agent.get("/ip").body()
           .contains(a1 + "/24"), "the lost release made good when the watcher connects");
       assertThat(agent.get("/ip").body()).as("the live container and the gateway keep theirs")
-          .contains(docker.address(kept) + "/24", docker.gateway(net) + "/24");
+          .contains(docker.address(kept) + "/24", "docker-gw.10.33.0.0-24.");
     } finally {
       agent.close();
     }
+  }
+
+  /** A plugin call as dockerd makes it, through curl on the driver's socket. */
+  private static String pluginCall(String driver, String call, String body) throws Exception {
+    Process p = new ProcessBuilder("curl", "-sS", "--unix-socket",
+        "/run/docker/plugins/" + driver + ".sock", "-X", "POST", "-d", body,
+        "http://plugin/" + call).redirectErrorStream(true).start();
+    String out = new String(p.getInputStream().readAllBytes()).strip();
+    assertThat(p.waitFor()).as(out).isZero();
+    return out;
+  }
+
+  @Test
+  void twoHostsGiveTheSameNetworkTheirOwnGatewaysAndDistinctAddresses(@TempDir Path dir)
+      throws Exception {
+    assumeTrue(docker != null, "no Docker Engine (source .ci/docker-engine)");
+    // Two agents on loopback; dockerd finds each by its socket's name (weft, weft2). One dockerd
+    // cannot hold two bridges of one subnet, so host B's dockerd is played through its socket.
+    AgentProcess a = new AgentProcess(dir.resolve("a"));
+    AgentProcess b = new AgentProcess(dir.resolve("b"));
+    try {
+      a.start("--docker-host", docker.host, "--docker-plugin", "/run/docker/plugins/weft.sock",
+          b.clusterAddr());
+      b.start("--docker-plugin", "/run/docker/plugins/weft2.sock", a.clusterAddr());
+      a.awaitLive(START);
+      b.awaitLive(START);
+      AgentProcess.await(Duration.ofSeconds(60), () -> a.log().contains("'weft' serving")
+          && b.log().contains("'weft2' serving"), "both drivers serving");
+      String net = network("weft", "--subnet", "10.37.0.0/24");
+      String c = detached(net);
+      String addressA = docker.address(c);
+      // Docker shows no gateway for a network given --subnet: read the one host A holds.
+      Matcher held = Pattern.compile("docker-gw\\.10\\.37\\.0\\.0-24\\.[0-9a-f]+\",\\s*"
+          + "\"addrs\" : \\[ \"([0-9.]+)/24").matcher(a.get("/ip").body());
+      assertThat(held.find()).as(a.get("/ip").body()).isTrue();
+      String gatewayA = held.group(1);
+
+      String pool = new io.vertx.core.json.JsonObject(pluginCall("weft2", "IpamDriver.RequestPool",
+          "{\"AddressSpace\":\"weft-local\",\"Pool\":\"10.37.0.0/24\",\"V6\":false}"))
+          .getString("PoolID");
+      String gatewayB = new io.vertx.core.json.JsonObject(pluginCall("weft2",
+          "IpamDriver.RequestAddress", "{\"PoolID\":\"" + pool + "\",\"Address\":\"\","
+              + "\"Options\":{\"RequestAddressType\":\"com.docker.network.gateway\"}}"))
+          .getString("Address");
+      String addressB = new io.vertx.core.json.JsonObject(pluginCall("weft2",
+          "IpamDriver.RequestAddress", "{\"PoolID\":\"" + pool + "\",\"Address\":\"\"}"))
+          .getString("Address");
+      System.out.printf("two hosts, one network 10.37.0.0/24: A gateway %s container %s;"
+          + " B gateway %s endpoint %s%n", gatewayA, addressA, gatewayB, addressB);
+      assertThat(List.of(gatewayA, addressA, strip(gatewayB), strip(addressB)))
+          .doesNotHaveDuplicates();
+      assertThat(a.get("/ip").body()).contains(gatewayA + "/24").doesNotContain(strip(gatewayB));
+      assertThat(b.get("/ip").body()).contains(gatewayB).doesNotContain(gatewayA + "/");
+    } finally {
+      a.close();
+      b.close();
+    }
+  }
+
+  private static String strip(String prefixed) {
+    return prefixed.substring(0, prefixed.indexOf('/'));
   }
 }
