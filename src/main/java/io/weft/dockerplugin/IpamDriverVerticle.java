@@ -163,7 +163,8 @@ public final class IpamDriverVerticle extends VerticleBase {
         DriverRequests.PoolRequest request = DriverRequests.pool(DriverRequests.body(raw, call),
             universe, defaultSubnet);
         PoolId id = request.id();
-        if (request.defaulted() && defaultPools.stream().anyMatch(p -> p.pool().equals(id.pool()))) {
+        if (request.defaulted()
+            && defaultPools.stream().anyMatch(p -> p.pool().equals(id.pool()))) {
           // Docker asks again at once for a pool that overlaps one of its networks, expecting
           // another each time: answering the same one again makes it ask forever.
           throw new DriverException("the default subnet " + defaultSubnet + " is already used by"
@@ -234,7 +235,8 @@ public final class IpamDriverVerticle extends VerticleBase {
               + patience.toSeconds() + " s: " + (status.succeeded()
               ? waitingFor(status.result().body()) : "the agent is not answering"))));
     }
-    if (e instanceof ReplyException reply && reply.failureType() == ReplyFailure.RECIPIENT_FAILURE) {
+    if (e instanceof ReplyException reply
+        && reply.failureType() == ReplyFailure.RECIPIENT_FAILURE) {
       return Future.failedFuture(new DriverException(what + ": " + reply.getMessage()));
     }
     return Future.failedFuture(new DriverException(what + ": the agent's allocator is not"

@@ -206,6 +206,11 @@ class DockerIpamIT {
       assertThat(a.get("/ip").body()).contains(gatewayA + "/24")
           .doesNotContain("\"" + gatewayB + "\"");
       assertThat(b.get("/ip").body()).contains(gatewayB).doesNotContain(gatewayA + "/");
+      // Removed while the driver still serves: otherwise dockerd retries its release for long.
+      docker.ok("rm", "-f", c);
+      docker.ok("network", "rm", net);
+      containers.clear();
+      networks.clear();
     } finally {
       a.close();
       b.close();
