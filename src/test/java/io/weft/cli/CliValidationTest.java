@@ -58,6 +58,7 @@ class CliValidationTest {
       "--name | not-a-name | six hex pairs",
       "--container-grace | -5 | negative",
       "--docker-host | http://x | not a Docker API address",
+      "--docker-plugin | weft.sock | not an absolute socket path",
       "--cluster-name | 'a b' | must be 1-64"})
   void badLaunchFlagsExitTwoNamingTheFlag(String flag, String value, String problem) {
     Run run = weft("launch", flag, value);
