@@ -26,6 +26,7 @@ import io.weft.agent.ipam.RingVerticle;
 import io.weft.agent.ipam.StateCodec;
 import io.weft.docker.ContainerWatchVerticle;
 import io.weft.docker.DockerStatus;
+import io.weft.dockerplugin.IpamDriverVerticle;
 import io.weft.ipam.PersistedState;
 import io.weft.metrics.MetricRegistries;
 import io.weft.ring.PeerName;
@@ -209,6 +210,13 @@ public final class Agent {
             options.defaultSubnet(), live, ready, metrics)))
         .compose(id -> options.bridgeAddr().isEmpty() ? Future.succeededFuture(id)
             : vertx.deployVerticle(new BridgeVerticle(options.bridgeAddr().get())))
+        .compose(id -> options.dockerPlugin().isEmpty() ? Future.succeededFuture(id)
+            : vertx.deployVerticle(new IpamDriverVerticle(options.dockerPlugin().get(),
+                options.range(), options.defaultSubnet())).recover(e -> {
+                  // Docker networks are an extra: an agent that cannot serve them still serves.
+                  LOG.warn("the Docker IPAM driver is off: {}", e.getMessage());
+                  return Future.succeededFuture(id);
+                }))
         .await(30, TimeUnit.SECONDS);
   }
 

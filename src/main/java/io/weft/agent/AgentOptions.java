@@ -20,12 +20,14 @@ import java.util.Optional;
  * @param seeds seed mode ({@code --ipalloc-init seed=...}): the peers the ring is split among at
  *     start without consensus; empty for consensus
  * @param tls the checked certificate, key and CA for mutual TLS between peers; empty for none
+ * @param dockerPlugin the unix socket of the Docker IPAM driver; empty when disabled
  */
 public record AgentOptions(int initPeerCount, boolean observer, Cidr range, Cidr defaultSubnet,
     Optional<PeerName> name, String nickname, Path dataDir, HostPort httpAddr,
     Optional<String> clusterHost, int clusterPort, int busPort, Optional<HostPort> bridgeAddr,
     Optional<String> dockerHost, Duration containerGrace, String clusterName,
-    List<HostPort> peers, List<PeerName> seeds, Optional<TlsFiles> tls) {
+    List<HostPort> peers, List<PeerName> seeds, Optional<TlsFiles> tls,
+    Optional<Path> dockerPlugin) {
 
   public static final int DEFAULT_CLUSTER_PORT = 6783;
   public static final int DEFAULT_HTTP_PORT = 6784;
@@ -37,7 +39,7 @@ public record AgentOptions(int initPeerCount, boolean observer, Cidr range, Cidr
     seeds = List.copyOf(seeds);
   }
 
-  /** Options without a seed list (consensus). */
+  /** Options for an embedded agent: consensus, no TLS, no Docker IPAM driver. */
   public AgentOptions(int initPeerCount, boolean observer, Cidr range, Cidr defaultSubnet,
       Optional<PeerName> name, String nickname, Path dataDir, HostPort httpAddr,
       Optional<String> clusterHost, int clusterPort, int busPort, Optional<HostPort> bridgeAddr,
@@ -45,7 +47,7 @@ public record AgentOptions(int initPeerCount, boolean observer, Cidr range, Cidr
       List<HostPort> peers) {
     this(initPeerCount, observer, range, defaultSubnet, name, nickname, dataDir, httpAddr,
         clusterHost, clusterPort, busPort, bridgeAddr, dockerHost, containerGrace, clusterName,
-        peers, List.of(), Optional.empty());
+        peers, List.of(), Optional.empty(), Optional.empty());
   }
 
   /** floor(n/2)+1 with n the init peer count, else the PEER arguments plus this peer. */

@@ -97,6 +97,12 @@ final class LaunchCommand implements Callable<Integer> {
       description = "Docker Engine API to watch containers on. Default: ${DEFAULT-VALUE}")
   String dockerHost;
 
+  @Option(names = "--docker-plugin", paramLabel = "PATH|none",
+      defaultValue = "/run/docker/plugins/weft.sock",
+      description = "Unix socket of the Docker IPAM driver; its file name (without .sock) is the"
+          + " driver's name for --ipam-driver. Default: ${DEFAULT-VALUE}")
+  String dockerPlugin;
+
   @Option(names = "--container-grace", paramLabel = "SECONDS", defaultValue = "30",
       description = "How long a dead container keeps its addresses. Default: ${DEFAULT-VALUE}")
   long containerGrace;
@@ -208,7 +214,8 @@ final class LaunchCommand implements Callable<Integer> {
         cluster == null ? AgentOptions.DEFAULT_CLUSTER_PORT : cluster.port(), busPort,
         "none".equals(bridgeAddr) ? Optional.empty()
             : Optional.of(parse("--bridge-addr", bridgeAddr, -1)),
-        dockerHost(), Duration.ofSeconds(containerGrace), clusterName, allPeers, seeds, tls());
+        dockerHost(), Duration.ofSeconds(containerGrace), clusterName, allPeers, seeds, tls(),
+        dockerPlugin());
   }
 
   /** All three TLS files or none; each readable, in date, the certificate signed by the CA. */
@@ -246,6 +253,17 @@ final class LaunchCommand implements Callable<Integer> {
           + " or none");
     }
     return Optional.of(dockerHost);
+  }
+
+  private Optional<Path> dockerPlugin() {
+    if ("none".equals(dockerPlugin)) {
+      return Optional.empty();
+    }
+    if (!dockerPlugin.startsWith("/") || dockerPlugin.endsWith("/")) {
+      throw usage("--docker-plugin", "'" + dockerPlugin + "' is not an absolute socket path:"
+          + " use /run/docker/plugins/NAME.sock (Docker finds NAME there) or none");
+    }
+    return Optional.of(Path.of(dockerPlugin));
   }
 
   private HostPort parse(String flag, String value, int defaultPort) {

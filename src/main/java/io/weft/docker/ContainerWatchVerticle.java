@@ -21,11 +21,16 @@ import org.slf4j.LoggerFactory;
  *
  * <p>Messages to IPAM go to {@link #CONTAINERS} (local only, never bridged) as
  * {@link ContainerReport} values. It answers {@link #ALIVE} requests {@code {"id"}} with
- * {@code {"running": true|false|null}}.
+ * {@code {"running": true|false|null}}, and {@link #NETWORKS} requests with the engine's networks
+ * as {@code GET /networks/{id}} shows them. Each time it has (re)connected and pruned it publishes
+ * {@link #CONNECTED} locally, so that others holding addresses for the engine (the Docker IPAM
+ * driver) reconcile too.
  */
 public final class ContainerWatchVerticle extends VerticleBase {
   public static final String CONTAINERS = "weft.containers";
   public static final String ALIVE = "weft.docker.alive";
+  public static final String NETWORKS = "weft.docker.networks";
+  public static final String CONNECTED = "weft.docker.connected";
   private static final Logger LOG = LoggerFactory.getLogger(ContainerWatchVerticle.class);
   private static final int MAX_EVENT_BYTES = 256 * 1024;
   static final long PING_EVERY_MS = 10_000;
@@ -59,8 +64,10 @@ public final class ContainerWatchVerticle extends VerticleBase {
     api = new DockerApi(vertx, host);
     ContainerReport.registerCodec(vertx);
     var alive = vertx.eventBus().<JsonObject>localConsumer(ALIVE, this::alive);
+    var networks = vertx.eventBus().<JsonObject>localConsumer(NETWORKS, m -> api.networks()
+        .onSuccess(m::reply).onFailure(e -> m.fail(503, message(e))));
     connect();
-    return alive.completion();
+    return Future.all(alive.completion(), networks.completion());
   }
 
   @Override
@@ -113,6 +120,7 @@ public final class ContainerWatchVerticle extends VerticleBase {
     createdDuringListing = null;
     status.connected(ids.size());
     vertx.eventBus().send(CONTAINERS, new ContainerReport.Prune(live), ContainerReport.LOCAL);
+    vertx.eventBus().publish(CONNECTED, new JsonObject());
     backoff.reset();
     if (logged != DockerStatus.State.CONNECTED) {
       logged = DockerStatus.State.CONNECTED;

@@ -78,6 +78,20 @@ final class DockerApi {
     });
   }
 
+  /** Every network with its endpoints: {@code GET /networks}, then each one's inspect JSON. */
+  Future<JsonArray> networks() {
+    return call(HttpMethod.GET, "/networks").compose(body -> {
+      List<Future<JsonObject>> each = new ArrayList<>();
+      for (Object entry : array(body, "/networks")) {
+        if (entry instanceof JsonObject o && o.getValue("Id") instanceof String id
+            && id.matches("[0-9a-zA-Z]{1,128}")) {
+          each.add(call(HttpMethod.GET, "/networks/" + id).map(JsonObject::new));
+        }
+      }
+      return Future.all(each).map(all -> new JsonArray(all.list()));
+    });
+  }
+
   /**
    * Whether the container runs: true or false, or null when the engine could not say (the caller
    * should then not act on it). A container the engine does not know is not running.

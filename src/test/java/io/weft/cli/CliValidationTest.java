@@ -59,6 +59,7 @@ class CliValidationTest {
       "--container-grace | -5 | negative",
       "--docker-host | http://x | not a Docker API address",
       "--cluster-name | 'a b' | must be 1-64",
+      "--docker-plugin | weft.sock | not an absolute socket path",
       "--ipalloc-init | consensus=0 | use consensus=N",
       "--ipalloc-init | seed=paris | not a peer name",
       "--ipalloc-init | seed=0a:00:00:00:00:01,0a:00:00:00:00:01 | named twice",

@@ -76,6 +76,9 @@ final class AgentProcess implements AutoCloseable {
         "--cluster-addr", clusterAddr(), "--bus-port", Integer.toString(busPort),
         "--cluster-name", CLUSTER));
     command.addAll(List.of(args));
+    if (!command.contains("--docker-plugin")) {
+      command.addAll(4, List.of("--docker-plugin", "none"));
+    }
     if (!command.contains("--docker-host")) {
       command.addAll(4, List.of("--docker-host", "none"));
     }

@@ -1,0 +1,223 @@
+package io.weft.it;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.Random;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * Docker networks on weft, against the real Docker Engine ({@code .ci/docker-engine}): the agent
+ * serves the IPAM driver on {@code /run/docker/plugins/NAME.sock}, where dockerd looks for it.
+ */
+class DockerIpamIT {
+  static final Duration START = Duration.ofSeconds(60);
+  static final Pattern INET = Pattern.compile("inet (10\\.\\d+\\.\\d+\\.\\d+)/12 ");
+  private final DockerCli docker = DockerCli.fromEnvironment();
+  private final List<String> containers = new ArrayList<>();
+  private final List<String> networks = new ArrayList<>();
+  private final String tag = HexFormat.of().formatHex(new byte[] {(byte) new Random().nextInt(),
+      (byte) new Random().nextInt(), (byte) new Random().nextInt()});
+
+  @AfterEach
+  void cleanUp() {
+    if (docker == null) {
+      return;
+    }
+    for (String c : containers) {
+      docker.run("rm", "-f", c);
+    }
+    for (String n : networks) {
+      docker.run("network", "rm", n);
+    }
+  }
+
+  private AgentProcess agent(Path dir, String driver, String... extra) {
+    List<String> args = new ArrayList<>(List.of("--docker-host", docker.host,
+        "--docker-plugin", "/run/docker/plugins/" + driver + ".sock"));
+    args.addAll(List.of(extra));
+    try {
+      AgentProcess agent = new AgentProcess(dir).start(args.toArray(String[]::new));
+      agent.awaitLive(START);
+      AgentProcess.await(Duration.ofSeconds(30), () -> agent.log()
+          .contains("Docker IPAM driver '" + driver + "' serving"), "the driver serving");
+      return agent;
+    } catch (java.io.IOException e) {
+      throw new AssertionError(e);
+    }
+  }
+
+  private String network(String driver, String... extra) {
+    String name = "weft-it-" + driver + "-" + tag + "-" + networks.size();
+    List<String> args = new ArrayList<>(List.of("network", "create", "--ipam-driver", driver));
+    args.addAll(List.of(extra));
+    args.add(name);
+    docker.ok(args.toArray(String[]::new));
+    networks.add(name);
+    return name;
+  }
+
+  private String detached(String network, String... extra) {
+    List<String> args = new ArrayList<>(List.of("run", "-d", "--network", network));
+    args.addAll(List.of(extra));
+    args.addAll(List.of(DockerCli.IMAGE, "sleep", "600"));
+    String id = docker.ok(args.toArray(String[]::new));
+    containers.add(id);
+    return id;
+  }
+
+  private static String weftAddress(String ipAddr) {
+    Matcher m = INET.matcher(ipAddr);
+    assertThat(m.find()).as("a 10.32.0.0/12 address in:\n%s", ipAddr).isTrue();
+    return m.group(1);
+  }
+
+  @Test
+  void containersOnAWeftNetworkGetDistinctAddressesAndGiveThemBack(@TempDir Path dir)
+      throws Exception {
+    assumeTrue(docker != null, "no Docker Engine (source .ci/docker-engine)");
+    try (AgentProcess agent = agent(dir.resolve("a"), "weft")) {
+      String net = network("weft");
+      String once = docker.ok("run", "--rm", "--network", net, DockerCli.IMAGE, "ip", "-4",
+          "addr");
+      weftAddress(once);
+
+      String c1 = detached(net);
+      String c2 = detached(net);
+      String a1 = weftAddress(docker.ok("exec", c1, "ip", "-4", "addr"));
+      String a2 = docker.address(c2);
+      String gateway = docker.gateway(net);
+      assertThat(gateway).as("Docker shows the gateway it was given").isNotEmpty();
+      assertThat(List.of(a1, a2, gateway)).doesNotHaveDuplicates();
+      assertThat(a1).isEqualTo(docker.address(c1));
+      String owned = agent.get("/ip").body();
+      assertThat(owned).contains(a1 + "/12", a2 + "/12", gateway + "/12")
+          .contains("docker-ep.10.32.0.0-12.", "docker-gw.10.32.0.0-12.");
+
+      docker.ok("rm", "-f", c1, c2);
+      AgentProcess.await(Duration.ofSeconds(30), () -> {
+        String now = agent.get("/ip").body();
+        return !now.contains(a1 + "/") && !now.contains(a2 + "/");
+      }, "the removed containers' addresses free");
+      docker.ok("network", "rm", net);
+      AgentProcess.await(Duration.ofSeconds(30), () -> !agent.get("/ip").body()
+          .contains("docker-"), "nothing held for Docker after the network is gone");
+
+      // Docker takes --ip only on a network made with --subnet (and bridge subnets must not
+      // overlap, hence after the first network is gone).
+      String fixed = network("weft", "--subnet", "10.36.0.0/24");
+      String given = "10.36.0.9";
+      String c3 = detached(fixed, "--ip", given);
+      assertThat(docker.address(c3)).isEqualTo(given);
+      assertThat(agent.get("/ip").body()).contains(given + "/24");
+      DockerCli.Run refused = docker.run("run", "--rm", "--network", fixed, "--ip", given,
+          DockerCli.IMAGE, "true");
+      assertThat(refused.exit()).isNotZero();
+      assertThat(refused.errors()).contains(given);
+      docker.ok("rm", "-f", c3);
+      docker.ok("network", "rm", fixed);
+      networks.clear();
+      AgentProcess.await(Duration.ofSeconds(30), () -> !agent.get("/ip").body()
+          .contains("docker-"), "nothing held for Docker after the networks are gone");
+    }
+  }
+
+  @Test
+  void addressesOfContainersRemovedWhileTheAgentWasDownAreFreedWhenItIsBack(@TempDir Path dir)
+      throws Exception {
+    assumeTrue(docker != null, "no Docker Engine (source .ci/docker-engine)");
+    AgentProcess agent = agent(dir.resolve("a"), "weft");
+    try {
+      String net = network("weft", "--subnet", "10.33.0.0/24");
+      String c1 = detached(net);
+      String kept = detached(net);
+      String a1 = docker.address(c1);
+      agent.kill();
+      docker.ok("rm", "-f", c1); // Docker cannot tell the driver: the release is lost
+      agent.start("--docker-host", docker.host, "--docker-plugin", "/run/docker/plugins/weft.sock");
+      agent.awaitLive(START);
+      AgentProcess.await(Duration.ofSeconds(60), () -> !agent.get("/ip").body()
+          .contains(a1 + "/24"), "the lost release made good when the watcher connects");
+      assertThat(agent.get("/ip").body()).as("the live container and the gateway keep theirs")
+          .contains(docker.address(kept) + "/24", "docker-gw.10.33.0.0-24.");
+    } finally {
+      agent.close();
+    }
+  }
+
+  /** A plugin call as dockerd makes it, through curl on the driver's socket. */
+  private static String pluginCall(String driver, String call, String body) throws Exception {
+    Process p = new ProcessBuilder("curl", "-sS", "--unix-socket",
+        "/run/docker/plugins/" + driver + ".sock", "-X", "POST", "-d", body,
+        "http://plugin/" + call).redirectErrorStream(true).start();
+    String out = new String(p.getInputStream().readAllBytes()).strip();
+    assertThat(p.waitFor()).as(out).isZero();
+    return out;
+  }
+
+  @Test
+  void twoHostsGiveTheSameNetworkTheirOwnGatewaysAndDistinctAddresses(@TempDir Path dir)
+      throws Exception {
+    assumeTrue(docker != null, "no Docker Engine (source .ci/docker-engine)");
+    // Two agents on loopback; dockerd finds each by its socket's name (weft, weft2). One dockerd
+    // cannot hold two bridges of one subnet, so host B's dockerd is played through its socket.
+    AgentProcess a = new AgentProcess(dir.resolve("a"));
+    AgentProcess b = new AgentProcess(dir.resolve("b"));
+    try {
+      a.start("--docker-host", docker.host, "--docker-plugin", "/run/docker/plugins/weft.sock",
+          b.clusterAddr());
+      b.start("--docker-plugin", "/run/docker/plugins/weft2.sock", a.clusterAddr());
+      a.awaitLive(START);
+      b.awaitLive(START);
+      AgentProcess.await(Duration.ofSeconds(60), () -> a.log().contains("'weft' serving")
+          && b.log().contains("'weft2' serving"), "both drivers serving");
+      String net = network("weft", "--subnet", "10.37.0.0/24");
+      String c = detached(net);
+      String addressA = docker.address(c);
+      // Docker shows no gateway for a network given --subnet: read the one host A holds.
+      Matcher held = Pattern.compile("docker-gw\\.10\\.37\\.0\\.0-24\\.[0-9a-f]+\",\\s*"
+          + "\"addrs\" : \\[ \"([0-9.]+)/24").matcher(a.get("/ip").body());
+      assertThat(held.find()).as(a.get("/ip").body()).isTrue();
+      String gatewayA = held.group(1);
+
+      String pool = new io.vertx.core.json.JsonObject(pluginCall("weft2", "IpamDriver.RequestPool",
+          "{\"AddressSpace\":\"weft-local\",\"Pool\":\"10.37.0.0/24\",\"V6\":false}"))
+          .getString("PoolID");
+      String gatewayB = new io.vertx.core.json.JsonObject(pluginCall("weft2",
+          "IpamDriver.RequestAddress", "{\"PoolID\":\"" + pool + "\",\"Address\":\"\","
+              + "\"Options\":{\"RequestAddressType\":\"com.docker.network.gateway\"}}"))
+          .getString("Address");
+      String addressB = new io.vertx.core.json.JsonObject(pluginCall("weft2",
+          "IpamDriver.RequestAddress", "{\"PoolID\":\"" + pool + "\",\"Address\":\"\"}"))
+          .getString("Address");
+      System.out.printf("two hosts, one network 10.37.0.0/24: A gateway %s container %s;"
+          + " B gateway %s endpoint %s%n", gatewayA, addressA, gatewayB, addressB);
+      assertThat(List.of(gatewayA, addressA, strip(gatewayB), strip(addressB)))
+          .doesNotHaveDuplicates();
+      assertThat(a.get("/ip").body()).contains(gatewayA + "/24")
+          .doesNotContain("\"" + gatewayB + "\"");
+      assertThat(b.get("/ip").body()).contains(gatewayB).doesNotContain(gatewayA + "/");
+      // Removed while the driver still serves: otherwise dockerd retries its release for long.
+      docker.ok("rm", "-f", c);
+      docker.ok("network", "rm", net);
+      containers.clear();
+      networks.clear();
+    } finally {
+      a.close();
+      b.close();
+    }
+  }
+
+  private static String strip(String prefixed) {
+    return prefixed.substring(0, prefixed.indexOf('/'));
+  }
+}
