@@ -14,6 +14,8 @@ import java.nio.file.Path;
  */
 final class SocketFile {
   private final Path path;
+  /** Whether this agent made the file: only then may it remove it (never another's). */
+  private boolean owned;
 
   SocketFile(Path path) {
     this.path = path;
@@ -28,6 +30,7 @@ final class SocketFile {
           + "): run as root, or give --docker-plugin a writable path, or none", e);
     }
     if (!Files.exists(path)) {
+      owned = true;
       return;
     }
     try (SocketChannel probe = SocketChannel.open(StandardProtocolFamily.UNIX)) {
@@ -39,10 +42,13 @@ final class SocketFile {
         throw e;
       }
       Files.deleteIfExists(path); // nobody answers: left by an agent that is gone
+      owned = true;
     }
   }
 
   void remove() throws IOException {
-    Files.deleteIfExists(path);
+    if (owned) {
+      Files.deleteIfExists(path);
+    }
   }
 }
