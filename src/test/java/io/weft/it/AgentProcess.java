@@ -118,6 +118,11 @@ final class AgentProcess implements AutoCloseable {
     HttpRequest request = HttpRequest.newBuilder(URI.create("http://" + httpAddr() + path))
         .method(method, HttpRequest.BodyPublishers.noBody()).timeout(Duration.ofSeconds(30))
         .build();
+    return send(request);
+  }
+
+  /** Sends {@code request}; a connection failure is a {@link FailedResponse}, not an exception. */
+  static HttpResponse<String> send(HttpRequest request) {
     try {
       return HTTP.send(request, HttpResponse.BodyHandlers.ofString());
     } catch (IOException e) {

@@ -5,7 +5,6 @@ import io.vertx.core.json.JsonObject;
 import java.io.IOException;
 import java.net.URI;
 import java.net.URLEncoder;
-import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
@@ -23,9 +22,6 @@ import java.util.stream.Collectors;
  * every second.
  */
 final class PrometheusServer implements AutoCloseable {
-  private static final HttpClient HTTP = HttpClient.newBuilder()
-      .connectTimeout(Duration.ofSeconds(2)).build();
-
   final int port;
   final Path log;
   private final Process process;
@@ -98,14 +94,7 @@ final class PrometheusServer implements AutoCloseable {
   private HttpResponse<String> get(String path) {
     HttpRequest request = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + path))
         .timeout(Duration.ofSeconds(30)).build();
-    try {
-      return HTTP.send(request, HttpResponse.BodyHandlers.ofString());
-    } catch (IOException e) {
-      return new FailedResponse(request, e);
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      throw new AssertionError(e);
-    }
+    return AgentProcess.send(request);
   }
 
   String log() {
