@@ -14,14 +14,19 @@ import java.util.concurrent.ConcurrentHashMap;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
 
 /**
- * Addresses come back when containers go away, against a real container engine (Podman's Docker
- * API, started by {@code .ci/run}). Without an engine only the tests that need none run.
+ * Addresses come back when containers go away, against both real container engines that
+ * {@code .ci/run} starts: Podman's Docker API (which publishes {@code remove} from a polled events
+ * file) and the Docker Engine (which publishes {@code destroy} at once). Each engine's tests are
+ * skipped without it, unless CI says it started it. Without any engine only the tests that need
+ * none run.
  */
 class ContainerWatchIT {
   static final Duration START = Duration.ofSeconds(60);
-  private final Engine engine = Engine.fromEnvironment();
+  private Engine engine;
   private final List<String> containers = new ArrayList<>();
 
   @AfterEach
@@ -29,10 +34,17 @@ class ContainerWatchIT {
     for (String id : containers) {
       try {
         engine.remove(id);
-      } catch (AssertionError gone) {
-        // removed by the test itself
+      } catch (AssertionError | RuntimeException gone) {
+        // removed by the test itself, or its engine is gone with it
       }
     }
+  }
+
+  /** The engine of this kind for this test; skips the test when CI started none. */
+  private Engine use(Engine.Kind kind) {
+    engine = Engine.fromEnvironment(kind);
+    assumeTrue(engine != null, "no " + kind + " engine (source " + kind.script + ")");
+    return engine;
   }
 
   private String create(String script) {
@@ -60,9 +72,11 @@ class ContainerWatchIT {
     return agent.get("/ip/" + id).body().strip();
   }
 
-  @Test
-  void aRemovedContainerGivesItsAddressBackAtOnce(@TempDir Path dir) throws Exception {
-    assumeTrue(engine != null, "no container engine (set WEFT_TEST_DOCKER_HOST)");
+  @ParameterizedTest
+  @EnumSource(Engine.Kind.class)
+  void aRemovedContainerGivesItsAddressBackAtOnce(Engine.Kind kind, @TempDir Path dir)
+      throws Exception {
+    use(kind);
     try (AgentProcess agent = watching(dir.resolve("a"))) {
       String id = create("exit 3");
       String address = allocate(agent, "/ip/" + id);
@@ -83,9 +97,9 @@ class ContainerWatchIT {
           Thread.sleep(1);
         }
         long freed = System.nanoTime();
-        Long event = arrivals.get("remove " + id);
+        Long event = arrivals.get(kind.removeAction + " " + id);
         String metrics = agent.get("/metrics").body();
-        System.out.printf("remove -> address free: %.1f ms after the remove call began; the"
+        System.out.printf(kind + ": remove -> address free: %.1f ms after the remove call began; the"
             + " engine delivered its event to another reader after %s ms; weft, from reading"
             + " the event to the free committed: %s%n", (freed - before) / 1e6,
             event == null ? "?" : String.format("%.1f", (event - before) / 1e6),
@@ -97,9 +111,11 @@ class ContainerWatchIT {
     }
   }
 
-  @Test
-  void aContainerThatRestartsWithinTheGraceKeepsItsAddress(@TempDir Path dir) throws Exception {
-    assumeTrue(engine != null, "no container engine (set WEFT_TEST_DOCKER_HOST)");
+  @ParameterizedTest
+  @EnumSource(Engine.Kind.class)
+  void aContainerThatRestartsWithinTheGraceKeepsItsAddress(Engine.Kind kind, @TempDir Path dir)
+      throws Exception {
+    use(kind);
     try (AgentProcess agent = watching(dir.resolve("a"), "--container-grace", "3")) {
       // Exits at once the first time, runs until killed the second.
       String restarts = create("if [ -f /tmp/ran ]; then sleep 60; else touch /tmp/ran;"
@@ -123,9 +139,11 @@ class ContainerWatchIT {
     }
   }
 
-  @Test
-  void anAgentStartedAfterContainersWereRemovedPrunesThem(@TempDir Path dir) throws Exception {
-    assumeTrue(engine != null, "no container engine (set WEFT_TEST_DOCKER_HOST)");
+  @ParameterizedTest
+  @EnumSource(Engine.Kind.class)
+  void anAgentStartedAfterContainersWereRemovedPrunesThem(Engine.Kind kind, @TempDir Path dir)
+      throws Exception {
+    use(kind);
     AgentProcess agent = watching(dir.resolve("a"));
     String gone = create("exit 0");
     String stays = create("exit 0");
@@ -148,9 +166,11 @@ class ContainerWatchIT {
     }
   }
 
-  @Test
-  void checkAliveCancelsRequestsForContainersThatDoNotRun(@TempDir Path dir) throws Exception {
-    assumeTrue(engine != null, "no container engine (set WEFT_TEST_DOCKER_HOST)");
+  @ParameterizedTest
+  @EnumSource(Engine.Kind.class)
+  void checkAliveCancelsRequestsForContainersThatDoNotRun(Engine.Kind kind, @TempDir Path dir)
+      throws Exception {
+    use(kind);
     try (AgentProcess agent = watching(dir.resolve("a"))) {
       String created = create("sleep 60");
       HttpResponse<String> refused = agent.send("POST", "/ip/" + created + "?check-alive=true");
@@ -164,6 +184,48 @@ class ContainerWatchIT {
           + "?check-alive=true");
       assertThat(claim.statusCode()).isEqualTo(503);
       engine.kill(created);
+    }
+  }
+
+  @ParameterizedTest
+  @EnumSource(Engine.Kind.class)
+  void anEngineThatRestartsIsFollowedAgain(Engine.Kind kind, @TempDir Path dir)
+      throws Exception {
+    // An engine of the test's own, so that stopping it disturbs no other test.
+    try (OwnEngine own = OwnEngine.started(kind)) {
+      assumeTrue(own != null, "no " + kind + " engine (source " + kind.script + ")");
+      engine = own.engine;
+      // Docker kills running containers when it stops: a long grace keeps their addresses
+      // however slowly the restart goes.
+      try (AgentProcess agent = watching(dir.resolve("a"), "--container-grace", "600")) {
+        String stays = create("sleep 600");
+        String goes = create("exit 0");
+        engine.start(stays);
+        String staysAddress = allocate(agent, "/ip/" + stays);
+        String goesAddress = allocate(agent, "/ip/" + goes);
+
+        own.stop();
+        AgentProcess.await(Duration.ofSeconds(30), () -> "unavailable".equals(agent.status()
+            .getString("docker")), "the engine's stop seen in /status");
+        assertThat(lookup(agent, stays)).as("kept while the engine is away")
+            .isEqualTo(staysAddress);
+        own.start();
+        AgentProcess.await(Duration.ofSeconds(60), () -> "connected".equals(agent.status()
+            .getString("docker")), "connected again after the engine restarted");
+
+        // Events are followed again: a removal now frees at once, not at the next reconnect.
+        engine.remove(goes);
+        AgentProcess.await(Duration.ofSeconds(15), () -> lookup(agent, goes).isEmpty(),
+            "the address of a container removed after the restart freed");
+        assertThat(lookup(agent, stays)).as("a container that outlived the restart keeps its"
+            + " address").isEqualTo(staysAddress);
+        assertThat(goesAddress).isNotEqualTo(staysAddress);
+        engine.remove(stays);
+        AgentProcess.await(Duration.ofSeconds(15), () -> lookup(agent, stays).isEmpty(),
+            "the other freed when it is removed");
+        assertThat(agent.log()).contains("unavailable", "watching containers at")
+            .doesNotContain("ERROR");
+      }
     }
   }
 

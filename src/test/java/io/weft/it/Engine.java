@@ -13,35 +13,71 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 
 /**
- * The container engine the tests drive: Podman's Docker-compatible API on the unix socket that
- * {@code .ci/podman-service} starts and exports as {@code WEFT_TEST_DOCKER_HOST}. Plain
- * HTTP/1.0 over the socket, one request per connection, so nothing here shares code with the
- * watcher under test.
+ * A container engine the tests drive through its Docker Engine API on a unix socket: Podman's
+ * compatible API ({@code .ci/podman-service}, exported as {@code WEFT_TEST_DOCKER_HOST}) or the
+ * real Docker Engine ({@code .ci/docker-engine}, {@code WEFT_TEST_DOCKERD_HOST}). Plain HTTP/1.0
+ * over the socket, one request per connection, so nothing here shares code with the watcher
+ * under test.
  */
 final class Engine {
   static final String IMAGE = "localhost/busybox";
+
+  /** Which engine; the two name the event of a container gone for good differently. */
+  enum Kind {
+    PODMAN("remove", "WEFT_TEST_DOCKER_HOST", "WEFT_REQUIRE_DOCKER", ".ci/podman-service"),
+    DOCKER("destroy", "WEFT_TEST_DOCKERD_HOST", "WEFT_REQUIRE_DOCKERD", ".ci/docker-engine");
+
+    final String removeAction;
+    final String hostVariable;
+    final String requireVariable;
+    final String script;
+
+    Kind(String removeAction, String hostVariable, String requireVariable, String script) {
+      this.removeAction = removeAction;
+      this.hostVariable = hostVariable;
+      this.requireVariable = requireVariable;
+      this.script = script;
+    }
+  }
+
+  final Kind kind;
   final String uri;
   private final Path socket;
 
-  private Engine(String uri) {
+  Engine(Kind kind, String uri) {
+    this.kind = kind;
     this.uri = uri;
     this.socket = Path.of(uri.substring("unix://".length()));
   }
 
-  /** The engine of this test run, or null when none was started (developer machines). */
+  /** Podman's engine of this test run, or null when none was started (developer machines). */
   static Engine fromEnvironment() {
-    String uri = System.getenv("WEFT_TEST_DOCKER_HOST");
+    return fromEnvironment(Kind.PODMAN);
+  }
+
+  /**
+   * The engine of this kind that CI started, or null when none was (developer machines): then
+   * its tests are skipped, unless the kind's WEFT_REQUIRE_… variable says CI started one.
+   */
+  static Engine fromEnvironment(Kind kind) {
+    String uri = System.getenv(kind.hostVariable);
     if (uri == null || uri.isBlank()) {
-      if (System.getenv("WEFT_REQUIRE_DOCKER") != null) {
-        throw new AssertionError("WEFT_REQUIRE_DOCKER is set but WEFT_TEST_DOCKER_HOST is not");
+      if (System.getenv(kind.requireVariable) != null) {
+        throw new AssertionError(kind.requireVariable + " is set but " + kind.hostVariable
+            + " is not (source " + kind.script + ")");
       }
       return null;
     }
-    Engine engine = new Engine(uri);
+    Engine engine = new Engine(kind, uri);
     if (!Files.exists(engine.socket)) {
-      throw new AssertionError("WEFT_TEST_DOCKER_HOST=" + uri + " but there is no socket");
+      throw new AssertionError(kind.hostVariable + "=" + uri + " but there is no socket");
     }
     return engine;
+  }
+
+  @Override
+  public String toString() {
+    return kind.name().toLowerCase(java.util.Locale.ROOT);
   }
 
   /** Creates a container (no network) running {@code sh -c script}; returns its full ID. */
@@ -51,6 +87,16 @@ final class Engine {
         .put("Labels", new JsonObject().put("weft.test", "1"))
         .put("HostConfig", new JsonObject().put("NetworkMode", "none"));
     return new JsonObject(call("POST", "/containers/create", spec.encode(), 201)).getString("Id");
+  }
+
+  /** True when the engine answers {@code GET /_ping}; false while it is down. */
+  boolean answers() {
+    try {
+      call("GET", "/_ping", null, 200);
+      return true;
+    } catch (UncheckedIOException | AssertionError down) {
+      return false;
+    }
   }
 
   void start(String id) {
