@@ -38,6 +38,11 @@ final class DockerCli {
     return new DockerCli(host);
   }
 
+  /** The engine on this API socket ({@code unix://PATH}), e.g. one a test started itself. */
+  static DockerCli at(String host) {
+    return new DockerCli(host);
+  }
+
   Run run(String... args) {
     List<String> command = new ArrayList<>(List.of("/usr/bin/docker", "-H", host));
     command.addAll(List.of(args));

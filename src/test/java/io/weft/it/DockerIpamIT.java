@@ -154,70 +154,70 @@ class DockerIpamIT {
     }
   }
 
-  /** A plugin call as dockerd makes it, through curl on the driver's socket. */
-  private static String pluginCall(String driver, String call, String body) throws Exception {
-    Process p = new ProcessBuilder("curl", "-sS", "--unix-socket",
-        "/run/docker/plugins/" + driver + ".sock", "-X", "POST", "-d", body,
-        "http://plugin/" + call).redirectErrorStream(true).start();
-    String out = new String(p.getInputStream().readAllBytes()).strip();
-    assertThat(p.waitFor()).as(out).isZero();
-    return out;
-  }
-
   @Test
   void twoHostsGiveTheSameNetworkTheirOwnGatewaysAndDistinctAddresses(@TempDir Path dir)
       throws Exception {
     assumeTrue(docker != null, "no Docker Engine (source .ci/docker-engine)");
-    // Two agents on loopback; dockerd finds each by its socket's name (weft, weft2). One dockerd
-    // cannot hold two bridges of one subnet, so host B's dockerd is played through its socket.
-    AgentProcess a = new AgentProcess(dir.resolve("a"));
-    AgentProcess b = new AgentProcess(dir.resolve("b"));
-    try {
-      a.start("--docker-host", docker.host, "--docker-plugin", "/run/docker/plugins/weft.sock",
-          b.clusterAddr());
-      b.start("--docker-plugin", "/run/docker/plugins/weft2.sock", a.clusterAddr());
-      a.awaitLive(START);
-      b.awaitLive(START);
-      AgentProcess.await(Duration.ofSeconds(60), () -> a.log().contains("'weft' serving")
-          && b.log().contains("'weft2' serving"), "both drivers serving");
-      String net = network("weft", "--subnet", "10.37.0.0/24");
-      String c = detached(net);
-      String addressA = docker.address(c);
-      // Docker shows no gateway for a network given --subnet: read the one host A holds.
-      Matcher held = Pattern.compile("docker-gw\\.10\\.37\\.0\\.0-24\\.[0-9a-f]+\",\\s*"
-          + "\"addrs\" : \\[ \"([0-9.]+)/24").matcher(a.get("/ip").body());
-      assertThat(held.find()).as(a.get("/ip").body()).isTrue();
-      String gatewayA = held.group(1);
+    // Two hosts on one machine: CI's dockerd and one of the test's own (its own data and exec
+    // root, socket and pidfile, and network namespace: in the machine's, Docker would refuse a
+    // second default-pool network whose subnet overlaps the first one's bridge route), each with
+    // its agent on loopback. Both dockerds look for plugins in /run/docker/plugins, so each
+    // host's driver has its own name there (weft, weft2).
+    try (OwnEngine own = OwnEngine.started(Engine.Kind.DOCKER, true)) {
+      DockerCli dockerB = DockerCli.at(own.engine.uri);
+      AgentProcess a = new AgentProcess(dir.resolve("a"));
+      AgentProcess b = new AgentProcess(dir.resolve("b"));
+      try {
+        a.start("--docker-host", docker.host, "--docker-plugin", "/run/docker/plugins/weft.sock",
+            b.clusterAddr());
+        b.start("--docker-host", dockerB.host, "--docker-plugin",
+            "/run/docker/plugins/weft2.sock", a.clusterAddr());
+        a.awaitLive(START);
+        b.awaitLive(START);
+        AgentProcess.await(Duration.ofSeconds(60), () -> a.log().contains("'weft' serving")
+            && b.log().contains("'weft2' serving"), "both drivers serving");
+        String netA = network("weft");
+        String netB = "weft-it-weft2-" + tag;
+        dockerB.ok("network", "create", "--ipam-driver", "weft2", netB);
+        List<String> onA = new ArrayList<>();
+        List<String> onB = new ArrayList<>();
+        List<String> containersB = new ArrayList<>();
+        for (int i = 0; i < 2; i++) {
+          onA.add(weftAddress(docker.ok("exec", detached(netA), "ip", "-4", "addr")));
+          containersB.add(dockerB.ok("run", "-d", "--network", netB, DockerCli.IMAGE, "sleep",
+              "600"));
+          onB.add(weftAddress(dockerB.ok("exec", containersB.get(i), "ip", "-4", "addr")));
+        }
+        String gatewayA = docker.gateway(netA);
+        String gatewayB = dockerB.gateway(netB);
+        System.out.printf("two hosts, one range: A gateway %s containers %s; B gateway %s"
+            + " containers %s%n", gatewayA, onA, gatewayB, onB);
+        List<String> all = new ArrayList<>(onA);
+        all.addAll(onB);
+        all.add(gatewayA);
+        all.add(gatewayB);
+        assertThat(all).doesNotHaveDuplicates().allMatch(ip -> ip.startsWith("10."));
+        assertThat(a.get("/ip").body()).contains(gatewayA + "/12", onA.get(0) + "/12")
+            .doesNotContain(gatewayB + "/", onB.get(0) + "/");
+        assertThat(b.get("/ip").body()).contains(gatewayB + "/12", onB.get(1) + "/12")
+            .doesNotContain(gatewayA + "/", onA.get(1) + "/");
 
-      String pool = new io.vertx.core.json.JsonObject(pluginCall("weft2", "IpamDriver.RequestPool",
-          "{\"AddressSpace\":\"weft-local\",\"Pool\":\"10.37.0.0/24\",\"V6\":false}"))
-          .getString("PoolID");
-      String gatewayB = new io.vertx.core.json.JsonObject(pluginCall("weft2",
-          "IpamDriver.RequestAddress", "{\"PoolID\":\"" + pool + "\",\"Address\":\"\","
-              + "\"Options\":{\"RequestAddressType\":\"com.docker.network.gateway\"}}"))
-          .getString("Address");
-      String addressB = new io.vertx.core.json.JsonObject(pluginCall("weft2",
-          "IpamDriver.RequestAddress", "{\"PoolID\":\"" + pool + "\",\"Address\":\"\"}"))
-          .getString("Address");
-      System.out.printf("two hosts, one network 10.37.0.0/24: A gateway %s container %s;"
-          + " B gateway %s endpoint %s%n", gatewayA, addressA, gatewayB, addressB);
-      assertThat(List.of(gatewayA, addressA, strip(gatewayB), strip(addressB)))
-          .doesNotHaveDuplicates();
-      assertThat(a.get("/ip").body()).contains(gatewayA + "/24")
-          .doesNotContain("\"" + gatewayB + "\"");
-      assertThat(b.get("/ip").body()).contains(gatewayB).doesNotContain(gatewayA + "/");
-      // Removed while the driver still serves: otherwise dockerd retries its release for long.
-      docker.ok("rm", "-f", c);
-      docker.ok("network", "rm", net);
-      containers.clear();
-      networks.clear();
-    } finally {
-      a.close();
-      b.close();
+        // Removed while the drivers still serve: otherwise dockerd retries its releases for long.
+        List<String> rm = new ArrayList<>(List.of("rm", "-f"));
+        rm.addAll(containersB);
+        dockerB.ok(rm.toArray(String[]::new));
+        dockerB.ok("network", "rm", netB);
+        cleanUp();
+        containers.clear();
+        networks.clear();
+        for (AgentProcess host : List.of(a, b)) {
+          AgentProcess.await(Duration.ofSeconds(30), () -> !host.get("/ip").body()
+              .contains("docker-"), "nothing held for Docker once the networks are gone");
+        }
+      } finally {
+        a.close();
+        b.close();
+      }
     }
-  }
-
-  private static String strip(String prefixed) {
-    return prefixed.substring(0, prefixed.indexOf('/'));
   }
 }

@@ -4,6 +4,7 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 
@@ -20,12 +21,21 @@ final class OwnEngine implements AutoCloseable {
   final Engine engine;
   final Path dir;
   private final List<String> command;
+  /** The network namespace the engine runs in, or null for the machine's own. */
+  private final String netns;
   private Process process;
 
-  private OwnEngine(Engine.Kind kind, Path dir, List<String> command) {
+  private OwnEngine(Engine.Kind kind, Path dir, List<String> command, String netns) {
     this.engine = new Engine(kind, "unix://" + dir.resolve("engine.sock"));
     this.dir = dir;
-    this.command = command;
+    this.netns = netns;
+    List<String> full = new ArrayList<>();
+    if (netns != null) {
+      // nsenter, not "ip netns exec": that one remounts /sys, and dockerd then finds no cgroups.
+      full.addAll(List.of("nsenter", "--net=/run/netns/" + netns));
+    }
+    full.addAll(command);
+    this.command = full;
   }
 
   /**
@@ -33,8 +43,24 @@ final class OwnEngine implements AutoCloseable {
    * {@link Engine#fromEnvironment(Engine.Kind)} decides: it fails when the engine is required).
    */
   static OwnEngine started(Engine.Kind kind) throws IOException {
+    return started(kind, false);
+  }
+
+  /**
+   * As {@link #started(Engine.Kind)}; with {@code ownNetwork} the engine runs in a network
+   * namespace of its own (made here, deleted at close), as on another host: its bridges and
+   * their routes are not the machine's. Its API socket is a file, reachable from here all the
+   * same, and so are the plugin sockets it dials.
+   */
+  static OwnEngine started(Engine.Kind kind, boolean ownNetwork) throws IOException {
     if (Engine.fromEnvironment(kind) == null) {
       return null;
+    }
+    String netns = null;
+    if (ownNetwork) {
+      netns = "weft-it-" + Long.toHexString(System.nanoTime() & 0xffffff);
+      run(List.of("ip", "netns", "add", netns));
+      run(List.of("ip", "-n", netns, "link", "set", "lo", "up"));
     }
     Path dir = Files.createTempDirectory(Path.of("/tmp"), "weft-own-" + kind.name()
         .toLowerCase(java.util.Locale.ROOT) + "-");
@@ -49,12 +75,12 @@ final class OwnEngine implements AutoCloseable {
           "--exec-opt", "native.cgroupdriver=cgroupfs", "--default-ulimit",
           "nofile=16384:16384", "--default-ulimit", "nproc=16384:16384",
           // busybox's sleep as PID 1 ignores SIGTERM: do not wait 15 s for it at each stop.
-          "--shutdown-timeout", "1"));
+          "--shutdown-timeout", "1"), netns);
       case PODMAN -> {
         Path store = Path.of(required("WEFT_PODMAN_DIR"));
         yield new OwnEngine(kind, dir, List.of("podman", "--root",
             store.resolve("storage").toString(), "--runroot", store.resolve("runroot").toString(),
-            "system", "service", "--time=0", socket));
+            "system", "service", "--time=0", socket), netns);
       }
     };
     try {
@@ -136,5 +162,8 @@ final class OwnEngine implements AutoCloseable {
       Thread.currentThread().interrupt();
     }
     run(List.of("rm", "-rf", dir.toString()));
+    if (netns != null) {
+      run(List.of("ip", "netns", "del", netns));
+    }
   }
 }
