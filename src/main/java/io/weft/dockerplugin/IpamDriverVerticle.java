@@ -79,7 +79,7 @@ public final class IpamDriverVerticle extends VerticleBase {
   public Future<?> start() {
     file = new SocketFile(socket);
     var reconcile = vertx.eventBus().<JsonObject>localConsumer(
-        ContainerWatchVerticle.CONNECTED, m -> reconcile());
+        ContainerWatchVerticle.CONNECTED, m -> reconcile(true));
     return vertx.executeBlocking(() -> {
       file.prepare();
       return null;
@@ -91,7 +91,10 @@ public final class IpamDriverVerticle extends VerticleBase {
           server = s;
           LOG.info("Docker IPAM driver '{}' serving {}", driverName(socket), socket);
           return reconcile.completion();
-        });
+        })
+        // The watcher is deployed first and may have connected (and announced it) before this
+        // consumer existed: compare once now, so the first connection's reconcile is never lost.
+        .onSuccess(v -> reconcile(false));
   }
 
   @Override
@@ -282,9 +285,11 @@ public final class IpamDriverVerticle extends VerticleBase {
 
   /**
    * Frees what the driver holds for endpoints Docker no longer lists (removed while this agent
-   * was down, so their release never arrived). Runs each time the container watcher connects.
+   * was down, so their release never arrived). Runs each time the container watcher connects,
+   * and once when the driver starts; that once may find the engine not answering yet, which is
+   * no news (the watcher says so, and its connection reconciles), so only the other runs warn.
    */
-  private void reconcile() {
+  private void reconcile(boolean warnOnFailure) {
     long now = System.currentTimeMillis();
     vertx.eventBus().<JsonArray>request(ContainerWatchVerticle.NETWORKS, new JsonObject(), QUICK)
         .compose(networks -> owned().map(owned -> Reconcile.stale(owned,
@@ -298,8 +303,15 @@ public final class IpamDriverVerticle extends VerticleBase {
               .put("id", ident.toString()).put("address", address), QUICK)
               .onFailure(e -> LOG.debug("freeing {} failed: {}", address, e.getMessage()));
         }))
-        .onFailure(e -> LOG.warn("could not compare Docker's networks with weft's addresses: {};"
-            + " trying again when the container watcher next connects", e.getMessage()));
+        .onFailure(e -> {
+          if (warnOnFailure) {
+            LOG.warn("could not compare Docker's networks with weft's addresses: {}; trying"
+                + " again when the container watcher next connects", e.getMessage());
+          } else {
+            LOG.debug("no reconcile at start ({}): it runs when the container watcher connects",
+                e.getMessage());
+          }
+        });
   }
 
   private boolean recent(long address, long now) {
