@@ -145,8 +145,15 @@ class DockerIpamIT {
       docker.ok("rm", "-f", c1); // Docker cannot tell the driver: the release is lost
       agent.start("--docker-host", docker.host, "--docker-plugin", "/run/docker/plugins/weft.sock");
       agent.awaitLive(START);
-      AgentProcess.await(Duration.ofSeconds(60), () -> !agent.get("/ip").body()
-          .contains(a1 + "/24"), "the lost release made good when the watcher connects");
+      try {
+        AgentProcess.await(Duration.ofSeconds(60), () -> !agent.get("/ip").body()
+            .contains(a1 + "/24"), "the lost release made good when the watcher connects");
+      } catch (AssertionError e) {
+        // Seen under heavy load only: keep what tells why, the TempDir with the log is deleted.
+        throw new AssertionError(e.getMessage() + "\nGET /ip: " + agent.get("/ip").body()
+            + "\nnetwork: " + docker.run("network", "inspect", net).output()
+            + "\nagent log:\n" + agent.log(), e);
+      }
       assertThat(agent.get("/ip").body()).as("the live container and the gateway keep theirs")
           .contains(docker.address(kept) + "/24", "docker-gw.10.33.0.0-24.");
     } finally {
