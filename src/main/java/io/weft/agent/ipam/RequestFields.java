@@ -52,7 +52,11 @@ final class RequestFields {
   }
 
   static String ident(JsonObject body) {
-    Object id = body.getValue("id");
+    return ident(body.getValue("id"));
+  }
+
+  /** {@code id} if it is a valid ident (a string of the form Weave accepts). */
+  static String ident(Object id) {
     if (!(id instanceof String text) || !IDENT.matcher(text).matches()) {
       throw new BadRequest("bad id " + (id == null ? "(missing)" : "'" + abbreviate(id) + "'")
           + ": use '_' or 1-128 letters, digits, '_', '.', ':' or '-'");
@@ -88,7 +92,11 @@ final class RequestFields {
    * fewer than {@value #MIN_SUBNET_SIZE} addresses is refused: it has no host to hand out.
    */
   static Cidr subnet(JsonObject body, String key, Cidr fallback) {
-    Object value = body.getValue(key);
+    return subnet(body.getValue(key), fallback);
+  }
+
+  /** As {@link #subnet(JsonObject, String, Cidr)}, for the value itself (null: none). */
+  static Cidr subnet(Object value, Cidr fallback) {
     if (value == null) {
       return fallback;
     }
