@@ -23,7 +23,9 @@ import java.util.concurrent.atomic.AtomicBoolean;
 /**
  * Load on a real agent (the built {@code target/weft.jar}, one peer, loopback): {@code wrk}
  * sending POST /ip/{id} + DELETE /ip/{id} pairs over 32 connections, then allocations through
- * the TCP bridge with requests in flight on several connections. Run:
+ * the TCP bridge with requests in flight on several connections. The same wrk load then runs
+ * against {@link NoopHttpServer}, a Vert.x server that does no work, started in its own JVM: the
+ * ceiling on this machine in the same run, so that the ratio holds on a shared machine. Run:
  * {@code mvn -q -Pbench package exec:exec -DskipTests -Dbench.main=io.weft.bench.LoadBench
  * -Djmh.args="30"} (seconds per run; wrk must be installed: apt-get install wrk).
  */
@@ -41,34 +43,115 @@ public final class LoadBench {
         "--cluster-addr", "127.0.0.1:" + freePort(), "--bus-port", Integer.toString(freePort()),
         "--docker-host", "none", "--cluster-name", "load-" + ProcessHandle.current().pid())
         .redirectErrorStream(true).redirectOutput(dir.resolve("agent.log").toFile()).start();
+    Process ceiling = null;
     try {
       awaitConsensus(http);
-      System.out.println("agent log: " + dir.resolve("agent.log"));
+      System.out.println("agent log: " + dir.resolve("agent.log") + "; load average "
+          + loadAverage());
       // The JIT needs tens of seconds of this load before the figures settle.
       wrk(http, 30, "warm-up");
-      wrk(http, seconds, "measured");
+      double[] before = commitMetrics(http);
+      double[] weft = wrk(http, seconds, "measured");
+      double[] after = commitMetrics(http);
+      double commits = after[0] - before[0];
+      System.out.printf("store during the measured run: %.0f commits/s, %.1f changes per commit,"
+          + " %.2f ms per commit (the writer busy %.0f%% of the time)%n", commits / seconds,
+          (after[2] - before[2]) / commits, (after[1] - before[1]) * 1000 / commits,
+          (after[1] - before[1]) * 100 / seconds);
+      // The ceiling: the same load on a server that does no work, in the same run.
+      int noop = freePort();
+      ceiling = new ProcessBuilder("java", "-cp", "target/test-classes" + java.io.File.pathSeparator
+          + "target/weft.jar", NoopHttpServer.class.getName(), Integer.toString(noop))
+          .redirectErrorStream(true).redirectOutput(dir.resolve("noop.log").toFile()).start();
+      awaitListening(noop);
+      wrk(noop, Math.min(30, seconds), "ceiling warm-up");
+      double[] top = wrk(noop, seconds, "ceiling (no-op Vert.x server)");
+      ceiling.destroy();
+      ceiling.waitFor();
+      System.out.printf("weft: %.0f pairs/s, p99 %.2f ms; ceiling %.0f requests/s, p99 %.2f ms;"
+          + " weft at %.0f%% of the ceiling; load average %s%n", weft[0] / 2, weft[1],
+          top[0], top[1], weft[0] * 100 / top[0], loadAverage());
       bridge(bridge, 10, 8, 64, "warm-up");
       bridge(bridge, seconds, 8, 64, "measured");
     } finally {
+      if (ceiling != null) {
+        ceiling.destroy();
+      }
       agent.destroy();
       agent.waitFor();
     }
   }
 
-  private static void wrk(int port, int seconds, String label) throws Exception {
+  private static String loadAverage() throws IOException {
+    String[] fields = Files.readString(Path.of("/proc/loadavg")).split(" ");
+    return fields[0] + " " + fields[1] + " " + fields[2];
+  }
+
+  /**
+   * The store's group-commit meters so far: commits, seconds spent committing, changes
+   * committed (summed over their tags).
+   */
+  private static double[] commitMetrics(int port) throws Exception {
+    HttpResponse<String> r = HttpClient.newHttpClient().send(HttpRequest.newBuilder(
+        URI.create("http://127.0.0.1:" + port + "/metrics")).build(),
+        HttpResponse.BodyHandlers.ofString());
+    double[] m = new double[3];
+    for (String line : r.body().split("\n")) {
+      String name = line.split("[{ ]")[0];
+      int at = switch (name) {
+        case "weft_store_commit_latency_seconds_count" -> 0;
+        case "weft_store_commit_latency_seconds_sum" -> 1;
+        case "weft_store_commit_batch_size_sum" -> 2;
+        default -> -1;
+      };
+      if (at >= 0) {
+        m[at] += Double.parseDouble(line.substring(line.lastIndexOf(' ') + 1));
+      }
+    }
+    return m;
+  }
+
+  private static void awaitListening(int port) throws Exception {
+    long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
+    while (System.nanoTime() < deadline) {
+      try (Socket s = new Socket("127.0.0.1", port)) {
+        return;
+      } catch (IOException starting) {
+        Thread.sleep(100);
+      }
+    }
+    throw new IllegalStateException("the no-op server did not listen within 30 s");
+  }
+
+  /** Requests per second and p99 in milliseconds. */
+  private static double[] wrk(int port, int seconds, String label) throws Exception {
     Path script = Path.of("src/bench/resources/pairs.lua").toAbsolutePath();
     Process wrk = new ProcessBuilder("wrk", "-t32", "-c32", "-d" + seconds + "s", "--latency",
         "-s", script.toString(), "http://127.0.0.1:" + port).redirectErrorStream(true).start();
     String out = new String(wrk.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
     wrk.waitFor();
     double requests = 0;
+    double p99 = Double.NaN;
     for (String line : out.split("\n")) {
       if (line.startsWith("Requests/sec:")) {
         requests = Double.parseDouble(line.substring("Requests/sec:".length()).trim());
+      } else if (line.trim().startsWith("99%")) {
+        p99 = millis(line.trim().substring(3).trim());
       }
     }
     System.out.printf("HTTP %s (%d s, 32 connections): %.0f allocate+free pairs/s%n%s%n",
         label, seconds, requests / 2, out);
+    return new double[] {requests, p99};
+  }
+
+  /** wrk's latency ("812.00us", "7.61ms", "1.02s") in milliseconds. */
+  private static double millis(String text) {
+    if (text.endsWith("us")) {
+      return Double.parseDouble(text.substring(0, text.length() - 2)) / 1000;
+    } else if (text.endsWith("ms")) {
+      return Double.parseDouble(text.substring(0, text.length() - 2));
+    }
+    return Double.parseDouble(text.substring(0, text.length() - 1)) * 1000;
   }
 
   /** {@code connections} sockets, each keeping {@code window} allocate requests in flight. */

@@ -202,12 +202,13 @@ public final class Agent {
     DockerStatus docker = options.dockerHost().map(DockerStatus::watching)
         .orElseGet(DockerStatus::disabled);
     ipamMetrics.watch(metrics, docker);
-    vertx.deployVerticle(new RingVerticle(ipamSettings(), membership, store, restored, ipamMetrics, docker,
-            readiness.reporting(fatal::tryComplete)))
+    RingVerticle ring = new RingVerticle(ipamSettings(), membership, store, restored, ipamMetrics,
+        docker, readiness.reporting(fatal::tryComplete));
+    vertx.deployVerticle(ring)
         .compose(id -> options.dockerHost().isEmpty() ? Future.succeededFuture(id)
             : vertx.deployVerticle(new ContainerWatchVerticle(options.dockerHost().get(), docker)))
         .compose(id -> vertx.deployVerticle(new HttpApiVerticle(options.httpAddr(),
-            options.defaultSubnet(), live, ready, metrics)))
+            options.defaultSubnet(), live, ready, metrics, ring.local())))
         .compose(id -> options.bridgeAddr().isEmpty() ? Future.succeededFuture(id)
             : vertx.deployVerticle(new BridgeVerticle(options.bridgeAddr().get())))
         .compose(id -> options.dockerPlugin().isEmpty() ? Future.succeededFuture(id)

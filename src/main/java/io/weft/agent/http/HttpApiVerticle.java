@@ -16,7 +16,9 @@ import io.vertx.ext.web.RoutingContext;
 import io.vertx.ext.web.healthchecks.HealthCheckHandler;
 import io.vertx.micrometer.PrometheusScrapingHandler;
 import io.weft.agent.ipam.IpamApi;
+import io.weft.agent.ipam.LocalIpam;
 import io.weft.agent.ipam.Tokens;
+import io.weft.ipam.Result;
 import io.weft.ipam.ResultCode;
 import io.weft.net.Cidr;
 import io.weft.net.HostPort;
@@ -25,7 +27,8 @@ import java.util.function.Function;
 
 /**
  * The HTTP API (the README's API reference): Weave-compatible paths, plain-text bodies. Every IPAM
- * request is forwarded to the local {@code weft.ipam} consumer; this verticle only translates.
+ * request goes to the local IPAM verticle (allocations and frees by a direct call on its context,
+ * the rest as {@code weft.ipam} messages); this verticle only translates.
  */
 public final class HttpApiVerticle extends VerticleBase {
   private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(
@@ -43,10 +46,16 @@ public final class HttpApiVerticle extends VerticleBase {
   private final HealthChecks live;
   private final HealthChecks ready;
   private final PrometheusMeterRegistry metrics;
+  private final LocalIpam ipam;
   private HttpServer server;
 
+  /**
+   * {@code ipam} answers the hot requests (allocate, free, delete) by a direct call on the IPAM
+   * verticle's context; everything else goes through {@code weft.ipam} as any local tool's would.
+   */
   public HttpApiVerticle(HostPort httpAddr, Cidr defaultSubnet, HealthChecks live,
-      HealthChecks ready, PrometheusMeterRegistry metrics) {
+      HealthChecks ready, PrometheusMeterRegistry metrics, LocalIpam ipam) {
+    this.ipam = ipam;
     this.httpAddr = httpAddr;
     this.defaultSubnet = defaultSubnet;
     this.live = live;
@@ -90,10 +99,8 @@ public final class HttpApiVerticle extends VerticleBase {
   }
 
   private void ipRoutes(Router router) {
-    router.post("/ip/:id").handler(ctx -> ask(ctx, waiting(ctx, "allocate"), WAITING,
-        r -> r.getString("address")));
-    router.post("/ip/:id/:ip/:prefix").handler(ctx -> ask(ctx, waiting(ctx, "allocate")
-        .put("subnet", prefixed(ctx)), WAITING, r -> r.getString("address")));
+    router.post("/ip/:id").handler(ctx -> allocate(ctx, null));
+    router.post("/ip/:id/:ip/:prefix").handler(ctx -> allocate(ctx, prefixed(ctx)));
     router.put("/ip/:id/:ip/:prefix").handler(ctx -> ask(ctx, waiting(ctx, "claim")
         .put("address", prefixed(ctx)).put("noErrorOnUnknown",
             FormValues.isTrue(ctx, "noErrorOnUnknown")), WAITING, r -> null));
@@ -101,9 +108,9 @@ public final class HttpApiVerticle extends VerticleBase {
         HttpApiVerticle::addresses));
     router.get("/ip/:id/:ip/:prefix").handler(ctx -> ask(ctx, withId(ctx, "lookup")
         .put("subnet", prefixed(ctx)), QUICK, HttpApiVerticle::addresses));
-    router.delete("/ip/:id").handler(ctx -> ask(ctx, withId(ctx, "delete"), QUICK, r -> null));
-    router.delete("/ip/:id/:ip").handler(ctx -> ask(ctx, withId(ctx, "free")
-        .put("address", ctx.pathParam("ip")), QUICK, r -> null));
+    router.delete("/ip/:id").handler(ctx -> answer(ctx, ipam.delete(ctx.pathParam("id")), null));
+    router.delete("/ip/:id/:ip").handler(ctx -> answer(ctx, ipam.free(ctx.pathParam("id"),
+        ctx.pathParam("ip")), null));
     router.get("/ip").handler(ctx -> askJson(ctx, op("owned"), QUICK));
   }
 
@@ -168,9 +175,15 @@ public final class HttpApiVerticle extends VerticleBase {
    */
   private static JsonObject waiting(RoutingContext ctx, String name) {
     JsonObject request = withId(ctx, name);
+    long timeoutMs = timeoutMs(ctx);
+    return timeoutMs == 0 ? request : request.put("timeoutMs", timeoutMs);
+  }
+
+  /** The request's {@code timeout} in milliseconds, 0 when it has none. */
+  private static long timeoutMs(RoutingContext ctx) {
     String timeout = FormValues.get(ctx, "timeout");
     if (timeout == null) {
-      return request;
+      return 0;
     }
     double seconds;
     try {
@@ -182,7 +195,37 @@ public final class HttpApiVerticle extends VerticleBase {
       throw new IllegalArgumentException("timeout must be a number of seconds from 0.001 to 86400,"
           + " not '" + (timeout.length() > 32 ? timeout.substring(0, 32) + "…" : timeout) + "'");
     }
-    return request.put("timeoutMs", Math.max(1, Math.round(seconds * 1000)));
+    return Math.max(1, Math.round(seconds * 1000));
+  }
+
+  /**
+   * {@code POST /ip/{id}[/{ip}/{prefix}]}: a direct call, which may wait; a client that goes
+   * away while it waits cancels it.
+   */
+  private void allocate(RoutingContext ctx, String subnet) {
+    String checkAlive = FormValues.get(ctx, "check-alive");
+    long timeoutMs = timeoutMs(ctx);
+    String token = Tokens.next();
+    ctx.response().closeHandler(v -> {
+      if (!ctx.response().ended()) {
+        ipam.cancel(token);
+      }
+    });
+    answer(ctx, ipam.allocate(ctx.pathParam("id"), subnet, "true".equals(checkAlive), timeoutMs,
+        token), Result::value);
+  }
+
+  /** Answers {@code result} rendered as plain text, as {@link #ask} does a reply. */
+  private static void answer(RoutingContext ctx, Future<Result> result,
+      Function<Result, String> render) {
+    result.onSuccess(r -> {
+      String body = render == null ? null : render.apply(r);
+      if (body == null) {
+        ctx.response().setStatusCode(204).end();
+      } else {
+        ctx.response().putHeader("content-type", TEXT).end(body);
+      }
+    }).onFailure(failure -> fail(ctx, failure));
   }
 
   private static String prefixed(RoutingContext ctx) {

@@ -80,7 +80,11 @@ final class Delivery {
         LOG.error("refused the ring of peer {}: {}", e.peer(), e.reason());
       }
       case QUORUM_MISMATCH -> LOG.warn("{}", e.reason());
-      default -> LOG.debug("{} {} {}", e.type(), e.id(), e.address());
+      default -> {
+        if (LOG.isDebugEnabled()) { // one per allocation and free: no argument array unless on
+          LOG.debug("{} {} {}", e.type(), e.id(), e.address());
+        }
+      }
     }
   }
 }

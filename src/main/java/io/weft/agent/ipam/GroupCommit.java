@@ -1,5 +1,6 @@
 package io.weft.agent.ipam;
 
+import io.vertx.core.Context;
 import io.vertx.core.Vertx;
 import io.vertx.core.WorkerExecutor;
 import io.weft.store.Batch;
@@ -14,7 +15,7 @@ import org.slf4j.LoggerFactory;
  * One ordered writer for the store, off the event loop, with group commit: while one
  * transaction commits, later changes gather in the next. Each submission's actions (replies,
  * messages) run only once everything submitted before them is durable, so no answer ever gets
- * ahead of the state it reports. Used from one event loop only.
+ * ahead of the state it reports. Used from one event loop only (the one it is created on).
  */
 final class GroupCommit {
   private static final Logger LOG = LoggerFactory.getLogger(GroupCommit.class);
@@ -24,7 +25,9 @@ final class GroupCommit {
   private final Consumer<String> fatal;
   private Batch open = new Batch();
   private List<Runnable> openActions = new ArrayList<>();
+  /** A transaction is being written, or the next one is about to start: submissions wait. */
   private boolean committing;
+  private final Context context;
   private boolean failed;
   private long commits;
   private long lastBatchSize;
@@ -36,6 +39,7 @@ final class GroupCommit {
     this.metrics = metrics;
     this.store = store;
     this.worker = vertx.createSharedWorkerExecutor("weft-store", 1);
+    this.context = vertx.getOrCreateContext();
     this.fatal = fatal;
   }
 
@@ -67,6 +71,7 @@ final class GroupCommit {
     openActions = new ArrayList<>();
     batch.seal();
     if (batch.isEmpty()) {
+      committing = false;
       actions.forEach(Runnable::run);
       return;
     }
@@ -76,8 +81,8 @@ final class GroupCommit {
       store.commit(batch);
       return null;
     }).onComplete(ar -> {
-      committing = false;
       if (ar.failed()) {
+        committing = false;
         // Nothing may be answered that is not on disk: stop instead.
         failed = true;
         LOG.error("the store failed; stopping without answering: {}", ar.cause().getMessage());
@@ -89,8 +94,13 @@ final class GroupCommit {
       lastCommitMs = (System.nanoTime() - started) / 1e6;
       metrics.committed(lastCommitMs, lastBatchSize);
       actions.forEach(Runnable::run);
-      if (!openActions.isEmpty()) {
-        flush();
+      if (openActions.isEmpty()) {
+        committing = false;
+      } else {
+        // Batch more under load: requests already queued on this event loop (the answers just
+        // sent bring the next ones) join the next transaction before it starts, instead of
+        // following it one fsync later. Idle, the queue is empty and this runs at once.
+        context.runOnContext(v -> flush());
       }
     });
   }

@@ -4,7 +4,6 @@ import io.vertx.core.json.JsonObject;
 import io.weft.net.Cidr;
 import io.weft.net.Ip;
 import io.weft.net.PrefixedAddress;
-import java.util.regex.Pattern;
 
 /**
  * Reading the fields of an IPAM request ({@code weft.ipam}, from HTTP, the bridge or an embedded
@@ -12,7 +11,6 @@ import java.util.regex.Pattern;
  * {@link BadRequest} with a message saying what to send instead, thrown before any state change.
  */
 final class RequestFields {
-  private static final Pattern IDENT = Pattern.compile("_|[A-Za-z0-9][A-Za-z0-9_.:\\-]{0,127}");
 
   private RequestFields() {}
 
@@ -52,12 +50,42 @@ final class RequestFields {
   }
 
   static String ident(JsonObject body) {
-    Object id = body.getValue("id");
-    if (!(id instanceof String text) || !IDENT.matcher(text).matches()) {
+    return ident(body.getValue("id"));
+  }
+
+  /** {@code id} if it is a valid ident (a string of the form Weave accepts). */
+  static String ident(Object id) {
+    if (!(id instanceof String text) || !isIdent(text)) {
       throw new BadRequest("bad id " + (id == null ? "(missing)" : "'" + abbreviate(id) + "'")
           + ": use '_' or 1-128 letters, digits, '_', '.', ':' or '-'");
     }
     return text;
+  }
+
+  /**
+   * {@code _}, or 1-128 characters of {@code [A-Za-z0-9_.:-]} that start with a letter or digit.
+   * Checked by hand rather than by a regular expression: it runs for every request (a matcher
+   * showed as 4% of the agent's CPU under HTTP load).
+   */
+  static boolean isIdent(String text) {
+    int n = text.length();
+    if (n == 1 && text.charAt(0) == '_') {
+      return true;
+    }
+    if (n == 0 || n > 128 || !letterOrDigit(text.charAt(0))) {
+      return false;
+    }
+    for (int i = 1; i < n; i++) {
+      char c = text.charAt(i);
+      if (!letterOrDigit(c) && c != '_' && c != '.' && c != ':' && c != '-') {
+        return false;
+      }
+    }
+    return true;
+  }
+
+  private static boolean letterOrDigit(char c) {
+    return c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || c >= '0' && c <= '9';
   }
 
   /** The longest deadline a request may carry: a day, as long as HTTP lets a request wait. */
@@ -88,7 +116,11 @@ final class RequestFields {
    * fewer than {@value #MIN_SUBNET_SIZE} addresses is refused: it has no host to hand out.
    */
   static Cidr subnet(JsonObject body, String key, Cidr fallback) {
-    Object value = body.getValue(key);
+    return subnet(body.getValue(key), fallback);
+  }
+
+  /** As {@link #subnet(JsonObject, String, Cidr)}, for the value itself (null: none). */
+  static Cidr subnet(Object value, Cidr fallback) {
     if (value == null) {
       return fallback;
     }

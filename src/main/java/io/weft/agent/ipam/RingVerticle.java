@@ -1,17 +1,8 @@
 package io.weft.agent.ipam;
 
-import static io.weft.agent.ipam.RequestFields.abbreviate;
-import static io.weft.agent.ipam.RequestFields.address;
-import static io.weft.agent.ipam.RequestFields.flag;
-import static io.weft.agent.ipam.RequestFields.ident;
-import static io.weft.agent.ipam.RequestFields.optionalText;
-import static io.weft.agent.ipam.RequestFields.prefixed;
-import static io.weft.agent.ipam.RequestFields.subnet;
-
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
 import io.vertx.core.buffer.Buffer;
-import io.vertx.core.eventbus.DeliveryOptions;
 import io.vertx.core.eventbus.Message;
 import io.vertx.core.json.JsonObject;
 import io.weft.agent.cluster.Member;
@@ -25,12 +16,7 @@ import io.weft.ipam.AllocatorConfig;
 import io.weft.ipam.EventType;
 import io.weft.ipam.Outcome;
 import io.weft.ipam.PersistedState;
-import io.weft.ipam.Result;
-import io.weft.ipam.ResultCode;
-import io.weft.net.Cidr;
-import io.weft.net.PrefixedAddress;
 import io.weft.ring.PeerName;
-import io.weft.store.Batch;
 import io.weft.store.Store;
 import java.security.SecureRandom;
 import java.util.HashMap;
@@ -39,7 +25,6 @@ import java.util.Map;
 import java.util.Set;
 import java.util.SplittableRandom;
 import java.util.function.BiFunction;
-import java.util.function.Function;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -52,14 +37,14 @@ import org.slf4j.LoggerFactory;
  */
 public final class RingVerticle extends VerticleBase {
   private static final Logger LOG = LoggerFactory.getLogger(RingVerticle.class);
-  private static final DeliveryOptions ALIVE_CHECK = new DeliveryOptions().setLocalOnly(true)
-      .setSendTimeout(5000);
 
   private final IpamSettings options;
   private final Membership membership;
   private final PeerName self;
   private final String storeFile;
   private final WaitingRequests waiting = new WaitingRequests();
+  private final LocalApi api = new LocalApi(this);
+  private final LocalIpam local = new LocalIpam(api);
   private final Map<String, PeerName> peerOfNode = new HashMap<>();
   private Allocator allocator;
   private final long startNanos = System.nanoTime();
@@ -112,7 +97,8 @@ public final class RingVerticle extends VerticleBase {
           restored.allocations().size(), restored.ring().entries().size(),
           allocator.consensus().name().toLowerCase(java.util.Locale.ROOT));
     }
-    var ipam = vertx.eventBus().localConsumer(IpamApi.ADDRESS, this::handle);
+    var ipam = vertx.eventBus().localConsumer(IpamApi.ADDRESS, api::handle);
+    local.attach(context);
     var gossip = vertx.eventBus().<Buffer>consumer(Delivery.GOSSIP,
         m -> trusted(() -> fromPeer(m)));
     var direct = vertx.eventBus().<Buffer>consumer(Delivery.PEER_PREFIX + self,
@@ -132,7 +118,7 @@ public final class RingVerticle extends VerticleBase {
     return Future.all(ipam.completion(), gossip.completion(), direct.completion());
   }
 
-  private long now() {
+  long now() {
     return (System.nanoTime() - startNanos) / 1_000_000;
   }
 
@@ -203,7 +189,7 @@ public final class RingVerticle extends VerticleBase {
    * Persist, then send, then answer, then publish events: the answers wait until the state they
    * report is durable (group commit).
    */
-  private void carry(Outcome out) {
+  void carry(Outcome out) {
     carry(out, null);
   }
 
@@ -263,196 +249,50 @@ public final class RingVerticle extends VerticleBase {
   }
 
 
-  /**
-   * With {@code checkAlive} the ident is a container that must be running (as Weave's
-   * {@code ?check-alive=true}): the request is cancelled when the engine says it is not. When the
-   * engine cannot say (unwatched, unavailable), the request goes ahead.
-   */
-  private void whenAlive(Message<JsonObject> message, String ident, boolean checkAlive,
-      Runnable request) {
-    if (!checkAlive || docker.state() != DockerStatus.State.CONNECTED) {
-      request.run();
-      return;
-    }
-    vertx.eventBus().<JsonObject>request(ContainerWatchVerticle.ALIVE,
-        new JsonObject().put("id", ident), ALIVE_CHECK).onComplete(ar -> {
-          if (ar.succeeded() && Boolean.FALSE.equals(ar.result().body().getBoolean("running"))) {
-            message.fail(ResultCode.UNAVAILABLE.code(), "request for " + ident + " cancelled: container "
-                + ident + " is not running (check-alive)");
-          } else {
-            guarded(message, request);
-          }
-        });
+  // ---- what the local API (LocalApi, LocalIpam) needs of this verticle ----
+
+  io.vertx.core.Vertx vertx() {
+    return vertx;
   }
 
-  // ---- the local API ----
-
-  @SuppressWarnings("unchecked")
-  private void handle(Message<Object> request) {
-    Message<JsonObject> message = (Message<JsonObject>) (Message<?>) request;
-    guarded(message, () -> {
-      if (!(request.body() instanceof JsonObject body)) {
-        throw new RequestFields.BadRequest("the request must be a JSON object such as {\"op\":\"status\"}");
-      }
-      String op = optionalText(body, "op");
-      if (op == null) {
-        throw new RequestFields.BadRequest("the request has no 'op': send JSON such as {\"op\":\"status\"}");
-      }
-      dispatch(op, body, message);
-    });
+  Allocator allocator() {
+    return allocator;
   }
 
-  /** Runs one request: bad input is a 400, overload a 503, anything else stops the agent. */
-  private void guarded(Message<JsonObject> message, Runnable work) {
-    try {
-      work.run();
-    } catch (RequestFields.BadRequest e) {
-      message.fail(ResultCode.BAD_REQUEST.code(), e.getMessage());
-    } catch (RequestFields.Overloaded e) {
-      message.fail(ResultCode.UNAVAILABLE.code(), e.getMessage());
-    } catch (RuntimeException e) {
-      // Our state may no longer be trusted: stop rather than hand out duplicates.
-      LOG.error("internal error handling {}; stopping the agent", message.body(), e);
-      message.fail(ResultCode.UNAVAILABLE.code(), "internal error: " + e.getMessage());
-      health.internalError("internal error: " + e);
-    }
+  IpamSettings settings() {
+    return options;
   }
 
-  private void dispatch(String op, JsonObject body, Message<JsonObject> message) {
-    switch (op) {
-      case "allocate" -> allocate(body, message);
-      case "claim" -> claim(body, message);
-      case "lookup" -> message.reply(lookup(body));
-      case "free" -> free(body, message);
-      case "delete" -> delete(body, message);
-      case "owned" -> message.reply(Replies.owned(allocator.owned()));
-      case "status" -> message.reply(status());
-      case "ring-view" -> message.reply(RingView.of(allocator));
-      case "status-ipam" -> message.reply(new JsonObject().put("text",
-          StatusReport.ipamText(allocator)));
-      case "consense", "ring", "prime" -> prime(body, message);
-      case "rmpeer" -> rmpeer(body, message);
-      case "reset" -> reset(message);
-      case "cancel" -> cancel(body, message);
-      default -> throw new RequestFields.BadRequest("unknown op '" + abbreviate(op)
-          + "': use one of allocate, claim, lookup, free, delete, status, consense");
-    }
+  WaitingRequests waiting() {
+    return waiting;
   }
 
-  private void allocate(JsonObject body, Message<JsonObject> message) {
-    String id = ident(body);
-    Cidr subnet = subnet(body, "subnet", options.defaultSubnet());
-    boolean checkAlive = flag(body, "checkAlive");
-    boolean container = checkAlive || ContainerIds.looksLikeContainerId(id);
-    whenAlive(message, id, checkAlive, () -> {
-      WaitingRequests.Ticket t = mayWait(message, body, Replies::address, true);
-      carry(allocator.allocate(now(), t.requestId(), id, subnet, container));
-    });
+  GroupCommit commits() {
+    return commits;
   }
 
-  private void claim(JsonObject body, Message<JsonObject> message) {
-    String id = ident(body);
-    PrefixedAddress address = prefixed(body.getValue("address"));
-    boolean checkAlive = flag(body, "checkAlive");
-    boolean container = checkAlive || ContainerIds.looksLikeContainerId(id);
-    boolean noErrorOnUnknown = flag(body, "noErrorOnUnknown");
-    whenAlive(message, id, checkAlive, () -> {
-      WaitingRequests.Ticket t = mayWait(message, body, Replies::address, true);
-      carry(allocator.claim(now(), t.requestId(), id, address, noErrorOnUnknown, container));
-    });
+  IpamMetrics metrics() {
+    return metrics;
   }
 
-  private JsonObject lookup(JsonObject body) {
-    String id = ident(body);
-    Cidr subnet = body.containsKey("subnet") ? subnet(body, "subnet", options.defaultSubnet())
-        : null;
-    return Replies.addresses(allocator.lookup(id, subnet));
+  DockerStatus docker() {
+    return docker;
   }
 
-  private void free(JsonObject body, Message<JsonObject> message) {
-    String id = ident(body);
-    long address = address(optionalText(body, "address"));
-    WaitingRequests.Ticket t = answeredAtOnce(message, Replies::freed);
-    carry(allocator.free(now(), t.requestId(), id, address));
+  IpamHealth health() {
+    return health;
   }
 
-  private void delete(JsonObject body, Message<JsonObject> message) {
-    String id = ident(body);
-    WaitingRequests.Ticket t = answeredAtOnce(message, Replies::freed);
-    carry(allocator.delete(now(), t.requestId(), id));
+  /** The local API as typed calls, for the HTTP API in this JVM (no event-bus hop, no JSON). */
+  public LocalIpam local() {
+    return local;
   }
 
-  private JsonObject status() {
+  JsonObject status() {
     return StatusReport.json(allocator, options, membership, storeFile, docker)
         .put("storeCommits", commits.commits())
         .put("storeLastBatchSize", commits.lastBatchSize())
         .put("storeLastCommitMs", commits.lastCommitMs())
         .mergeIn(membership.tls().statusFields());
-  }
-
-  private void prime(JsonObject body, Message<JsonObject> message) {
-    WaitingRequests.Ticket t = mayWait(message, body, r -> new JsonObject().put("consensus", r.value())
-        .put("ring", Wire.ring(allocator.ringState())), false);
-    carry(allocator.prime(now(), t.requestId()));
-  }
-
-  private void rmpeer(JsonObject body, Message<JsonObject> message) {
-    String peer = optionalText(body, "peer");
-    if (peer == null || peer.isBlank()) {
-      throw new RequestFields.BadRequest("rmpeer needs 'peer': a peer name or nickname");
-    }
-    WaitingRequests.Ticket t = mayWait(message, body, r -> new JsonObject().put("message", r.value()),
-        false);
-    carry(allocator.rmpeer(now(), t.requestId(), peer, flag(body, "force")));
-    LOG.info("rmpeer {}: done", peer);
-  }
-
-  private void reset(Message<JsonObject> message) {
-    carry(allocator.shutdown(now()));
-    health.wasReset();
-    LOG.warn("reset: this peer's ranges were handed to another peer; it allocates no more."
-        + " It stays up (status, health) until stopped; clear its data directory before"
-        + " launching it again");
-    // Durable before the answer, so that a restart under the same name stays reset.
-    commits.submit(Batch::markReset, () -> message.reply(new JsonObject()));
-  }
-
-  private void cancel(JsonObject body, Message<JsonObject> message) {
-    waiting.byToken(optionalText(body, "token"))
-        .ifPresent(requestId -> carry(allocator.cancel(requestId)));
-    message.reply(new JsonObject());
-  }
-
-  /**
-   * Holds a request that may wait (bounded; refused beyond the bounds) and replies with
-   * {@code render} of its value once the allocator answers it. Allocations and claims count in
-   * the allocation latency.
-   */
-  private WaitingRequests.Ticket mayWait(Message<JsonObject> message, JsonObject body,
-      Function<Result, JsonObject> render, boolean allocation) {
-    long started = System.nanoTime();
-    long timeoutMs = RequestFields.timeoutMs(body);
-    WaitingRequests.Ticket ticket = waiting.mayWait(optionalText(body, "id"),
-        optionalText(body, "token"));
-    long timer = timeoutMs <= 0 ? -1 : vertx.setTimer(timeoutMs, x -> carry(allocator.cancel(
-        ticket.requestId(), "no answer within the request's deadline of " + timeoutMs + " ms"
-            + " (the ring or free space is still missing); try again, or give a longer timeout")));
-    ticket.answer().onSuccess(result -> {
-      if (timer >= 0) {
-        vertx.cancelTimer(timer);
-      }
-      if (allocation) {
-        metrics.allocationAnswered(started);
-      }
-      Replies.reply(message, result, render);
-    });
-    return ticket;
-  }
-
-  private WaitingRequests.Ticket answeredAtOnce(Message<JsonObject> message,
-      Function<Result, JsonObject> render) {
-    WaitingRequests.Ticket ticket = waiting.answeredAtOnce();
-    ticket.answer().onSuccess(result -> Replies.reply(message, result, render));
-    return ticket;
   }
 }

@@ -2,7 +2,10 @@
  * The ring verticle and what it needs: the one owner of IPAM state on a host.
  *
  * <p>{@link io.weft.agent.ipam.RingVerticle} runs the pure allocator on the event loop. Requests
- * on {@code weft.ipam} (local only) become allocator calls; requests that may wait become
+ * on {@code weft.ipam} (local only) become allocator calls in {@code LocalApi}; the HTTP API's
+ * allocations and frees reach the same methods by a direct call on the verticle's context
+ * ({@link io.weft.agent.ipam.LocalIpam}: no event-bus message, no JSON between the two), and
+ * either way the answer goes back through an {@code Answer}. Requests that may wait become
  * promises in {@code WaitingRequests}, bounded per agent and per ident; each outcome goes to
  * {@code GroupCommit}, which writes it with whatever else is waiting in one transaction and only
  * then sends its messages, completes its requests and publishes its events. Peers talk on the

@@ -42,6 +42,7 @@ class RingVerticleTest {
   @TempDir
   Path dir;
   private Store store;
+  private RingVerticle ring;
   private final List<String> stops = new ArrayList<>();
 
   @AfterEach
@@ -71,7 +72,7 @@ class RingVerticleTest {
         stops.add("internal: " + why);
       }
     };
-    RingVerticle ring = new RingVerticle(settings, new Membership(null, m -> { }), store,
+    ring = new RingVerticle(settings, new Membership(null, m -> { }), store,
         StateCodec.load(store, range), new IpamMetrics(new SimpleMeterRegistry()),
         DockerStatus.disabled(), health);
     return vertx.deployVerticle(ring, new DeploymentOptions());
@@ -103,6 +104,67 @@ class RingVerticleTest {
         })));
     assertThat(test.awaitCompletion(60, TimeUnit.SECONDS)).isTrue();
     assertThat(stops).isEmpty();
+  }
+
+  /** The HTTP API's direct calls: the same checks, commits and answers as weft.ipam. */
+  @Test
+  void directCallsAllocateFreeAndRefuseAsTheEventBusDoes(Vertx vertx, VertxTestContext test)
+      throws Exception {
+    deploy(vertx, 1)
+        .compose(id -> ring.local().allocate("c1", null, false, 0, null))
+        .compose(allocated -> {
+          test.verify(() -> {
+            assertThat(allocated.value()).isEqualTo("10.32.0.1/24");
+            assertThat(store.load().allocations()).extracting(r -> r.ident())
+                .containsExactly("c1");
+          });
+          return ring.local().delete("c1");
+        })
+        .compose(freed -> {
+          test.verify(() -> {
+            assertThat(freed.freed()).extracting(Object::toString).containsExactly("10.32.0.1/24");
+            assertThat(store.load().allocations()).isEmpty();
+          });
+          return Future.all(ring.local().allocate("bad id", null, false, 0, null)
+              .transform(ar -> Future.succeededFuture(ar.cause())),
+              ask(vertx, op("allocate").put("id", "bad id"))
+              .transform(ar -> Future.succeededFuture(ar.cause())));
+        })
+        .onComplete(test.succeeding(both -> test.verify(() -> {
+          Throwable direct = both.resultAt(0);
+          Throwable bus = both.resultAt(1);
+          assertThat(failureCode(direct)).isEqualTo(400).isEqualTo(failureCode(bus));
+          assertThat(direct.getMessage()).isEqualTo(bus.getMessage()).contains("bad id");
+          test.completeNow();
+        })));
+    assertThat(test.awaitCompletion(60, TimeUnit.SECONDS)).isTrue();
+    assertThat(stops).isEmpty();
+  }
+
+  @Test
+  void aWaitingDirectCallIsCancelledByItsToken(Vertx vertx, VertxTestContext test)
+      throws Exception {
+    deploy(vertx, 2).onComplete(test.succeeding(id -> {
+      ring.local().allocate("c1", null, false, 0, "t1")
+          .onComplete(test.failing(failure -> test.verify(() -> {
+            assertThat(failureCode(failure)).isEqualTo(503);
+            assertThat(failure.getMessage()).contains("cancelled");
+            test.completeNow();
+          })));
+      cancelOnceWaiting(vertx, test);
+    }));
+    assertThat(test.awaitCompletion(60, TimeUnit.SECONDS)).isTrue();
+  }
+
+  /** The direct call reaches the verticle on its own: cancel once status shows it waiting. */
+  private void cancelOnceWaiting(Vertx vertx, VertxTestContext test) {
+    ask(vertx, op("status")).onComplete(test.succeeding(status -> {
+      if (status.body().getLong("pendingAllocations") == 1L) {
+        ring.local().cancel("t1");
+      } else {
+        vertx.setTimer(10, t -> cancelOnceWaiting(vertx, test));
+      }
+    }));
   }
 
   @Test
