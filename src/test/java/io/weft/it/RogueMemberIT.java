@@ -71,6 +71,7 @@ class RogueMemberIT {
       allocateOnEach(agents, "before");
       converged(agents);
       AgentProcess a = agents.get(0);
+      assertThat(a.status().getJsonArray("warnings").encode()).doesNotContain("peer traffic");
       String nameB = agents.get(1).status().getString("name");
       agents.get(1).kill();
       AgentProcess.await(Duration.ofSeconds(60), () -> a.reachable() == 1,
@@ -112,6 +113,13 @@ class RogueMemberIT {
         new AgentProcess(dir.resolve("b")));
     try {
       AgentProcess.startAll(agents);
+      for (AgentProcess a : agents) {
+        // Peers without TLS: said once at start and in status.
+        assertThat(a.status().getJsonArray("warnings").encode())
+            .contains("peer traffic is neither authenticated nor encrypted");
+        assertThat(count(a.log(), "peer traffic is neither authenticated nor encrypted"))
+            .isEqualTo(1);
+      }
       allocateOnEach(agents, "before");
       converged(agents);
       String nameA = agents.get(0).status().getString("name");
