@@ -17,8 +17,9 @@ import java.util.List;
 
 /**
  * What mutual TLS costs peer traffic: two real agents (the built jar, loopback), with and without
- * TLS; the time from both agents live to the first allocation answered (consensus) and the
- * allocations on B in a /28 of A's range (a donation round trip each). Run:
+ * TLS; the time from both agents live until A lists B as a peer (joining), from then to the
+ * first allocation answered (consensus), and the allocations on B in a /28 of A's range (a
+ * donation round trip each). Run:
  * {@code mvn -q -Pbench package exec:exec -DskipTests -Dbench.main=io.weft.bench.TlsCostBench
  * -Djmh.args="3"} (rounds per mode).
  */
