@@ -116,7 +116,7 @@ class TlsClusterIT {
       List<String> args = new ArrayList<>(List.of(tlsFlags(ca, "b")));
       args.add(agents.get(0).clusterAddr());
       args.add(agents.get(2).clusterAddr());
-      restarted.start(args.toArray(String[]::new)).awaitLive(Duration.ofSeconds(60));
+      restarted.start(args.toArray(String[]::new)).awaitLive(Duration.ofSeconds(120));
       AgentProcess.await(Duration.ofSeconds(45), () -> agents.stream()
           .allMatch(a -> a.reachable() == 3), "3 peers reachable after the restart");
       assertThat(allocate(restarted, "kept")).isEqualTo(kept);
@@ -147,7 +147,7 @@ class TlsClusterIT {
       String refused = "peer traffic: a TLS handshake on the event bus failed";
       List<String> args = new ArrayList<>(List.of(tlsFlags(other, "x")));
       args.add(agents.get(0).clusterAddr());
-      x.start(args.toArray(String[]::new)).awaitLive(Duration.ofSeconds(60));
+      x.start(args.toArray(String[]::new)).awaitLive(Duration.ofSeconds(120));
       // Each agent greets the outsider and the outsider greets each agent: all handshakes fail.
       AgentProcess.await(Duration.ofSeconds(90), () -> x.log().contains(refused)
           && agents.stream().allMatch(a -> a.log().contains(refused)),
@@ -200,7 +200,7 @@ class TlsClusterIT {
       agents.set(0, restarted);
       List<String> args = new ArrayList<>(List.of(tlsFlags(ca, "a")));
       args.add(agents.get(1).clusterAddr());
-      restarted.start(args.toArray(String[]::new)).awaitLive(Duration.ofSeconds(60));
+      restarted.start(args.toArray(String[]::new)).awaitLive(Duration.ofSeconds(120));
       Instant after = Instant.parse(restarted.status().getString("tlsCertificateExpiry"));
       assertThat(after).isAfter(before);
       AgentProcess.await(Duration.ofSeconds(60), () -> agents.stream()
@@ -231,7 +231,7 @@ class TlsClusterIT {
       a.start(args.toArray(String[]::new));
     }
     for (AgentProcess a : agents) {
-      a.awaitLive(Duration.ofSeconds(60));
+      a.awaitLive(Duration.ofSeconds(120));
     }
     AgentProcess.await(Duration.ofSeconds(45), () -> agents.stream()
         .allMatch(a -> a.reachable() == agents.size()), agents.size() + " peers reachable");
