@@ -105,7 +105,13 @@ public final class Agent {
         options.clusterHost().orElse("*"), options.clusterPort(), options.quorum());
     options.tls().ifPresentOrElse(t -> LOG.info("peer traffic: mutual TLS with {} (CA {}),"
         + " certificate valid until {}", t.cert(), t.ca(), t.expiry()),
-        () -> LOG.info("peer traffic: plain (no --tls-cert/--tls-key/--tls-ca)"));
+        () -> {
+          if (!options.peers().isEmpty() || options.quorum() > 1) {
+            LOG.warn(PeerTls.PLAIN_WARNING);
+          } else {
+            LOG.info("peer traffic: plain (no --tls-cert/--tls-key/--tls-ca)");
+          }
+        });
     options.tls().filter(t -> t.expiry().isBefore(java.time.Instant.now()
         .plus(java.time.Duration.ofDays(30)))).ifPresent(t -> LOG.warn("the certificate {}"
             + " expires at {}, within 30 days: make a new one with 'weft tls cert create' and"

@@ -25,7 +25,9 @@ import java.util.concurrent.atomic.AtomicInteger;
  *
  * <p>Arguments: cluster name, an agent's cluster address, own cluster port, own bus port, the
  * forged-messages file, the direct target's peer name, and optionally cert key ca (PEM) to
- * present a certificate (from another CA).
+ * present a certificate (from another CA). With {@code -Drogue.name=PEER} it writes forged weft
+ * node metadata claiming that peer name; with {@code -Drogue.hold=true} it stays in the cluster
+ * after reporting until its standard input closes.
  */
 public final class Rogue {
   public static void main(String[] args) throws Exception {
@@ -35,6 +37,11 @@ public final class Rogue {
         new HazelcastClusterManager(HazelcastSettings.create(settings));
     EventBusOptions bus = new EventBusOptions().setHost("127.0.0.1")
         .setClusterPublicHost("127.0.0.1").setPort(Integer.parseInt(args[3]));
+    String forgedName = System.getProperty("rogue.name");
+    if (forgedName != null) {
+      bus.setClusterNodeMetadata(io.weft.agent.cluster.Member.metadata(forgedName, "forged",
+          "127.0.0.1:1", false, 0L));
+    }
     if (args.length >= 9) {
       PeerTls.of(Path.of(args[6]), Path.of(args[7]), Path.of(args[8]), Instant.now()).apply(bus);
     }
@@ -61,6 +68,10 @@ public final class Rogue {
         + " forged message(s)");
     Thread.sleep(8000);
     System.out.println("rogue: heard " + heard.get() + " gossip message(s)");
+    System.out.flush();
+    if (Boolean.getBoolean("rogue.hold")) {
+      System.in.readAllBytes();
+    }
     vertx.close().await(15, TimeUnit.SECONDS);
     System.exit(0);
   }

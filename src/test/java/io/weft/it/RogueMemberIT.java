@@ -55,12 +55,71 @@ class RogueMemberIT {
     }
   }
 
+  /**
+   * Hazelcast listing is not trust: a stranger without a certificate joins with node metadata
+   * claiming the name of a peer that was killed. The agent never counts it as that peer: status
+   * keeps the peer unreachable and rmpeer of it is not refused as "reachable".
+   */
+  @Test
+  void aStrangerWithForgedMetadataIsNeverAPeer(@TempDir Path dir) throws Exception {
+    Path ca = TlsClusterIT.makeCa(dir, "ca", "a", "b");
+    List<AgentProcess> agents = new ArrayList<>(List.of(new AgentProcess(dir.resolve("a")),
+        new AgentProcess(dir.resolve("b"))));
+    Process rogue = null;
+    try {
+      TlsClusterIT.startEach(agents, ca);
+      allocateOnEach(agents, "before");
+      converged(agents);
+      AgentProcess a = agents.get(0);
+      assertThat(a.status().getJsonArray("warnings").encode()).doesNotContain("peer traffic");
+      String nameB = agents.get(1).status().getString("name");
+      agents.get(1).kill();
+      AgentProcess.await(Duration.ofSeconds(60), () -> a.reachable() == 1,
+          "the killed peer to be unreachable");
+
+      Path forged = dir.resolve("nothing.jsonl");
+      Files.writeString(forged, "");
+      rogue = new ProcessBuilder("java", "-Drogue.name=" + nameB, "-Drogue.hold=true", "-cp",
+          Path.of("target/test-classes").toAbsolutePath() + ":" + AgentProcess.jar(),
+          Rogue.class.getName(), AgentProcess.CLUSTER, a.clusterAddr(),
+          Integer.toString(AgentProcess.freePort()), Integer.toString(AgentProcess.freePort()),
+          forged.toString(), nameB).redirectErrorStream(true)
+          .redirectOutput(dir.resolve("rogue.log").toFile()).start();
+      // The agent sees the stranger listed under B's name and, after 30 s of silence on the
+      // event bus, says so once; all that time it is no peer.
+      AgentProcess.await(Duration.ofSeconds(120), () -> a.log().contains("claiming to be "
+          + nameB + "(forged)"), "the agent to report the silent stranger");
+      JsonArray peers = a.status().getJsonArray("peers");
+      assertThat(peers).hasSize(2);
+      assertThat(peers.getJsonObject(1).getString("name")).isEqualTo(nameB);
+      assertThat(peers.getJsonObject(1).getBoolean("reachable")).as(peers.encode()).isFalse();
+      assertThat(a.log()).doesNotContain("member joined: " + nameB + "(forged)");
+      var removed = a.send("DELETE", "/peer/" + nameB);
+      assertThat(removed.statusCode()).as(removed.body()).isEqualTo(200);
+      assertThat(count(a.log(), "claiming to be " + nameB)).isEqualTo(1);
+    } finally {
+      if (rogue != null) {
+        rogue.destroyForcibly();
+      }
+      for (AgentProcess a : agents) {
+        a.close();
+      }
+    }
+  }
+
   @Test
   void withoutTlsTheSameAttackChangesARing(@TempDir Path dir) throws Exception {
     List<AgentProcess> agents = List.of(new AgentProcess(dir.resolve("a")),
         new AgentProcess(dir.resolve("b")));
     try {
       AgentProcess.startAll(agents);
+      for (AgentProcess a : agents) {
+        // Peers without TLS: said once at start and in status.
+        assertThat(a.status().getJsonArray("warnings").encode())
+            .contains("peer traffic is neither authenticated nor encrypted");
+        assertThat(count(a.log(), "peer traffic is neither authenticated nor encrypted"))
+            .isEqualTo(1);
+      }
       allocateOnEach(agents, "before");
       converged(agents);
       String nameA = agents.get(0).status().getString("name");

@@ -116,7 +116,7 @@ class TlsClusterIT {
       List<String> args = new ArrayList<>(List.of(tlsFlags(ca, "b")));
       args.add(agents.get(0).clusterAddr());
       args.add(agents.get(2).clusterAddr());
-      restarted.start(args.toArray(String[]::new)).awaitLive(Duration.ofSeconds(60));
+      restarted.start(args.toArray(String[]::new)).awaitLive(Duration.ofSeconds(120));
       AgentProcess.await(Duration.ofSeconds(45), () -> agents.stream()
           .allMatch(a -> a.reachable() == 3), "3 peers reachable after the restart");
       assertThat(allocate(restarted, "kept")).isEqualTo(kept);
@@ -130,6 +130,98 @@ class TlsClusterIT {
     }
   }
 
+  /**
+   * An agent whose certificate another CA signed joins Hazelcast but is refused on the event bus:
+   * one clear line on each side, and neither counts the other as a peer.
+   */
+  @Test
+  void anAgentWithAnotherCasCertificateIsRefusedWithOneLineOnEachSide(@TempDir Path dir)
+      throws Exception {
+    Path ca = makeCa(dir, "ca", "a", "b");
+    Path other = makeCa(dir, "other", "x");
+    List<AgentProcess> agents = new ArrayList<>(List.of(new AgentProcess(dir.resolve("a")),
+        new AgentProcess(dir.resolve("b"))));
+    AgentProcess x = new AgentProcess(dir.resolve("x"));
+    try {
+      startEach(agents, ca);
+      String refused = "peer traffic: a TLS handshake on the event bus failed";
+      List<String> args = new ArrayList<>(List.of(tlsFlags(other, "x")));
+      args.add(agents.get(0).clusterAddr());
+      x.start(args.toArray(String[]::new)).awaitLive(Duration.ofSeconds(120));
+      // Each agent greets the outsider and the outsider greets each agent: all handshakes fail.
+      AgentProcess.await(Duration.ofSeconds(90), () -> x.log().contains(refused)
+          && agents.stream().allMatch(a -> a.log().contains(refused)),
+          "the refusal to be logged by the outsider and by each agent");
+      // Handshakes keep being retried: give them time to be logged again (they must not be).
+      Thread.sleep(10_000);
+      assertThat(count(x.log(), refused)).as(x.log()).isEqualTo(1);
+      String nameX = x.status().getString("name");
+      for (AgentProcess a : agents) {
+        assertThat(count(a.log(), refused)).as(a.log()).isEqualTo(1);
+        assertThat(a.reachable()).isEqualTo(2);
+        assertThat(a.status().getJsonArray("peers").encode()).doesNotContain(nameX);
+      }
+      assertThat(x.reachable()).isEqualTo(1);
+      assertThat(allocate(agents.get(0), "in-a")).isNotEqualTo(allocate(agents.get(1), "in-b"));
+    } finally {
+      x.close();
+      for (AgentProcess a : agents) {
+        a.close();
+      }
+    }
+  }
+
+  /**
+   * Rotation: the files are replaced with a new certificate and the agent restarted; it presents
+   * the new one (its expiry in status changes), keeps its allocations and rejoins its peer.
+   */
+  @Test
+  void replacedCertificateFilesAreUsedAfterARestartWithTheAllocationsKept(@TempDir Path dir)
+      throws Exception {
+    Path ca = makeCa(dir, "ca", "a", "b");
+    List<AgentProcess> agents = new ArrayList<>(List.of(new AgentProcess(dir.resolve("a")),
+        new AgentProcess(dir.resolve("b"))));
+    try {
+      startEach(agents, ca);
+      AgentProcess a = agents.get(0);
+      String kept = allocate(a, "kept");
+      Instant before = Instant.parse(a.status().getString("tlsCertificateExpiry"));
+      Thread.sleep(1100); // certificates count in whole seconds
+      Path renewed = dir.resolve("renewed");
+      Cli.Result made = Cli.run("tls", "cert", "create", "--ca-dir", ca.toString(), "--name", "a",
+          "--ip", "127.0.0.1", "--dir", renewed.toString());
+      assertThat(made.code()).as(made.err()).isZero();
+      for (String file : List.of("a.pem", "a-key.pem")) {
+        Files.copy(renewed.resolve(file), ca.resolve(file),
+            java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+      }
+      assertThat(a.terminate(Duration.ofSeconds(30))).isZero();
+      AgentProcess restarted = a.sameDataDir();
+      agents.set(0, restarted);
+      List<String> args = new ArrayList<>(List.of(tlsFlags(ca, "a")));
+      args.add(agents.get(1).clusterAddr());
+      restarted.start(args.toArray(String[]::new)).awaitLive(Duration.ofSeconds(120));
+      Instant after = Instant.parse(restarted.status().getString("tlsCertificateExpiry"));
+      assertThat(after).isAfter(before);
+      AgentProcess.await(Duration.ofSeconds(60), () -> agents.stream()
+          .allMatch(p -> p.reachable() == 2), "both peers reachable with the new certificate");
+      assertThat(allocate(restarted, "kept")).isEqualTo(kept);
+      assertThat(allocate(agents.get(1), "on-b")).isNotEqualTo(kept);
+    } finally {
+      for (AgentProcess a : agents) {
+        a.close();
+      }
+    }
+  }
+
+  static int count(String text, String what) {
+    int n = 0;
+    for (int i = text.indexOf(what); i >= 0; i = text.indexOf(what, i + 1)) {
+      n++;
+    }
+    return n;
+  }
+
   static void startEach(List<AgentProcess> agents, Path ca) throws Exception {
     String[] hosts = {"a", "b", "c", "d"};
     for (int i = 0; i < agents.size(); i++) {
@@ -139,7 +231,7 @@ class TlsClusterIT {
       a.start(args.toArray(String[]::new));
     }
     for (AgentProcess a : agents) {
-      a.awaitLive(Duration.ofSeconds(60));
+      a.awaitLive(Duration.ofSeconds(120));
     }
     AgentProcess.await(Duration.ofSeconds(45), () -> agents.stream()
         .allMatch(a -> a.reachable() == agents.size()), agents.size() + " peers reachable");

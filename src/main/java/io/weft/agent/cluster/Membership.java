@@ -1,35 +1,57 @@
 package io.weft.agent.cluster;
 
 import io.vertx.core.Vertx;
+import io.vertx.core.eventbus.DeliveryOptions;
+import io.vertx.core.eventbus.Message;
 import io.vertx.core.json.JsonObject;
 import io.vertx.core.spi.cluster.ClusterManager;
 import io.vertx.core.spi.cluster.NodeInfo;
 import io.vertx.core.spi.cluster.NodeListener;
+import io.weft.ring.PeerName;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Consumer;
-import io.weft.ring.PeerName;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The agents currently in the cluster, by Vert.x node id, with what each announced in its node
- * metadata. Hazelcast calls the listener on its own threads; lookups of node info are retried
- * because a joining node writes its info just after Hazelcast announces it. Changes are published
- * on the local event bus at {@link #ADDRESS} as {@code {type: joined|left, member}}.
+ * The agents in the cluster, by Vert.x node id. Hazelcast listing a node is not trust: its
+ * membership traffic is plain, so anyone who reaches the cluster port can join and write any node
+ * metadata. A node Hazelcast lists is only a <em>candidate</em>; it becomes a member (a peer:
+ * reachable, counted by rmpeer, shown in status) once it has spoken over the event bus, which
+ * with {@code --tls-cert} is mutual TLS with this cluster's CA. Each agent greets every candidate
+ * at {@code weft.hello.<nodeId>} with its identity and is answered with the candidate's; the peer
+ * name, nickname and HTTP address of a member come from that greeting, never from node metadata.
+ * Vert.x does not expose the certificate a bus connection presented, so the name is taken from
+ * the first authenticated message rather than the certificate.
+ *
+ * <p>Hazelcast calls the listener on its own threads; lookups of node info are retried because a
+ * joining node writes its info just after Hazelcast announces it. Changes are published on the
+ * local event bus at {@link #ADDRESS} as {@code {type: joined|left, member}}.
  */
 public final class Membership implements NodeListener {
   public static final String ADDRESS = "weft.membership";
+  static final String HELLO_PREFIX = "weft.hello.";
   private static final Logger LOG = LoggerFactory.getLogger(Membership.class);
   private static final int INFO_ATTEMPTS = 50;
+  private static final long GREET_EVERY_MS = 1000;
+  private static final long SILENT_WARN_MS = 30_000;
+  private static final DeliveryOptions GREETING = new DeliveryOptions().setSendTimeout(5000);
 
   private final ClusterManager clusterManager;
   private final Map<String, Member> members = new ConcurrentHashMap<>();
+  /** Nodes Hazelcast lists, as their metadata describes them, that have not spoken yet. */
+  private final Map<String, Member> candidates = new ConcurrentHashMap<>();
+  /** Greetings that arrived before Hazelcast told us about their sender. */
+  private final Map<String, JsonObject> heard = new ConcurrentHashMap<>();
+  private final Map<String, Long> listedAt = new ConcurrentHashMap<>();
+  private final Set<String> greeting = ConcurrentHashMap.newKeySet();
+  private final Set<String> warned = ConcurrentHashMap.newKeySet();
   private final Consumer<Member> duplicateNameFound;
   private final PeerTls tls;
-  private final java.util.Set<String> strangers = ConcurrentHashMap.newKeySet();
   private volatile Vertx vertx;
   private volatile Member self;
 
@@ -49,10 +71,30 @@ public final class Membership implements NodeListener {
     this.vertx = vertx;
     this.self = self;
     members.put(self.nodeId(), self);
+    vertx.eventBus().<JsonObject>consumer(HELLO_PREFIX + self.nodeId(), this::greeted);
     for (String nodeId : clusterManager.getNodes()) {
       if (!nodeId.equals(self.nodeId())) {
         resolve(nodeId, 1);
       }
+    }
+    // A candidate's consumers reach the cluster's registry a little after it joins, and a
+    // greeting can be lost: keep greeting until it answers or leaves.
+    vertx.setPeriodic(GREET_EVERY_MS, t -> candidates.values().forEach(c -> {
+      greet(c.nodeId());
+      warnIfSilent(c);
+    }));
+  }
+
+  private void warnIfSilent(Member candidate) {
+    Long since = listedAt.get(candidate.nodeId());
+    if (since != null && System.currentTimeMillis() - since > SILENT_WARN_MS
+        && warned.add(candidate.nodeId())) {
+      LOG.warn("a node at {}:{} has been in the Hazelcast cluster for {} s claiming to be {} but"
+          + " has not spoken over the event bus{}: it is not treated as a peer. If it is not one"
+          + " of your agents, bind --cluster-addr to a private address, firewall ports 6783 and"
+          + " 6785{}", candidate.host(), candidate.busPort(), SILENT_WARN_MS / 1000,
+          candidate.label(), tls.enabled() ? " with this cluster's certificate" : "",
+          tls.enabled() ? "" : " and use --tls-cert/--tls-key/--tls-ca");
     }
   }
 
@@ -65,11 +107,16 @@ public final class Membership implements NodeListener {
     return self;
   }
 
-  /** A snapshot: this agent first, then the others by peer name. */
+  /** A snapshot of the members (never mere candidates): this agent first, then by peer name. */
   public List<Member> members() {
     List<Member> list = new ArrayList<>(members.values());
     list.sort((a, b) -> a == self ? -1 : b == self ? 1 : a.peerName().compareTo(b.peerName()));
     return list;
+  }
+
+  /** How many nodes Hazelcast lists, this one included, whether or not they have spoken. */
+  public int listed() {
+    return clusterManager.getNodes().size();
   }
 
   @Override
@@ -82,6 +129,9 @@ public final class Membership implements NodeListener {
 
   @Override
   public void nodeLeft(String nodeId) {
+    candidates.remove(nodeId);
+    listedAt.remove(nodeId);
+    heard.remove(nodeId);
     Member gone = members.remove(nodeId);
     if (gone != null && vertx != null) {
       LOG.info("member left: {} at {}:{} ({} in cluster)", gone.label(), gone.host(),
@@ -102,33 +152,93 @@ public final class Membership implements NodeListener {
         }
         return;
       }
-      added(Member.of(nodeId, info.host(), info.port(), info.metadata()));
+      listed(Member.of(nodeId, info.host(), info.port(), info.metadata()));
     });
   }
 
-  private void added(Member member) {
-    if (!clusterManager.getNodes().contains(member.nodeId())) {
+  /** Hazelcast lists a node: a candidate, greeted until it answers over the event bus. */
+  private void listed(Member claimed) {
+    if (!clusterManager.getNodes().contains(claimed.nodeId())
+        || members.containsKey(claimed.nodeId())) {
       return;
     }
-    if (!PeerName.isValid(member.peerName())) {
-      // Not a weft agent (or a stranger who reached the membership port): never a peer.
-      if (strangers.add(member.nodeId())) {
-        LOG.warn("a cluster member at {}:{} without a weft peer name joined Hazelcast: it is not"
-            + " treated as a peer; if it is not yours, bind --cluster-addr to a private address,"
-            + " firewall ports 6783 and 6785, and use --tls-cert/--tls-key/--tls-ca",
-            member.host(), member.busPort());
+    candidates.put(claimed.nodeId(), claimed);
+    listedAt.putIfAbsent(claimed.nodeId(), System.currentTimeMillis());
+    LOG.debug("node {} at {}:{} joined Hazelcast claiming to be {}: not a peer until it speaks"
+        + " over the event bus", claimed.nodeId(), claimed.host(), claimed.busPort(),
+        claimed.label());
+    JsonObject early = heard.remove(claimed.nodeId());
+    if (early != null) {
+      vouched(early);
+    } else {
+      greet(claimed.nodeId());
+    }
+  }
+
+  private JsonObject introduction() {
+    return new JsonObject().put("nodeId", self.nodeId()).put("metadata", Member.metadata(
+        self.peerName(), self.nickname(), self.httpAddr(), self.observer(), self.startedAtMs()));
+  }
+
+  private void greet(String nodeId) {
+    if (!candidates.containsKey(nodeId) || !greeting.add(nodeId)) {
+      return;
+    }
+    vertx.eventBus().<JsonObject>request(HELLO_PREFIX + nodeId, introduction(), GREETING)
+        .onComplete(ar -> {
+          greeting.remove(nodeId);
+          if (ar.succeeded() && nodeId.equals(ar.result().body().getString("nodeId"))) {
+            vouched(ar.result().body());
+          }
+        });
+  }
+
+  /** A greeting that crossed the event bus: its sender is a peer (with TLS, authenticated). */
+  private void greeted(Message<JsonObject> message) {
+    message.reply(introduction());
+    JsonObject body = message.body();
+    String nodeId = body.getString("nodeId");
+    if (nodeId == null || members.containsKey(nodeId)) {
+      return;
+    }
+    if (candidates.containsKey(nodeId)) {
+      vouched(body);
+    } else if (clusterManager.getNodes().contains(nodeId)) {
+      heard.put(nodeId, body);
+    }
+  }
+
+  private void vouched(JsonObject introduction) {
+    String nodeId = introduction.getString("nodeId");
+    Member claimed = candidates.get(nodeId);
+    if (claimed == null) {
+      return;
+    }
+    Member spoken = Member.of(nodeId, claimed.host(), claimed.busPort(),
+        introduction.getJsonObject("metadata"));
+    if (!PeerName.isValid(spoken.peerName())) {
+      if (warned.add(nodeId)) {
+        LOG.warn("the cluster member at {}:{} answered on the event bus without a weft peer"
+            + " name: it is not treated as a peer", claimed.host(), claimed.busPort());
       }
       return;
     }
-    if (members.putIfAbsent(member.nodeId(), member) != null) {
+    if (!spoken.peerName().equals(claimed.peerName()) && warned.add(nodeId)) {
+      LOG.warn("the cluster member at {}:{} is listed by Hazelcast as {} but says it is {} over"
+          + " the event bus: the event bus is believed, the listing may be forged",
+          claimed.host(), claimed.busPort(), claimed.peerName(), spoken.peerName());
+    }
+    listedAt.remove(nodeId);
+    if (candidates.remove(nodeId) == null || !clusterManager.getNodes().contains(nodeId)
+        || members.putIfAbsent(nodeId, spoken) != null) {
       return;
     }
-    LOG.info("member joined: {} at {}:{} ({} in cluster)", member.label(), member.host(),
-        member.busPort(), members.size());
+    LOG.info("member joined: {} at {}:{} ({} in cluster)", spoken.label(), spoken.host(),
+        spoken.busPort(), members.size());
     vertx.eventBus().publish(ADDRESS, new JsonObject().put("type", "joined")
-        .put("member", member.toJson()));
-    if (member.peerName().equals(self.peerName())) {
-      duplicateNameFound.accept(member);
+        .put("member", spoken.toJson()));
+    if (spoken.peerName().equals(self.peerName())) {
+      duplicateNameFound.accept(spoken);
     }
   }
 }

@@ -20,6 +20,12 @@ import java.util.Optional;
 public record PeerTls(Optional<Path> cert, Optional<Path> key, Optional<Path> ca,
     Optional<Instant> expiry) {
 
+  /** Said in status and logged once at start when an agent with peers runs without TLS. */
+  public static final String PLAIN_WARNING = "peer traffic is neither authenticated nor"
+      + " encrypted (no --tls-cert/--tls-key/--tls-ca): anyone who reaches ports 6783 and 6785"
+      + " can read the gossip and forge it; give every agent a certificate from one cluster CA"
+      + " ('weft tls ca create', then 'weft tls cert create' per host)";
+
   public static PeerTls off() {
     return new PeerTls(Optional.empty(), Optional.empty(), Optional.empty(), Optional.empty());
   }
@@ -43,6 +49,11 @@ public record PeerTls(Optional<Path> cert, Optional<Path> key, Optional<Path> ca
         .setKeyCertOptions(new PemKeyCertOptions().setCertPath(cert.get().toString())
             .setKeyPath(key.get().toString()))
         .setTrustOptions(new PemTrustOptions().addCertPath(ca.get().toString()));
+  }
+
+  /** The warning for an agent that has peers, when TLS is off. */
+  public Optional<String> warning(boolean hasPeers) {
+    return hasPeers && !enabled() ? Optional.of(PLAIN_WARNING) : Optional.empty();
   }
 
   /** The status fields: {@code tls} and, when on, {@code tlsCertificateExpiry} (ISO-8601). */

@@ -1,5 +1,6 @@
 /**
- * Cluster membership: Hazelcast settings, the members as the cluster manager reports them (with
- * each agent's peer name in its node metadata), and membership changes on the local event bus.
+ * Cluster membership: Hazelcast settings, peer TLS, and the members: nodes the cluster manager
+ * lists become members only after answering a greeting over the (mutual-TLS) event bus, with the
+ * identity given in that answer; membership changes go out on the local event bus.
  */
 package io.weft.agent.cluster;

@@ -40,6 +40,9 @@ final class StatusReport {
             .put("removed", status.removedPeers().contains(p)));
       }
     }
+    JsonArray warnings = new JsonArray(new java.util.ArrayList<>(status.quorumWarnings()));
+    membership.tls().warning(options.quorum() > 1 || membership.listed() > 1)
+        .ifPresent(warnings::add);
     JsonArray errors = new JsonArray();
     status.refusals().forEach((peer, message) -> errors.add(message));
     return new JsonObject()
@@ -57,7 +60,7 @@ final class StatusReport {
         .put("pendingClaims", status.pendingClaims())
         .put("peers", peers)
         .put("errors", errors)
-        .put("warnings", new JsonArray(status.quorumWarnings()))
+        .put("warnings", warnings)
         .put("docker", docker.word())
         .put("dockerDetail", docker.details())
         .put("persistence", "sqlite")
