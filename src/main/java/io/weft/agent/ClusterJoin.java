@@ -27,8 +27,12 @@ import org.slf4j.LoggerFactory;
  */
 final class ClusterJoin {
   private static final Logger LOG = LoggerFactory.getLogger(ClusterJoin.class);
-  /** A join that takes longer is stuck (Hazelcast alone finishes in seconds): stop. */
-  private static final long JOIN_LIMIT_MS = 60_000;
+  /**
+   * How often a join still under way is reported. It is not given up: a listed peer that
+   * accepts connections but does not answer (frozen, overloaded) holds Hazelcast's join for as
+   * long as it lasts, and meanwhile this agent serves from its own ranges.
+   */
+  private static final long JOIN_REPORT_MS = 60_000;
 
   private final ClusterSettings settings;
   private final HazelcastClusterManager clusterManager;
@@ -70,14 +74,14 @@ final class ClusterJoin {
    * {@code local}'s event bus; a failed or stuck join ends the agent through {@code fatal}.
    */
   void attach(Vertx local, ClusterTransport transport, Consumer<String> fatal) {
-    long limit = local.setTimer(JOIN_LIMIT_MS, t -> {
-      if (!joined) {
-        fatal.accept("joining the cluster did not finish within 60 s: check that --cluster-addr"
-            + " is an address of this host and that the PEERs are reachable");
-      }
-    });
+    long startedAt = System.nanoTime();
+    long report = local.setPeriodic(JOIN_REPORT_MS, t -> LOG.warn("still joining the cluster"
+        + " after {} s (serving from this peer's own ranges meanwhile): a listed PEER accepts"
+        + " connections but does not answer, or none is reachable; check that --cluster-addr is"
+        + " an address of this host and that the PEERs run", (System.nanoTime() - startedAt)
+        / 1_000_000_000L));
     clustered.compose(v -> transport.attach(v).map(v)).onComplete(ar -> {
-      local.cancelTimer(limit);
+      local.cancelTimer(report);
       if (ar.failed()) {
         String why = "cannot join the cluster: " + ar.cause().getMessage() + "; check that"
             + " --cluster-addr and --bus-port are free addresses of this host";
