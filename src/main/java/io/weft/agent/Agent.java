@@ -166,8 +166,6 @@ public final class Agent {
     if (options.tls().isPresent()) {
       HandshakeRefusals.install();
     }
-    // Hazelcast's join (seconds when listed peers are down) runs while the local side starts.
-    join.start();
     PrometheusMeterRegistry metrics = MetricRegistries.create();
     options.tls().ifPresent(t -> io.micrometer.core.instrument.Gauge.builder(
             "weft.tls.certificate.expiry", t, f -> f.expiry().getEpochSecond())
@@ -212,6 +210,9 @@ public final class Agent {
                   return Future.succeededFuture(id);
                 }))
         .await(30, TimeUnit.SECONDS);
+    // Only now: on two cores, Hazelcast's start-up CPU would delay the local side, and a
+    // restarted peer's own ranges do not need the cluster.
+    join.start();
     join.attach(vertx, transport, fatal::tryComplete);
   }
 

@@ -44,7 +44,9 @@ final class ClusterJoin {
   ClusterJoin(ClusterSettings settings, PeerTls tls, Optional<String> host, int busPort,
       JsonObject metadata, Consumer<Member> duplicateName) {
     this.settings = settings;
-    this.clusterManager = new HazelcastClusterManager(HazelcastSettings.create(settings));
+    // Configured in start(): building Hazelcast's Config loads hundreds of classes, which the
+    // local side should not wait for.
+    this.clusterManager = new HazelcastClusterManager();
     this.membership = new Membership(clusterManager, duplicateName, tls);
     clusterManager.nodeListener(membership);
     bus = new EventBusOptions().setPort(busPort).setClusterNodeMetadata(metadata);
@@ -63,6 +65,7 @@ final class ClusterJoin {
 
   /** Starts joining; returns at once. */
   void start() {
+    clusterManager.setConfig(HazelcastSettings.create(settings));
     // Peer traffic only: two event loops are plenty, and fewer threads start faster.
     VertxOptions options = new VertxOptions().setEventBusOptions(bus).setEventLoopPoolSize(2);
     clustered = Vertx.builder().with(options).withClusterManager(clusterManager)
