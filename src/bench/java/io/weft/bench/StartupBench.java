@@ -80,9 +80,9 @@ public final class StartupBench {
     long started = System.nanoTime();
     Process p = a.launch("bench-" + System.nanoTime(), List.of());
     try {
-      awaitStatus(a, "GET", "/health/live", 200);
+      awaitStatus(a, p, "GET", "/health/live", 200);
       long live = System.nanoTime() - started;
-      awaitStatus(a, "POST", "/ip/first", 200);
+      awaitStatus(a, p, "POST", "/ip/first", 200);
       return new long[] {live, System.nanoTime() - started};
     } finally {
       stop(p);
@@ -100,8 +100,8 @@ public final class StartupBench {
     for (Agent a : agents) {
       processes.add(a.launch(clusterName, peersOf(a, agents)));
     }
-    for (Agent a : agents) {
-      awaitStatus(a, "POST", "/ip/before", 200);
+    for (int i = 0; i < 3; i++) {
+      awaitStatus(agents.get(i), processes.get(i), "POST", "/ip/before", 200);
     }
     processes.get(0).destroyForcibly().waitFor();
     stop(processes.get(1));
@@ -111,7 +111,7 @@ public final class StartupBench {
     for (int i = 0; i < rounds; i++) {
       long started = System.nanoTime();
       Process p = first.launch(clusterName, peersOf(first, agents));
-      awaitStatus(first, "POST", "/ip/again" + i, 200);
+      awaitStatus(first, p, "POST", "/ip/again" + i, 200);
       took[i] = System.nanoTime() - started;
       p.destroyForcibly().waitFor();
     }
@@ -131,7 +131,7 @@ public final class StartupBench {
       for (Agent a : agents) {
         processes.add(a.launch(clusterName, peersOf(a, agents)));
       }
-      awaitStatus(agents.get(0), "POST", "/ip/first", 200);
+      awaitStatus(agents.get(0), processes.get(0), "POST", "/ip/first", 200);
       return System.nanoTime() - started;
     } finally {
       for (Process p : processes) {
@@ -145,13 +145,17 @@ public final class StartupBench {
   }
 
   /** Polls every 10 ms (a refused connection is retried) until the answer has {@code status}. */
-  private static void awaitStatus(Agent a, String method, String path, int status)
+  private static void awaitStatus(Agent a, Process p, String method, String path, int status)
       throws Exception {
     HttpRequest request = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + a.http + path))
         .method(method, HttpRequest.BodyPublishers.noBody()).timeout(Duration.ofSeconds(60))
         .build();
     long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(120);
     while (System.nanoTime() < deadline) {
+      if (!p.isAlive()) {
+        throw new IllegalStateException("the agent exited with " + p.exitValue() + "; see "
+            + a.data.resolveSibling(a.data.getFileName() + ".log"));
+      }
       try {
         if (HTTP.send(request, HttpResponse.BodyHandlers.discarding()).statusCode() == status) {
           return;
