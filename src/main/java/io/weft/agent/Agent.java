@@ -97,7 +97,8 @@ public final class Agent {
       agent.close();
       throw new AgentStartException("cannot start: " + e.getMessage());
     }
-    LOG.info("weft {} started in {} ms (serving; joining the cluster in the background): peer {}({}), data {}, http {}, cluster {}:{}, quorum {}",
+    LOG.info("weft {} started in {} ms (serving; joining the cluster in the background):"
+        + " peer {}({}), data {}, http {}, cluster {}:{}, quorum {}",
         Version.text(), System.currentTimeMillis() - startedAt, agent.peerName,
         options.nickname(), options.dataDir(), options.httpAddr(),
         options.clusterHost().orElse("*"), options.clusterPort(), options.quorum());
