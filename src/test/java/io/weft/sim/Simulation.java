@@ -43,7 +43,7 @@ final class Simulation {
      * reaches it, and what it sends is lost.
      */
     boolean joining;
-    /** When a joining peer's cluster layer has joined (seconds: Hazelcast's join with peers down). */
+    /** When a joining peer's cluster layer has joined (Hazelcast's join takes seconds). */
     long joinsAtMs;
     boolean removed;
     /** The old identity of a host that lost its disk: never comes back. */
