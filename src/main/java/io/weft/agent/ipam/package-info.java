@@ -10,7 +10,6 @@
  * {@code Wire}, through a {@code PeerTransport}: in the agent a {@code ClusterTransport}, which
  * relays between the clustered Vert.x (joined in the background) and the verticle's local one,
  * and carries nothing until it is attached. The consensus that seeds the ring runs inside the
- * allocator (the pure
- * {@code Seeding} machine), so it needs no verticle of its own.
+ * allocator (the pure {@code Seeding} machine), so it needs no verticle of its own.
  */
 package io.weft.agent.ipam;
