@@ -5,21 +5,18 @@ import io.vertx.core.Future;
 import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
 import io.vertx.core.VertxOptions;
-import io.vertx.core.eventbus.EventBusOptions;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.healthchecks.HealthChecks;
 import io.vertx.ext.healthchecks.Status;
 import io.vertx.micrometer.MicrometerMetricsFactory;
 import io.vertx.micrometer.MicrometerMetricsOptions;
-import io.vertx.spi.cluster.hazelcast.HazelcastClusterManager;
 import io.weft.agent.bridge.BridgeVerticle;
 import io.weft.agent.cluster.ClusterSettings;
 import io.weft.agent.cluster.HandshakeRefusals;
-import io.weft.agent.cluster.HazelcastSettings;
 import io.weft.agent.cluster.Member;
-import io.weft.agent.cluster.Membership;
 import io.weft.agent.cluster.PeerTls;
 import io.weft.agent.http.HttpApiVerticle;
+import io.weft.agent.ipam.ClusterTransport;
 import io.weft.agent.ipam.IpamMetrics;
 import io.weft.agent.ipam.IpamSettings;
 import io.weft.agent.ipam.RingVerticle;
@@ -41,9 +38,10 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * One running weft agent: the data directory and store, one clustered Vert.x with Hazelcast for
- * membership and transport, and the verticles. {@link #start} blocks the calling thread (never an
- * event loop) until the agent serves; {@link #fatal()} completes if it must stop on its own.
+ * One running weft agent: the data directory and store, a local Vert.x with the verticles, and a
+ * clustered Vert.x with Hazelcast for membership and peer traffic, which joins in the background.
+ * {@link #start} blocks the calling thread (never an event loop) until the agent serves from its
+ * own ranges; {@link #fatal()} completes if it must stop on its own.
  */
 public final class Agent {
   private static final Logger LOG = LoggerFactory.getLogger(Agent.class);
@@ -55,7 +53,7 @@ public final class Agent {
   private final PeerName peerName;
   private final Promise<String> fatal = Promise.promise();
   private Vertx vertx;
-  private volatile Member self;
+  private ClusterJoin join;
 
   private final PersistedState restored;
 
@@ -90,16 +88,17 @@ public final class Agent {
     }
     Agent agent = new Agent(options, dataDir, store, identity(options, store), state);
     try {
-      agent.startCluster(startedAt);
+      agent.serve(startedAt);
     } catch (TimeoutException e) {
       agent.close();
-      throw new AgentStartException("joining the cluster did not finish within 60 s: check that"
-          + " --cluster-addr is an address of this host and that the PEERs are reachable");
+      throw new AgentStartException("starting the agent's verticles did not finish within 30 s:"
+          + " the host may be overloaded; look at the lines above for one that failed");
     } catch (RuntimeException e) {
       agent.close();
-      throw new AgentStartException("cannot join the cluster: " + e.getMessage());
+      throw new AgentStartException("cannot start: " + e.getMessage());
     }
-    LOG.info("weft {} started in {} ms: peer {}({}), data {}, http {}, cluster {}:{}, quorum {}",
+    LOG.info("weft {} started in {} ms (serving; joining the cluster in the background):"
+        + " peer {}({}), data {}, http {}, cluster {}:{}, quorum {}",
         Version.text(), System.currentTimeMillis() - startedAt, agent.peerName,
         options.nickname(), options.dataDir(), options.httpAddr(),
         options.clusterHost().orElse("*"), options.clusterPort(), options.quorum());
@@ -161,17 +160,16 @@ public final class Agent {
     });
   }
 
-  private void startCluster(long startedAt) throws TimeoutException {
-    HazelcastClusterManager clusterManager =
-        new HazelcastClusterManager(HazelcastSettings.create(clusterSettings()));
-    Membership membership = new Membership(clusterManager, this::duplicateName, peerTls());
-    clusterManager.nodeListener(membership);
+  /**
+   * The local Vert.x (HTTP, the ring verticle, tools) starts at once and serves; the clustered one
+   * that carries peer traffic joins in the background ({@link ClusterJoin}), so that a restarted
+   * peer answers from its own ranges whatever the cluster is doing.
+   */
+  private void serve(long startedAt) throws TimeoutException {
     JsonObject metadata = Member.metadata(peerName.toString(), options.nickname(),
         options.httpAddr().toString(), options.observer(), startedAt);
-    EventBusOptions bus = new EventBusOptions().setPort(options.busPort())
-        .setClusterNodeMetadata(metadata);
-    options.clusterHost().ifPresent(host -> bus.setHost(host).setClusterPublicHost(host));
-    peerTls().apply(bus);
+    join = new ClusterJoin(clusterSettings(), peerTls(), options.clusterHost(),
+        options.busPort(), metadata, this::duplicateName);
     if (options.tls().isPresent()) {
       HandshakeRefusals.install();
     }
@@ -181,20 +179,15 @@ public final class Agent {
         .baseUnit("seconds")
         .description("When this host's peer-traffic certificate (--tls-cert) expires, as Unix time")
         .register(metrics));
-    VertxOptions vertxOptions = new VertxOptions().setEventBusOptions(bus)
+    VertxOptions vertxOptions = new VertxOptions()
         .setMetricsOptions(new MicrometerMetricsOptions().setEnabled(true)
             .setJvmMetricsEnabled(true)
             // Per-message event-bus meters cost ~10% of an allocation's CPU; peer traffic is
             // counted by weft_gossip_* instead.
             .addDisabledMetricsCategory(io.vertx.micrometer.MetricsDomain.EVENT_BUS));
-    vertx = Vertx.builder().with(vertxOptions).withClusterManager(clusterManager)
-        .withMetrics(new MicrometerMetricsFactory(metrics)).buildClustered()
-        .await(60, TimeUnit.SECONDS);
-    self = Member.of(clusterManager.getNodeId(), clusterManager.getNodeInfo().host(),
-        clusterManager.getNodeInfo().port(), metadata);
-    membership.start(vertx, self);
-    LOG.info("joined cluster '{}' as {}: {} member(s)", options.clusterName(), self.label(),
-        clusterManager.getNodes().size());
+    vertx = Vertx.builder().with(vertxOptions)
+        .withMetrics(new MicrometerMetricsFactory(metrics)).build();
+    ClusterTransport transport = new ClusterTransport(vertx, peerName);
 
     vertx.eventBus().localConsumer(PING, m -> m.reply("pong"));
     HealthChecks live = HealthChecks.create(vertx).register("event-loop", 2000,
@@ -202,14 +195,14 @@ public final class Agent {
             ar.succeeded() ? Status.OK() : Status.KO(new JsonObject().put("reason",
                 "the event loop did not answer within 2 s")))));
     Readiness readiness = new Readiness();
-    HealthChecks ready = readiness.register(HealthChecks.create(vertx), clusterManager::isActive,
+    HealthChecks ready = readiness.register(HealthChecks.create(vertx), join::joined,
         store.file().toString());
     IpamMetrics ipamMetrics = new IpamMetrics(metrics);
     DockerStatus docker = options.dockerHost().map(DockerStatus::watching)
         .orElseGet(DockerStatus::disabled);
     ipamMetrics.watch(metrics, docker);
-    RingVerticle ring = new RingVerticle(ipamSettings(), membership, store, restored, ipamMetrics,
-        docker, readiness.reporting(fatal::tryComplete));
+    RingVerticle ring = new RingVerticle(ipamSettings(), join.membership(), store, restored,
+        ipamMetrics, docker, readiness.reporting(fatal::tryComplete), transport);
     vertx.deployVerticle(ring)
         .compose(id -> options.dockerHost().isEmpty() ? Future.succeededFuture(id)
             : vertx.deployVerticle(new ContainerWatchVerticle(options.dockerHost().get(), docker)))
@@ -225,6 +218,10 @@ public final class Agent {
                   return Future.succeededFuture(id);
                 }))
         .await(30, TimeUnit.SECONDS);
+    // Only now: on two cores, Hazelcast's start-up CPU would delay the local side, and a
+    // restarted peer's own ranges do not need the cluster.
+    join.start();
+    join.attach(vertx, transport, fatal::tryComplete);
   }
 
   /** What the lower layers need of the options, so that they do not depend on this package. */
@@ -246,7 +243,7 @@ public final class Agent {
 
   private void duplicateName(Member other) {
     String where = other.host() + ":" + other.busPort();
-    if (other.startedBefore(self)) {
+    if (other.startedBefore(join.membership().self())) {
       String message = "peer name " + peerName + " is already used by the agent at " + where
           + " (" + other.nickname() + "): two agents with one name would hand out the same"
           + " addresses. Was the data directory copied? Give this agent its own --name or an"
@@ -264,7 +261,10 @@ public final class Agent {
     return fatal.future();
   }
 
-  /** The agent's Vert.x, for tools embedded in the same JVM (they talk on the event bus). */
+  /**
+   * The agent's local Vert.x, for tools embedded in the same JVM (they talk on its event bus);
+   * peer traffic goes over a second, clustered one of its own.
+   */
   public Vertx vertx() {
     return vertx;
   }
@@ -279,8 +279,11 @@ public final class Agent {
       try {
         vertx.close().await(15, TimeUnit.SECONDS);
       } catch (Exception e) {
-        LOG.warn("leaving the cluster did not finish cleanly: {}", e.toString());
+        LOG.warn("stopping the agent's verticles did not finish cleanly: {}", e.toString());
       }
+    }
+    if (join != null) {
+      join.leave();
     }
     store.close();
     dataDir.close();

@@ -1,7 +1,21 @@
 /**
  * The agent: start-up, options, the data directory lock and readiness. {@link
- * io.weft.agent.Agent} opens the store, joins the cluster and deploys the verticles of the
- * packages below, which form layers (each imports only from the ones below it):
+ * io.weft.agent.Agent} opens the store, deploys the verticles of the packages below on a local
+ * (not clustered) Vert.x and serves at once, while {@code ClusterJoin} joins Hazelcast on a
+ * second, clustered Vert.x in the background and then attaches it as the peer transport.
+ *
+ * <p>Why two Vert.x instances and not a faster join: Hazelcast's join waits for the listed peers
+ * (4.5 s when they are down, as long as they last when they accept connections but do not
+ * answer), and a Vert.x cannot add its cluster manager later. Tuning the join (shorter
+ * connection timeouts, no wait before joining: already set) shortens the common case but cannot
+ * make a restarted peer serve "whatever the cluster is doing". With the local parts on their own
+ * Vert.x, HTTP and the ring verticle are up as soon as the store is loaded; a peer with a ring
+ * answers allocations, claims, frees and lookups from its own ranges; what needs other peers
+ * (consensus, donations, claims of their addresses) waits in the allocator, as it does in a
+ * partition, until the membership reports them after the join. Safety is that of a partitioned
+ * peer, which the simulator covers (a restarted peer serves before it hears from anyone).
+ *
+ * <p>The packages form layers (each imports only from the ones below it):
  *
  * <pre>
  *   agent            start-up, options, data directory, readiness

@@ -169,6 +169,15 @@ final class AgentProcess implements AutoCloseable {
         == agents.size()), agents.size() + " peers reachable everywhere");
   }
 
+  /** Sends a signal by name ({@code STOP}, {@code CONT}) to the agent's process. */
+  void signal(String name) throws IOException, InterruptedException {
+    int exit = new ProcessBuilder("kill", "-" + name, Long.toString(process.pid())).inheritIO()
+        .start().waitFor();
+    if (exit != 0) {
+      throw new AssertionError("kill -" + name + " " + process.pid() + " exited with " + exit);
+    }
+  }
+
   boolean isAlive() {
     return process != null && process.isAlive();
   }

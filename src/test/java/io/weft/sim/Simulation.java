@@ -37,6 +37,14 @@ final class Simulation {
     Allocator allocator;
     PersistedState disk;
     boolean up = true;
+    /**
+     * Restarted and serving, but its cluster layer has not joined yet (as the agent, which serves
+     * from its own ranges while Hazelcast joins in the background): it reaches no one, no one
+     * reaches it, and what it sends is lost.
+     */
+    boolean joining;
+    /** When a joining peer's cluster layer has joined (Hazelcast's join takes seconds). */
+    long joinsAtMs;
     boolean removed;
     /** The old identity of a host that lost its disk: never comes back. */
     boolean ghost;
@@ -71,6 +79,8 @@ final class Simulation {
   int partitions;
   int restarts;
   int answeredAllocations;
+  /** Allocations and claims a restarted peer answered before it had heard from anyone. */
+  int answeredWhileJoining;
 
   Simulation(SimOptions options) {
     this.options = options;
@@ -130,6 +140,9 @@ final class Simulation {
       nowMs += 1 + random.nextInt(400);
       Node n = anyUp();
       if (n != null) {
+        if (n.joining && nowMs >= n.joinsAtMs) {
+          finishJoining(n);
+        }
         apply(n, n.allocator.tick(nowMs));
       }
     } else if (roll < 900) {
@@ -150,7 +163,7 @@ final class Simulation {
     nowMs = Math.max(nowMs, m.deliverAtMs);
     Node to = nodes.get(m.to);
     Node from = nodeOf(m.message.from());
-    if (!to.up || to.removed || from.group != to.group) {
+    if (!to.up || to.removed || to.joining || from.group != to.group) {
       return;
     }
     apply(to, to.allocator.receive(nowMs, m.message));
@@ -163,7 +176,7 @@ final class Simulation {
       node.disk = node.allocator.persistedState();
     }
     for (Outcome.Send s : out.sends()) {
-      for (Node target : nodes) {
+      for (Node target : node.joining ? List.<Node>of() : nodes) {
         if (target != node && (s.to() == null || s.to().equals(target.name))) {
           send(target, s.message());
         }
@@ -182,6 +195,7 @@ final class Simulation {
         answered.get(node.index).computeIfAbsent(r.ident, i -> new HashSet<>())
             .add(c.result().value());
         answeredAllocations++;
+        answeredWhileJoining += node.joining ? 1 : 0;
       }
     }
   }
@@ -256,7 +270,7 @@ final class Simulation {
         if (a == b) {
           continue;
         }
-        boolean reach = b.up && !b.removed && a.group == b.group;
+        boolean reach = b.up && !b.removed && a.group == b.group && !a.joining && !b.joining;
         if (reach && !before.contains(b.name)) {
           apply(a, a.allocator.memberJoined(nowMs, b.name));
         } else if (!reach && before.contains(b.name)) {
@@ -273,24 +287,65 @@ final class Simulation {
     }
     if (n.up) {
       n.up = false;
+      n.joining = false;
       requests.values().removeIf(r -> r.node == n.index);
     } else if (random.nextInt(4) == 0 && !n.disk.ring().isEmpty() && honestAfterDiskLoss()) {
       loseDisk(n);
     } else {
       restarts++;
-      n.allocator = newAllocator(n, n.disk);
-      n.up = true;
-      n.touched = true;
-      for (Map.Entry<String, Set<String>> e : answered.get(n.index).entrySet()) {
-        for (String address : e.getValue()) {
-          if (n.allocator.lookup(e.getKey(), null).stream()
-              .noneMatch(a -> a.toString().equals(address))) {
-            lostOnRestart = n.name + " lost " + e.getKey() + " " + address + " on restart";
-          }
+      restartJoining(n);
+    }
+    refreshMembership();
+  }
+
+  /**
+   * The host comes back from its disk and serves at once, before its cluster layer has joined;
+   * what it answered before the crash must still be there.
+   */
+  void restartJoining(Node n) {
+    n.allocator = newAllocator(n, n.disk);
+    n.up = true;
+    n.joining = true;
+    // Drawn from the clock, not the seed's stream, so that the faults a seed makes stay put.
+    n.joinsAtMs = nowMs + 1_000 + (nowMs * 7919 + n.index * 997) % 4_000;
+    n.touched = true;
+    for (Map.Entry<String, Set<String>> e : answered.get(n.index).entrySet()) {
+      for (String address : e.getValue()) {
+        if (n.allocator.lookup(e.getKey(), null).stream()
+            .noneMatch(a -> a.toString().equals(address))) {
+          lostOnRestart = n.name + " lost " + e.getKey() + " " + address + " on restart";
         }
       }
     }
+  }
+
+  /** The cluster layer has joined: the peer and the others in its partition see each other. */
+  void finishJoining(Node n) {
+    n.joining = false;
     refreshMembership();
+  }
+
+  void crash(Node n) {
+    n.up = false;
+    n.joining = false;
+    requests.values().removeIf(r -> r.node == n.index);
+    refreshMembership();
+  }
+
+  /** Delivers everything in flight (and what that sends), as on a quiet network. */
+  void settle() {
+    while (!network.isEmpty()) {
+      deliverNext();
+    }
+  }
+
+  /** A client's allocation at {@code n}; its answer, or null while it waits. */
+  String allocate(Node n, String ident) {
+    long id = nextRequestId++;
+    requests.put(id, new Request(n.index, "allocate", ident));
+    apply(n, n.allocator.allocate(nowMs, id, ident, UNIVERSE, true));
+    return requests.containsKey(id) ? null
+        : n.allocator.lookup(ident, null).stream().findFirst().map(Object::toString).orElse(null);
   }
 
   private String lostOnRestart;
@@ -422,6 +477,7 @@ final class Simulation {
   String heal() {
     for (Node n : nodes) {
       n.group = 0;
+      n.joining = false;
       if (n.ghost && !n.removed) {
         n.removed = true;
         answered.get(n.index).clear();

@@ -2,6 +2,7 @@ package io.weft.sim;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import java.util.List;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -20,6 +21,7 @@ class SimulatorTest {
     long steps = 0;
     long answered = 0;
     long restarts = 0;
+    long whileJoining = 0;
     long diskLosses = 0;
     long partitions = 0;
     long started = System.nanoTime();
@@ -31,14 +33,55 @@ class SimulatorTest {
       steps += sim.steps;
       answered += sim.answeredAllocations;
       restarts += sim.restarts;
+      whileJoining += sim.answeredWhileJoining;
       diskLosses += sim.diskLosses;
       partitions += sim.partitions;
     }
     double seconds = (System.nanoTime() - started) / 1e9;
     System.out.printf("simulator: %d seeds from %d, %d steps, %d allocations answered,"
-        + " %d partitions, %d restarts with state, %d disk losses, %.0f steps/s%n", seeds, first,
-        steps, answered, partitions, restarts, diskLosses, steps / seconds);
+        + " %d partitions, %d restarts with state (%d allocations answered by a restarted peer"
+        + " before it heard from anyone), %d disk losses, %.0f steps/s%n", seeds, first,
+        steps, answered, partitions, restarts, whileJoining, diskLosses, steps / seconds);
     assertThat(answered).as("the workload allocated something").isPositive();
+    if (seeds >= 100) {
+      assertThat(whileJoining).as("restarted peers served before joining").isPositive();
+    }
+  }
+
+  /**
+   * Kill one peer of three, stop the others, restart the first alone: it answers from its own
+   * ranges before its cluster layer has joined, and once all are back nothing is held twice.
+   */
+  @Test
+  void aRestartedPeerServesFromItsOwnRangesBeforeItHearsFromAnyone() {
+    Simulation sim = new Simulation(new SimOptions(18, 3, 0, 2, STEPS, 0, 0, 10, 0, 0, false));
+    List<Simulation.Node> nodes = sim.nodes;
+    for (int i = 0; i < 3; i++) {
+      sim.allocate(nodes.get(i), "before" + i);
+      sim.settle();
+    }
+    for (int i = 0; i < 3; i++) {
+      assertThat(nodes.get(i).allocator.lookup("before" + i, null)).as("peer %d", i).hasSize(1);
+    }
+    nodes.forEach(sim::crash);
+    Simulation.Node first = nodes.get(0);
+    sim.restartJoining(first);
+
+    String answer = sim.allocate(first, "alone");
+
+    assertThat(answer).as("answered at once from its own ranges").isNotNull();
+    assertThat(first.allocator.status().reachable()).as("it has heard from no one").isEmpty();
+    assertThat(first.allocator.lookup("before0", null)).hasSize(1);
+    assertThat(sim.check()).isNull();
+    sim.restartJoining(nodes.get(1));
+    sim.restartJoining(nodes.get(2));
+    nodes.forEach(sim::finishJoining);
+    for (int i = 0; i < 3; i++) {
+      sim.allocate(nodes.get(i), "after" + i);
+      sim.settle();
+    }
+    assertThat(sim.check()).isNull();
+    assertThat(sim.heal()).isNull();
   }
 
   /**

@@ -39,6 +39,12 @@ public final class HazelcastSettings {
     config.setProperty("hazelcast.jmx", "false");
     config.setProperty("hazelcast.health.monitoring.level", "OFF");
     config.setProperty("hazelcast.diagnostics.enabled", "false");
+    // Start-up CPU: what weft does not use is off, and the thread pools are sized for a few
+    // members exchanging membership and a handful of map entries, not for data.
+    config.getMetricsConfig().setEnabled(false);
+    config.getJetConfig().setEnabled(false);
+    config.setProperty("hazelcast.io.thread.count", "1");
+    config.setProperty("hazelcast.event.thread.count", "2");
 
     NetworkConfig network = config.getNetworkConfig();
     network.setPort(options.clusterPort()).setPortAutoIncrement(false);

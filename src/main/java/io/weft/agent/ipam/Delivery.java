@@ -29,14 +29,16 @@ final class Delivery {
   private final WaitingRequests waiting;
   private final Supplier<String> ringText;
   private final String self;
+  private final PeerTransport peers;
   private static final DeliveryOptions HERE = new DeliveryOptions().setLocalOnly(true);
 
   /**
    * {@code ringText} describes the ring for the log line that says it is ready; {@code self}
    * names this peer in its events.
    */
-  Delivery(Vertx vertx, IpamMetrics metrics, WaitingRequests waiting, Supplier<String> ringText,
-      String self) {
+  Delivery(Vertx vertx, PeerTransport peers, IpamMetrics metrics, WaitingRequests waiting,
+      Supplier<String> ringText, String self) {
+    this.peers = peers;
     this.self = self;
     this.vertx = vertx;
     this.metrics = metrics;
@@ -49,9 +51,9 @@ final class Delivery {
       Buffer bytes = Wire.encode(s.message()).toBuffer();
       metrics.sent(bytes.length());
       if (s.to() == null) {
-        vertx.eventBus().publish(GOSSIP, bytes);
+        peers.publish(GOSSIP, bytes);
       } else {
-        vertx.eventBus().send(PEER_PREFIX + s.to(), bytes, PEER_DELIVERY);
+        peers.send(PEER_PREFIX + s.to(), bytes, PEER_DELIVERY);
       }
     }
     for (Outcome.Completion c : out.completions()) {
@@ -68,7 +70,7 @@ final class Delivery {
         .put("address", address).put("peer", peer == null ? self : peer).put("reason", reason)
         .put("origin", self);
     vertx.eventBus().publish(IpamApi.EVENTS, event, HERE);
-    vertx.eventBus().publish(IpamApi.ALL_EVENTS, event);
+    peers.publishEvent(event);
   }
 
   private void log(Outcome.Event e) {

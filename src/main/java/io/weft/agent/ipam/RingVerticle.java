@@ -57,9 +57,19 @@ public final class RingVerticle extends VerticleBase {
   private final IpamMetrics metrics;
   private final DockerStatus docker;
   private final IpamHealth health;
+  private final PeerTransport peers;
 
+  /** A verticle on a clustered Vert.x: peers are reached on its own event bus. */
   public RingVerticle(IpamSettings options, Membership membership, Store store,
       PersistedState restored, IpamMetrics metrics, DockerStatus docker, IpamHealth health) {
+    this(options, membership, store, restored, metrics, docker, health, null);
+  }
+
+  /** Peers are reached through {@code peers}; null means this verticle's own event bus. */
+  public RingVerticle(IpamSettings options, Membership membership, Store store,
+      PersistedState restored, IpamMetrics metrics, DockerStatus docker, IpamHealth health,
+      PeerTransport peers) {
+    this.peers = peers;
     this.health = health;
     this.metrics = metrics;
     this.docker = docker;
@@ -87,7 +97,8 @@ public final class RingVerticle extends VerticleBase {
     if (allocator.isShutDown()) {
       health.wasReset();
     }
-    delivery = new Delivery(vertx, metrics, waiting, () -> StatusReport.ipamText(allocator),
+    delivery = new Delivery(vertx, peers == null ? PeerTransport.sameBus(vertx) : peers, metrics,
+        waiting, () -> StatusReport.ipamText(allocator),
         self.toString());
     commits = new GroupCommit(vertx, store, metrics, why -> {
       health.storeFailed(why);

@@ -66,6 +66,8 @@ final class StatusReport {
         .put("persistence", "sqlite")
         .put("dataFile", dataFile)
         .put("clusterName", options.clusterName())
+        // Until Hazelcast has joined, this peer serves from its own ranges and reaches no one.
+        .put("cluster", membership.self() == null ? "joining" : "joined")
         .put("reset", allocator.isShutDown());
   }
 

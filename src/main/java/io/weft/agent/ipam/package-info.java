@@ -10,7 +10,9 @@
  * {@code GroupCommit}, which writes it with whatever else is waiting in one transaction and only
  * then sends its messages, completes its requests and publishes its events. Peers talk on the
  * clustered event bus ({@code weft.gossip} to all, {@code weft.peer.NAME} to one) in the JSON of
- * {@code Wire}. The consensus that seeds the ring runs inside the allocator (the pure
- * {@code Seeding} machine), so it needs no verticle of its own.
+ * {@code Wire}, through a {@code PeerTransport}: in the agent a {@code ClusterTransport}, which
+ * relays between the clustered Vert.x (joined in the background) and the verticle's local one,
+ * and carries nothing until it is attached. The consensus that seeds the ring runs inside the
+ * allocator (the pure {@code Seeding} machine), so it needs no verticle of its own.
  */
 package io.weft.agent.ipam;

@@ -1,0 +1,115 @@
+package io.weft.agent;
+
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import io.vertx.core.VertxOptions;
+import io.vertx.core.eventbus.EventBusOptions;
+import io.vertx.core.json.JsonObject;
+import io.vertx.spi.cluster.hazelcast.HazelcastClusterManager;
+import io.weft.agent.cluster.ClusterSettings;
+import io.weft.agent.cluster.HazelcastSettings;
+import io.weft.agent.cluster.Member;
+import io.weft.agent.cluster.Membership;
+import io.weft.agent.cluster.PeerTls;
+import io.weft.agent.ipam.ClusterTransport;
+import java.util.Optional;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Consumer;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The clustered Vert.x that carries peer traffic, joined in the background: Hazelcast's join
+ * takes seconds when listed peers are down (each is tried until its connection times out) and
+ * longer on a loaded host, and a restarted peer must not wait for it to answer from its own
+ * ranges. Once joined, the peer transport is attached and the membership starts reporting
+ * members to the ring verticle, which is what lets requests that need other peers go on.
+ */
+final class ClusterJoin {
+  private static final Logger LOG = LoggerFactory.getLogger(ClusterJoin.class);
+  /**
+   * How often a join still under way is reported. It is not given up: a listed peer that
+   * accepts connections but does not answer (frozen, overloaded) holds Hazelcast's join for as
+   * long as it lasts, and meanwhile this agent serves from its own ranges.
+   */
+  private static final long JOIN_REPORT_MS = 60_000;
+
+  private final ClusterSettings settings;
+  private final HazelcastClusterManager clusterManager;
+  private final Membership membership;
+  private final EventBusOptions bus;
+  private Future<Vertx> clustered;
+  private volatile boolean joined;
+
+  ClusterJoin(ClusterSettings settings, PeerTls tls, Optional<String> host, int busPort,
+      JsonObject metadata, Consumer<Member> duplicateName) {
+    this.settings = settings;
+    // Configured in start(): building Hazelcast's Config loads hundreds of classes, which the
+    // local side should not wait for.
+    this.clusterManager = new HazelcastClusterManager();
+    this.membership = new Membership(clusterManager, duplicateName, tls);
+    clusterManager.nodeListener(membership);
+    bus = new EventBusOptions().setPort(busPort).setClusterNodeMetadata(metadata);
+    host.ifPresent(h -> bus.setHost(h).setClusterPublicHost(h));
+    tls.apply(bus);
+  }
+
+  Membership membership() {
+    return membership;
+  }
+
+  /** Whether this agent is a member of the cluster now. */
+  boolean joined() {
+    return joined && clusterManager.isActive();
+  }
+
+  /** Starts joining; returns at once. */
+  void start() {
+    clusterManager.setConfig(HazelcastSettings.create(settings));
+    // Peer traffic only: two event loops are plenty, and fewer threads start faster.
+    VertxOptions options = new VertxOptions().setEventBusOptions(bus).setEventLoopPoolSize(2);
+    clustered = Vertx.builder().with(options).withClusterManager(clusterManager)
+        .buildClustered();
+  }
+
+  /**
+   * Once joined, peer traffic flows through {@code transport} and members are reported on
+   * {@code local}'s event bus; a failed or stuck join ends the agent through {@code fatal}.
+   */
+  void attach(Vertx local, ClusterTransport transport, Consumer<String> fatal) {
+    long startedAt = System.nanoTime();
+    long report = local.setPeriodic(JOIN_REPORT_MS, t -> LOG.warn("still joining the cluster"
+        + " after {} s (serving from this peer's own ranges meanwhile): a listed PEER accepts"
+        + " connections but does not answer, or none is reachable; check that --cluster-addr is"
+        + " an address of this host and that the PEERs run", (System.nanoTime() - startedAt)
+        / 1_000_000_000L));
+    clustered.compose(v -> transport.attach(v).map(v)).onComplete(ar -> {
+      local.cancelTimer(report);
+      if (ar.failed()) {
+        String why = "cannot join the cluster: " + ar.cause().getMessage() + "; check that"
+            + " --cluster-addr and --bus-port are free addresses of this host";
+        LOG.error(why);
+        fatal.accept(why);
+        return;
+      }
+      Member self = Member.of(clusterManager.getNodeId(), clusterManager.getNodeInfo().host(),
+          clusterManager.getNodeInfo().port(), bus.getClusterNodeMetadata());
+      membership.start(local, self);
+      joined = true;
+      LOG.info("joined cluster '{}' as {}: {} member(s)", settings.clusterName(), self.label(),
+          clusterManager.getNodes().size());
+    });
+  }
+
+  /** Leaves the cluster (waiting for a join under way to finish first). Blocks; not on a loop. */
+  void leave() {
+    if (clustered == null) {
+      return;
+    }
+    try {
+      clustered.await(15, TimeUnit.SECONDS).close().await(15, TimeUnit.SECONDS);
+    } catch (Exception e) {
+      LOG.warn("leaving the cluster did not finish cleanly: {}", e.toString());
+    }
+  }
+}

@@ -1,0 +1,83 @@
+package io.weft.agent.ipam;
+
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.core.eventbus.DeliveryOptions;
+import io.vertx.core.eventbus.EventBus;
+import io.vertx.core.json.JsonObject;
+import io.weft.ring.PeerName;
+
+/**
+ * Peer traffic over a clustered Vert.x that joins after the local one is serving. The agent's
+ * own Vert.x (HTTP, the ring verticle, tools) is not clustered, so that it answers from its own
+ * ranges at once after a restart; Hazelcast joins in the background and {@link #attach} then
+ * relays what peers send to the local event bus and carries what the verticle sends to them.
+ *
+ * <p>Before {@code attach}, nothing reaches other peers: the allocator knows no member yet, so
+ * it sends to nobody but gossip, which is repeated and merged (a lost copy is never needed), and
+ * whatever needs another peer (consensus, donations, claims of their addresses) waits until the
+ * membership reports them, after {@code attach}.
+ */
+public final class ClusterTransport implements PeerTransport {
+  private static final DeliveryOptions HERE = new DeliveryOptions().setLocalOnly(true);
+
+  private final Vertx local;
+  private final String self;
+  private volatile EventBus cluster;
+
+  public ClusterTransport(Vertx local, PeerName self) {
+    this.local = local;
+    this.self = self.toString();
+  }
+
+  /**
+   * Starts carrying peer traffic over {@code clustered}'s event bus; completes once the relays
+   * are registered cluster-wide, so that peers can reach this one.
+   */
+  public Future<Void> attach(Vertx clustered) {
+    EventBus bus = clustered.eventBus();
+    var gossip = bus.<Buffer>consumer(Delivery.GOSSIP,
+        m -> local.eventBus().send(Delivery.GOSSIP, m.body(), HERE));
+    var direct = bus.<Buffer>consumer(Delivery.PEER_PREFIX + self,
+        m -> local.eventBus().send(Delivery.PEER_PREFIX + self, m.body(), HERE));
+    // This peer's own events are published locally at once (publishEvent), not again.
+    var events = bus.<JsonObject>consumer(IpamApi.ALL_EVENTS, m -> {
+      if (!self.equals(m.body().getString("origin"))) {
+        local.eventBus().publish(IpamApi.ALL_EVENTS, m.body(), HERE);
+      }
+    });
+    return Future.all(gossip.completion(), direct.completion(), events.completion())
+        .onSuccess(x -> cluster = bus).mapEmpty();
+  }
+
+  /** Whether peer traffic flows: the clustered event bus has joined. */
+  public boolean attached() {
+    return cluster != null;
+  }
+
+  @Override
+  public void publish(String address, Buffer bytes) {
+    EventBus bus = cluster;
+    if (bus != null) {
+      bus.publish(address, bytes);
+    }
+  }
+
+  @Override
+  public void send(String address, Buffer bytes, DeliveryOptions options) {
+    EventBus bus = cluster;
+    if (bus != null) {
+      bus.send(address, bytes, options);
+    }
+  }
+
+  @Override
+  public void publishEvent(JsonObject event) {
+    local.eventBus().publish(IpamApi.ALL_EVENTS, event, HERE);
+    EventBus bus = cluster;
+    if (bus != null) {
+      bus.publish(IpamApi.ALL_EVENTS, event);
+    }
+  }
+}
