@@ -71,7 +71,7 @@ public final class RestoreBench {
   /** A data directory whose peer owns the whole /12 and holds {@code n} allocations. */
   static Path prepare(int n) throws Exception {
     Path dir = Files.createTempDirectory("weft-restore-bench-" + n);
-    int http = port();
+    int http = freePort();
     Process agent = launch(dir, http, false);
     try {
       awaitLive(http);
@@ -120,7 +120,7 @@ public final class RestoreBench {
 
   private static void launchToLive(Path dir, int n, int round, boolean archive)
       throws Exception {
-    int http = port();
+    int http = freePort();
     long t0 = System.nanoTime();
     Process agent = launch(dir, http, archive);
     try {
@@ -138,17 +138,20 @@ public final class RestoreBench {
   private static Process launch(Path dir, int http, boolean archive) throws Exception {
     List<String> cmd = new ArrayList<>(List.of("java"));
     if (archive) {
-      cmd.addAll(List.of("-XX:SharedArchiveFile=target/weft.jsa", "-Xshare:auto"));
+      cmd.addAll(List.of("-XX:SharedArchiveFile=" + Path.of("target/weft.jsa").toAbsolutePath(),
+          "-Xshare:auto"));
     }
-    cmd.addAll(List.of("-jar", "target/weft.jar", "launch", "--data-dir", dir.toString(),
-        "--http-addr", "127.0.0.1:" + http, "--bridge-addr", "none", "--cluster-addr",
-        "127.0.0.1:" + port(), "--bus-port", Integer.toString(port()), "--docker-host", "none",
+    // The absolute path, as the archive recorded it (made through the launcher by the build).
+    cmd.addAll(List.of("-jar", Path.of("target/weft.jar").toAbsolutePath().toString(), "launch",
+        "--data-dir", dir.toString(), "--http-addr", "127.0.0.1:" + http, "--bridge-addr", "none", "--cluster-addr",
+        "127.0.0.1:" + freePort(), "--bus-port", Integer.toString(freePort()),
+        "--docker-host", "none",
         "--docker-plugin", "none", "--cluster-name", "restore-bench-" + System.nanoTime()));
     return new ProcessBuilder(cmd).redirectErrorStream(true)
         .redirectOutput(dir.resolve("agent.log").toFile()).start();
   }
 
-  private static void awaitLive(int http) throws InterruptedException {
+  static void awaitLive(int http) throws InterruptedException {
     long deadline = System.nanoTime() + 120_000_000_000L;
     while (System.nanoTime() < deadline) {
       try {
@@ -186,7 +189,7 @@ public final class RestoreBench {
     return nanos / 1e6;
   }
 
-  private static int port() throws java.io.IOException {
+  static int freePort() throws java.io.IOException {
     try (ServerSocket s = new ServerSocket(0)) {
       return s.getLocalPort();
     }
