@@ -34,7 +34,14 @@ import sun.misc.Signal;
     description = "Run the weft agent in the foreground until SIGTERM; logs go to stdout.")
 final class LaunchCommand implements Callable<Integer> {
   static final Path SYSTEM_DATA_DIR = Path.of("/var/lib/weft");
-  private static final Logger LOG = LoggerFactory.getLogger(LaunchCommand.class);
+  /**
+   * Looked up when launch runs, not when the class loads: picocli instantiates every command to
+   * read its options, and a static logger would initialise logback (and its XML parser) for a
+   * {@code weft status} too.
+   */
+  private static Logger log() {
+    return LoggerFactory.getLogger(LaunchCommand.class);
+  }
 
   @Spec CommandSpec spec;
 
@@ -140,7 +147,7 @@ final class LaunchCommand implements Callable<Integer> {
     try {
       agent = Agent.start(options);
     } catch (AgentStartException e) {
-      LOG.error("weft cannot start: {}", e.getMessage());
+      log().error("weft cannot start: {}", e.getMessage());
       return 1;
     }
     CompletableFuture<Integer> exit = new CompletableFuture<>();
@@ -148,9 +155,9 @@ final class LaunchCommand implements Callable<Integer> {
     Signal.handle(new Signal("INT"), s -> exit.complete(0));
     agent.fatal().onSuccess(message -> exit.complete(1));
     int code = exit.join();
-    LOG.info("shutting down: leaving the cluster");
+    log().info("shutting down: leaving the cluster");
     agent.close();
-    LOG.info("stopped");
+    log().info("stopped");
     return code;
   }
 

@@ -1,7 +1,9 @@
 package io.weft.cli;
 
-import io.vertx.core.json.JsonArray;
-import io.vertx.core.json.JsonObject;
+import io.weft.cni.Json;
+import java.io.IOException;
+import java.util.List;
+import java.util.Map;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
@@ -25,38 +27,65 @@ final class StatusCommand extends ClientCommand {
     if (!response.ok() || json || section == Section.ipam) {
       return report(response);
     }
-    out().println(human(new JsonObject(response.body())));
+    Object status;
+    try {
+      status = Json.parse(response.body());
+    } catch (IOException e) {
+      err().println("weft: the agent's status is not JSON (" + e.getMessage() + "): is "
+          + httpAddr + " a weft agent? Try 'weft status --json' to see what it sent");
+      return AGENT_ERROR;
+    }
+    if (!(status instanceof Map<?, ?> fields)) {
+      err().println("weft: the agent's status is not a JSON object: is " + httpAddr
+          + " a weft agent? Try 'weft status --json' to see what it sent");
+      return AGENT_ERROR;
+    }
+    out().println(human(fields));
     return 0;
   }
 
-  static String human(JsonObject s) {
+  /**
+   * The status as Weave prints it. Plain maps, not Vert.x's JSON types: a client command loads
+   * no Vert.x class (see package-info).
+   */
+  static String human(Map<?, ?> s) {
     StringBuilder text = new StringBuilder();
-    line(text, "Version", s.getString("version"));
-    line(text, "Peer", s.getString("name") + "(" + s.getString("nickname") + ")"
-        + (s.getBoolean("observer", false) ? " observer" : ""));
-    line(text, "Consensus", s.getString("consensus") + " (quorum " + s.getValue("quorum")
-        + ", electors known " + s.getValue("knownElectors") + ")");
-    line(text, "Range", s.getString("range"));
-    line(text, "DefaultSubnet", s.getString("defaultSubnet"));
-    line(text, "Active", s.getValue("activeAddresses") + " address(es); pending "
-        + s.getValue("pendingAllocations") + " allocation(s), " + s.getValue("pendingClaims")
+    line(text, "Version", s.get("version"));
+    line(text, "Peer", s.get("name") + "(" + s.get("nickname") + ")"
+        + (flag(s, "observer") ? " observer" : ""));
+    line(text, "Consensus", s.get("consensus") + " (quorum " + s.get("quorum")
+        + ", electors known " + s.get("knownElectors") + ")");
+    line(text, "Range", s.get("range"));
+    line(text, "DefaultSubnet", s.get("defaultSubnet"));
+    line(text, "Active", s.get("activeAddresses") + " address(es); pending "
+        + s.get("pendingAllocations") + " allocation(s), " + s.get("pendingClaims")
         + " claim(s)");
-    JsonArray peers = s.getJsonArray("peers", new JsonArray());
-    long reachable = peers.stream().filter(p -> ((JsonObject) p).getBoolean("reachable", false))
-        .count();
+    List<?> peers = list(s, "peers");
+    long reachable = peers.stream()
+        .filter(p -> p instanceof Map<?, ?> peer && flag(peer, "reachable")).count();
     line(text, "Peers", peers.size() + " (" + reachable + " reachable)");
     for (Object p : peers) {
-      JsonObject peer = (JsonObject) p;
+      if (!(p instanceof Map<?, ?> peer)) {
+        continue;
+      }
       text.append(String.format("%16s  %s(%s) owned %s free %s%s%n", "",
-          peer.getString("name"), peer.getString("nickname"), peer.getValue("owned"),
-          peer.getValue("free"), peer.getBoolean("reachable", false) ? "" : " - unreachable!"));
+          peer.get("name"), peer.get("nickname"), peer.get("owned"),
+          peer.get("free"), flag(peer, "reachable") ? "" : " - unreachable!"));
     }
-    line(text, "Docker", s.getString("docker"));
-    line(text, "Persistence", s.getString("persistence"));
-    for (Object e : s.getJsonArray("errors", new JsonArray())) {
+    line(text, "Docker", s.get("docker"));
+    line(text, "Persistence", s.get("persistence"));
+    for (Object e : list(s, "errors")) {
       line(text, "Error", String.valueOf(e));
     }
     return text.toString().stripTrailing();
+  }
+
+  private static boolean flag(Map<?, ?> fields, String key) {
+    return Boolean.TRUE.equals(fields.get(key));
+  }
+
+  private static List<?> list(Map<?, ?> fields, String key) {
+    return fields.get(key) instanceof List<?> list ? list : List.of();
   }
 
   private static void line(StringBuilder text, String label, Object value) {

@@ -17,16 +17,16 @@ import java.util.Locale;
  * {@code HttpURLConnection} request initialises proxy selection, URL handlers and their
  * security checks (about 60 ms measured here, more than the three requests an ADD makes), and
  * {@code java.net.http.HttpClient} starts a selector thread on top. The agent answers a small,
- * known set of responses, which is all this reads. Every request has a deadline; one that passes
+ * known set of responses, which is all this reads. The CLI parses its answers here too. Every request has a deadline; one that passes
  * it closes the connection, which makes the agent cancel the waiting request.
  */
-final class AgentHttp {
+public final class AgentHttp {
   private static final int CONNECT_TIMEOUT_MS = 2_000;
   /** The agent's answers are a line or a small JSON document; more is not an agent's answer. */
   private static final int MAX_RESPONSE_BYTES = 16 * 1024 * 1024;
 
-  record Response(int status, String body) {
-    boolean ok() {
+  public record Response(int status, String body) {
+    public boolean ok() {
       return status >= 200 && status < 300;
     }
   }
@@ -110,7 +110,7 @@ final class AgentHttp {
   }
 
   /** An HTTP/1.1 response read to its end: status line, headers, then a plain or chunked body. */
-  static Response parse(byte[] raw) throws IOException {
+  public static Response parse(byte[] raw) throws IOException {
     String text = new String(raw, StandardCharsets.ISO_8859_1);
     int headEnd = text.indexOf("\r\n\r\n");
     if (!text.startsWith("HTTP/1.") || headEnd < 0 || text.length() < 12) {

@@ -14,15 +14,16 @@ import java.util.Map;
 /**
  * JSON as plain Java values ({@link Map}, {@link List}, {@link String}, {@link Number},
  * {@link Boolean}, {@code null}) read and written with jackson-core's streaming API: the plugin
- * needs no object mapper, and jackson-core loads in a few milliseconds.
+ * needs no object mapper, and jackson-core loads in a few milliseconds. {@code weft status}
+ * reads the agent's status with it for the same reason.
  */
-final class Json {
+public final class Json {
   private static final JsonFactory FACTORY = new JsonFactory();
 
   private Json() {}
 
   /** The value in {@code text}; anything malformed or trailing is an {@link IOException}. */
-  static Object parse(String text) throws IOException {
+  public static Object parse(String text) throws IOException {
     try (JsonParser parser = FACTORY.createParser(text)) {
       JsonToken first = parser.nextToken();
       if (first == null) {

@@ -21,8 +21,8 @@ final class Allocations {
 
   static final String ANONYMOUS = "_";
 
-  private final Map<String, List<Allocation>> byIdent = new LinkedHashMap<>();
-  private final Map<Long, Allocation> byAddress = new HashMap<>();
+  private Map<String, List<Allocation>> byIdent = new LinkedHashMap<>();
+  private Map<Long, Allocation> byAddress = new HashMap<>();
 
   /** The ident an allocation is filed under: the bare address for anonymous ones. */
   static String fileUnder(String ident, PrefixedAddress address) {
@@ -35,6 +35,20 @@ final class Allocations {
     }
     byIdent.computeIfAbsent(allocation.ident(), i -> new ArrayList<>(1)).add(allocation);
     byAddress.put(allocation.address().address(), allocation);
+  }
+
+  /**
+   * Restore into an empty table: the maps are sized for {@code restored} once instead of
+   * growing (and rehashing) step by step through a million allocations.
+   */
+  void restore(List<Allocation> restored) {
+    if (!byAddress.isEmpty()) {
+      throw new IllegalStateException("restore into a table that already holds allocations");
+    }
+    int capacity = (int) Math.min(1 << 30, restored.size() * 4L / 3 + 16);
+    byAddress = new HashMap<>(capacity);
+    byIdent = new LinkedHashMap<>(capacity);
+    restored.forEach(this::add);
   }
 
   Optional<Allocation> at(long address) {

@@ -108,13 +108,7 @@ public final class Allocator {
     }
     allocator.shutDown = state.reset();
     allocator.space.addRanges(allocator.ring.ownedRanges());
-    for (Allocation a : state.allocations()) {
-      allocator.allocations.add(a);
-      long address = a.address().address();
-      if (allocator.space.isOwned(address) && !allocator.space.isUsed(address)) {
-        allocator.space.claim(address);
-      }
-    }
+    allocator.ledger.restore(state.allocations());
     allocator.assertInvariants();
     allocator.persistedRing = allocator.ring.state();
     allocator.persistedPaxos = allocator.seeding.claims();

@@ -1,6 +1,8 @@
 package io.weft.ipam;
 
 import io.weft.space.Space;
+import java.util.Arrays;
+import java.util.List;
 
 /**
  * Recording and releasing allocations: the allocation table and the space change together, and
@@ -13,6 +15,21 @@ final class Ledger {
   Ledger(Allocations allocations, Space space) {
     this.allocations = allocations;
     this.space = space;
+  }
+
+  /**
+   * A restart: the persisted allocations into the table and, those in owned space, marked used
+   * in the space, in bulk (sorted once, then one pass over the chunks). No events and nothing to
+   * persist: this is the state as it was saved.
+   */
+  void restore(List<Allocation> restored) {
+    allocations.restore(restored);
+    long[] addresses = new long[restored.size()];
+    for (int i = 0; i < addresses.length; i++) {
+      addresses[i] = restored.get(i).address().address();
+    }
+    Arrays.sort(addresses); // the store reads them in address order: already sorted, O(n)
+    space.claimAscending(addresses, addresses.length);
   }
 
   void record(Allocation a, Outcome out) {

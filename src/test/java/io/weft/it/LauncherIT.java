@@ -65,6 +65,21 @@ class LauncherIT {
   }
 
   @Test
+  void makeArchivesMakesArchivesTheCommandsStartFrom(@TempDir Path dir) throws Exception {
+    Map<String, String> env = home(dir);
+    Run made = launch(env, "--make-archives");
+    assertThat(made.exit()).as(made.output()).isZero();
+    assertThat(dir.resolve("weft-cli.jsa")).as("the client commands' archive").isNotEmptyFile();
+    assertThat(dir.resolve("weft.jsa")).as("the agent's archive").isNotEmptyFile();
+    // -Xshare:on: the JVM refuses to start unless the launcher handed it a usable archive.
+    Run help = launch(Map.of("WEFT_HOME", env.get("WEFT_HOME"), "WEFT_JAVA_OPTS",
+        "-Xshare:on -Xlog:class+load=info"), "help", "status");
+    assertThat(help.exit()).as(help.output()).isZero();
+    assertThat(help.output()).contains("--http-addr")
+        .containsPattern("io\\.weft\\.cli\\.StatusCommand source: shared objects file");
+  }
+
+  @Test
   void aMissingJarOrJavaIsNamedWithWhatToDo(@TempDir Path dir) throws Exception {
     Run noJar = launch(Map.of("WEFT_HOME", dir.toString()), "status");
     assertThat(noJar.exit()).isEqualTo(127);

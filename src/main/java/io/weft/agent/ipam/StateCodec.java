@@ -12,6 +12,7 @@ import io.weft.net.PrefixedAddress;
 import io.weft.ring.RingState;
 import io.weft.store.Batch;
 import io.weft.store.Store;
+import io.weft.store.StoreException;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -47,21 +48,24 @@ public final class StateCodec {
     return new Batch.Row(a.address().address(), a.ident(), a.address().prefix(), a.container());
   }
 
-  /** The state saved in the store; an empty state over {@code universe} when there is none. */
+  /**
+   * The state saved in the store; an empty state over {@code universe} when there is none. The
+   * allocations are built straight from the rows as they are read: a restart with a million of
+   * them must not cost more than the objects the lookups keep.
+   */
   public static PersistedState load(Store store, Cidr universe) {
-    Store.Loaded loaded = store.load();
+    List<Allocation> allocations = new ArrayList<>();
     try {
-      RingState ring = loaded.ring() == null
+      Store.Saved saved = store.load((address, ident, prefix, container) -> allocations.add(
+          new Allocation(ident, new PrefixedAddress(address, prefix), container)));
+      RingState ring = saved.ring() == null
           ? new RingState(universe.range(), List.of(), List.of(), Set.of())
-          : Wire.ring(new JsonObject(loaded.ring()));
-      List<Allocation> allocations = new ArrayList<>();
-      for (Batch.Row row : loaded.allocations()) {
-        allocations.add(new Allocation(row.ident(), new PrefixedAddress(row.address(),
-            row.prefix()), row.container()));
-      }
-      var paxos = loaded.paxos() == null ? Map.<NodeId, Claims>of()
-          : Wire.paxosMap(new JsonObject(loaded.paxos()).getJsonArray("nodes", new JsonArray()));
+          : Wire.ring(new JsonObject(saved.ring()));
+      var paxos = saved.paxos() == null ? Map.<NodeId, Claims>of()
+          : Wire.paxosMap(new JsonObject(saved.paxos()).getJsonArray("nodes", new JsonArray()));
       return new PersistedState(ring, allocations, paxos, store.wasReset());
+    } catch (StoreException e) {
+      throw e;
     } catch (RuntimeException e) {
       throw new IllegalArgumentException("the state saved in " + store.file()
           + " cannot be read (" + e.getMessage() + "). Move the file aside to start with empty"

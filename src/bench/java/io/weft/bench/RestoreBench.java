@@ -1,0 +1,197 @@
+package io.weft.bench;
+
+import io.weft.agent.ipam.StateCodec;
+import io.weft.ipam.Allocator;
+import io.weft.ipam.AllocatorConfig;
+import io.weft.ipam.PersistedState;
+import io.weft.net.Cidr;
+import io.weft.ring.PeerName;
+import io.weft.store.Store;
+import java.net.ServerSocket;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.PreparedStatement;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.SplittableRandom;
+
+/**
+ * Restart time against the number of allocations held: a data directory with N allocations in
+ * the peer's own /12 (made by a real agent that seeds its ring, then filled with rows), and
+ * <ul>
+ *   <li>the store load alone, in this JVM: {@code Store.open}, {@code StateCodec.load} and
+ *       {@code Allocator.restore}, each timed (the first round includes class loading and JIT);
+ *   <li>launch → {@code /health/live} of the built jar on that directory, as a restart after a
+ *       host reboot sees it; with the class-data-sharing archive {@code target/weft.jsa} too when
+ *       the build made one.
+ * </ul>
+ * Run: {@code mvn -q -Pbench package exec:exec -DskipTests -Dbench.main=io.weft.bench.RestoreBench
+ * -Djmh.args="0 100000 1000000"} (allocation counts; default those three).
+ */
+public final class RestoreBench {
+  private static final HttpClient HTTP = HttpClient.newHttpClient();
+  private static final Cidr UNIVERSE = Cidr.parse("10.32.0.0/12");
+  private static final int ROUNDS = 3;
+
+  private RestoreBench() {}
+
+  public static void main(String[] args) throws Exception {
+    List<Integer> counts = new ArrayList<>();
+    for (String a : args) {
+      counts.add(Integer.parseInt(a));
+    }
+    if (counts.isEmpty()) {
+      counts = List.of(0, 100_000, 1_000_000);
+    }
+    System.out.printf("load average before: %s%n", loadAverage());
+    for (int n : counts) {
+      Path dir = prepare(n);
+      for (int r = 1; r <= ROUNDS; r++) {
+        storeLoad(dir, n, r);
+      }
+      for (boolean archive : archiveModes()) {
+        for (int r = 1; r <= ROUNDS; r++) {
+          launchToLive(dir, n, r, archive);
+        }
+      }
+    }
+    System.out.printf("load average after: %s%n", loadAverage());
+  }
+
+  private static List<Boolean> archiveModes() {
+    return Files.exists(Path.of("target/weft.jsa")) ? List.of(false, true) : List.of(false);
+  }
+
+  /** A data directory whose peer owns the whole /12 and holds {@code n} allocations. */
+  static Path prepare(int n) throws Exception {
+    Path dir = Files.createTempDirectory("weft-restore-bench-" + n);
+    int http = freePort();
+    Process agent = launch(dir, http, false);
+    try {
+      awaitLive(http);
+      send("POST", http, "/ip/seed"); // consensus alone: this peer owns the whole range
+    } finally {
+      agent.destroy();
+      agent.waitFor();
+    }
+    long first = UNIVERSE.address() + 2; // .0 is the network address, .1 went to "seed"
+    try (Connection db = DriverManager.getConnection("jdbc:sqlite:" + dir.resolve("weft.db"))) {
+      db.setAutoCommit(false);
+      try (PreparedStatement insert = db.prepareStatement(
+          "INSERT INTO allocations (address, ident, prefix, container) VALUES (?, ?, 12, 1)")) {
+        for (int i = 0; i < n; i++) {
+          insert.setLong(1, first + i);
+          insert.setString(2, String.format("%064x", i)); // a container ID's length
+          insert.executeUpdate();
+        }
+      }
+      db.commit();
+    }
+    System.out.printf("prepared %,d allocations in %s (weft.db %,d bytes)%n", n, dir,
+        Files.size(dir.resolve("weft.db")));
+    return dir;
+  }
+
+  private static void storeLoad(Path dir, int n, int round) {
+    long t0 = System.nanoTime();
+    try (Store store = Store.open(dir)) {
+      long t1 = System.nanoTime();
+      PersistedState state = StateCodec.load(store, UNIVERSE);
+      long t2 = System.nanoTime();
+      AllocatorConfig config = AllocatorConfig.of(PeerName.parse(store.peerName().orElseThrow()),
+          1, "bench", UNIVERSE, 1, false);
+      Allocator allocator = Allocator.restore(config, new SplittableRandom(1), state);
+      long t3 = System.nanoTime();
+      if (allocator.persistedState().allocations().size() != n + 1) {
+        throw new AssertionError("restored " + allocator.persistedState().allocations().size()
+            + " allocations, expected " + (n + 1));
+      }
+      System.out.printf("store load  n=%,9d round %d: open %4.0f ms, rows %5.0f ms, allocator"
+          + " %5.0f ms, total %5.0f ms%n", n, round, ms(t1 - t0), ms(t2 - t1), ms(t3 - t2),
+          ms(t3 - t0));
+    }
+  }
+
+  private static void launchToLive(Path dir, int n, int round, boolean archive)
+      throws Exception {
+    int http = freePort();
+    long t0 = System.nanoTime();
+    Process agent = launch(dir, http, archive);
+    try {
+      awaitLive(http);
+      long live = System.nanoTime() - t0;
+      String lookup = send("GET", http, "/ip/" + String.format("%064x", Math.max(0, n - 1)));
+      System.out.printf("launch→live n=%,9d round %d%s: %5.0f ms (lookup of the last: %s)%n", n,
+          round, archive ? " with weft.jsa" : "", ms(live), lookup);
+    } finally {
+      agent.destroy();
+      agent.waitFor();
+    }
+  }
+
+  private static Process launch(Path dir, int http, boolean archive) throws Exception {
+    List<String> cmd = new ArrayList<>(List.of("java"));
+    if (archive) {
+      cmd.addAll(List.of("-XX:SharedArchiveFile=" + Path.of("target/weft.jsa").toAbsolutePath(),
+          "-Xshare:auto"));
+    }
+    // The absolute path, as the archive recorded it (made through the launcher by the build).
+    cmd.addAll(List.of("-jar", Path.of("target/weft.jar").toAbsolutePath().toString(), "launch",
+        "--data-dir", dir.toString(), "--http-addr", "127.0.0.1:" + http, "--bridge-addr", "none", "--cluster-addr",
+        "127.0.0.1:" + freePort(), "--bus-port", Integer.toString(freePort()),
+        "--docker-host", "none",
+        "--docker-plugin", "none", "--cluster-name", "restore-bench-" + System.nanoTime()));
+    return new ProcessBuilder(cmd).redirectErrorStream(true)
+        .redirectOutput(dir.resolve("agent.log").toFile()).start();
+  }
+
+  static void awaitLive(int http) throws InterruptedException {
+    long deadline = System.nanoTime() + 120_000_000_000L;
+    while (System.nanoTime() < deadline) {
+      try {
+        HttpResponse<String> r = HTTP.send(HttpRequest.newBuilder(
+            URI.create("http://127.0.0.1:" + http + "/health/live")).build(),
+            HttpResponse.BodyHandlers.ofString());
+        if (r.statusCode() == 200) {
+          return;
+        }
+      } catch (java.io.IOException e) {
+        // not listening yet
+      }
+      Thread.sleep(10);
+    }
+    throw new IllegalStateException("the agent on port " + http + " did not get live in 120 s");
+  }
+
+  private static String send(String method, int http, String path) throws Exception {
+    HttpResponse<String> r = HTTP.send(HttpRequest.newBuilder(
+        URI.create("http://127.0.0.1:" + http + path))
+        .method(method, HttpRequest.BodyPublishers.noBody()).build(),
+        HttpResponse.BodyHandlers.ofString());
+    if (r.statusCode() != 200) {
+      throw new IllegalStateException(method + " " + path + " answered " + r.statusCode()
+          + ": " + r.body());
+    }
+    return r.body().strip();
+  }
+
+  static String loadAverage() throws java.io.IOException {
+    return Files.readString(Path.of("/proc/loadavg")).strip();
+  }
+
+  private static double ms(long nanos) {
+    return nanos / 1e6;
+  }
+
+  static int freePort() throws java.io.IOException {
+    try (ServerSocket s = new ServerSocket(0)) {
+      return s.getLocalPort();
+    }
+  }
+}
