@@ -20,7 +20,8 @@ import java.util.TreeSet;
 import java.util.concurrent.TimeUnit;
 
 /**
- * The nemesis's hosts: agents in their own network namespaces on one bridge (10.211.0.0/24), plus
+ * The nemesis's hosts: agents in their own network namespaces on one bridge (10.211.N.0/24, N
+ * picked per run so that two runs on one machine do not route over each other's link), plus
  * a link from the test's own namespace so that clients reach every agent whatever the cuts
  * between agents. Cuts are iptables DROP rules inside the hosts (packets vanish); pauses are
  * SIGSTOP/SIGCONT; kills are SIGKILL. Needs root, iproute2 and iptables.
@@ -47,8 +48,10 @@ final class NemesisHosts implements AutoCloseable {
     this.killedByUs = new boolean[count + 1];
   }
 
-  static String ip(int i) {
-    return "10.211.0." + i;
+  private final int subnet = 1 + (int) (System.nanoTime() % 250);
+
+  String ip(int i) {
+    return "10.211." + subnet + "." + i;
   }
 
   String host(int i) {
@@ -95,7 +98,7 @@ final class NemesisHosts implements AutoCloseable {
         br);
     must("ip", "netns", "exec", br, "ip", "link", "set", prefix + "cb", "master", "br0");
     must("ip", "netns", "exec", br, "ip", "link", "set", prefix + "cb", "up");
-    must("ip", "addr", "add", "10.211.0.254/24", "dev", prefix + "c");
+    must("ip", "addr", "add", ip(254) + "/24", "dev", prefix + "c");
     must("ip", "link", "set", prefix + "c", "up");
   }
 

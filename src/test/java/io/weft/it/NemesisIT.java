@@ -82,10 +82,12 @@ class NemesisIT {
       hosts.start(i);
     }
     awaitCluster(hosts, Duration.ofSeconds(120));
+    // Time 0 of the history and the picture: the cluster is up, the ring not yet seeded.
+    started = System.nanoTime();
     AgentProcess.await(Duration.ofSeconds(60), () -> hosts.http(1, "POST", "/ip/first")
         .statusCode() == 200, "consensus");
     history.add(new Op(1, Op.Kind.ALLOCATE, "first", hosts.http(1, "GET", "/ip/first").body()
-        .split("/")[0], now(), now(), Op.Outcome.OK, "seeding the ring"));
+        .split("/")[0], 0, now(), Op.Outcome.OK, "seeding the ring"));
     for (int i = 1; i <= hosts.count; i++) {
       Client c = new Client(i, hosts.base(i), seed, history, this::now);
       clients.add(c);
@@ -99,12 +101,12 @@ class NemesisIT {
       nemesis.kill(1, 3_000);
       Thread.sleep(5_000);
     } else {
-      long end = started + Duration.ofSeconds(seconds).toNanos();
-      while (System.nanoTime() < end) {
+      long end = System.nanoTime() + Duration.ofSeconds(seconds).toNanos();
+      do {
         Thread.sleep(3_000 + random.nextInt(4_000));
         nemesis.random(random);
         hosts.noteExits(now());
-      }
+      } while (System.nanoTime() < end);
       Thread.sleep(5_000);
     }
     clients.forEach(Client::stop);

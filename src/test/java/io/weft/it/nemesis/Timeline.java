@@ -38,6 +38,8 @@ final class Timeline {
     NumberAxis time = new NumberAxis("seconds since start");
     LogAxis latency = new LogAxis("allocation latency (ms)");
     latency.setSmallestValue(0.1);
+    latency.setTickUnit(new org.jfree.chart.axis.NumberTickUnit(1.0));
+    latency.setNumberFormatOverride(new java.text.DecimalFormat("#,##0.#"));
     XYLineAndShapeRenderer dots = new XYLineAndShapeRenderer(false, true);
     dots.setSeriesPaint(0, new Color(0, 140, 0));
     dots.setSeriesPaint(1, new Color(230, 130, 0));
