@@ -127,12 +127,12 @@ final class Nemesis {
     clients.get(host - 1).forgetAll();
     int other = host % hosts.count + 1;
     // rmpeer only once the others see it gone (it refuses a reachable peer anyway).
-    AgentProcess.await(Duration.ofSeconds(60), () -> hosts.reachable(other) == hosts.count - 1,
+    AgentProcess.await(Duration.ofSeconds(180), () -> hosts.reachable(other) == hosts.count - 1,
         "h" + other + " to see h" + host + " gone");
     hosts.loseDisk(host);
     hosts.start(host);
     awaitLive(host);
-    AgentProcess.await(Duration.ofSeconds(120), () -> {
+    AgentProcess.await(Duration.ofSeconds(300), () -> {
       for (int i = 1; i <= hosts.count; i++) {
         if (hosts.reachable(i) < hosts.count) {
           return false;
@@ -150,7 +150,7 @@ final class Nemesis {
   }
 
   private void awaitLive(int host) {
-    AgentProcess.await(Duration.ofSeconds(90), () -> hosts.http(host, "GET", "/health/live")
+    AgentProcess.await(Duration.ofSeconds(240), () -> hosts.http(host, "GET", "/health/live")
         .statusCode() == 200, "h" + host + " live again");
   }
 }

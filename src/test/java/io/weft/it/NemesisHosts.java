@@ -113,7 +113,7 @@ final class NemesisHosts implements AutoCloseable {
   /** Starts host {@code i}'s agent on its current data directory, naming every other host. */
   void start(int i) throws IOException {
     List<String> command = new ArrayList<>(List.of("ip", "netns", "exec", host(i), "java",
-        "-Xmx256m", "-XX:+UseSerialGC"));
+        "-Xmx256m", "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1"));
     if (hook != null) {
       command.add("-Dweft.test.hook=" + hook);
     }

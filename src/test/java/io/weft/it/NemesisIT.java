@@ -81,10 +81,11 @@ class NemesisIT {
     for (int i = 1; i <= hosts.count; i++) {
       hosts.start(i);
     }
-    awaitCluster(hosts, Duration.ofSeconds(120));
+    // Generous: on a loaded 2-core machine five JVMs take minutes to start.
+    awaitCluster(hosts, Duration.ofSeconds(360));
     // Time 0 of the history and the picture: the cluster is up, the ring not yet seeded.
     started = System.nanoTime();
-    AgentProcess.await(Duration.ofSeconds(60), () -> hosts.http(1, "POST", "/ip/first")
+    AgentProcess.await(Duration.ofSeconds(180), () -> hosts.http(1, "POST", "/ip/first")
         .statusCode() == 200, "consensus");
     history.add(new Op(1, Op.Kind.ALLOCATE, "first", hosts.http(1, "GET", "/ip/first").body()
         .split("/")[0], 0, now(), Op.Outcome.OK, "seeding the ring"));
