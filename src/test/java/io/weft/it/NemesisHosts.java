@@ -159,6 +159,17 @@ final class NemesisHosts implements AutoCloseable {
     }
   }
 
+  /** After the harness gave up mid-fault: every agent running and awake again. */
+  void reviveAll() throws IOException, InterruptedException {
+    for (int i = 1; i <= count; i++) {
+      if (agents[i] != null && agents[i].isAlive()) {
+        signal(i, "CONT");
+      } else if (agents[i] != null && killedByUs[i]) {
+        start(i);
+      }
+    }
+  }
+
   /** Records agents that exited without us killing them, and starts them again. */
   void noteExits(long atNanos) throws IOException {
     for (int i = 1; i <= count; i++) {

@@ -97,18 +97,26 @@ class NemesisIT {
       t.start();
     }
     Nemesis nemesis = new Nemesis(hosts, faults, clients, this::now);
-    if (random == null) {
-      Thread.sleep(10_000);
-      nemesis.kill(1, 3_000);
-      Thread.sleep(5_000);
-    } else {
-      long end = System.nanoTime() + Duration.ofSeconds(seconds).toNanos();
-      do {
-        Thread.sleep(3_000 + random.nextInt(4_000));
-        nemesis.random(random);
-        hosts.noteExits(now());
-      } while (System.nanoTime() < end);
-      Thread.sleep(5_000);
+    // The harness itself may give up (an agent that never comes back): the report is still
+    // written, then the failure is thrown.
+    Throwable harness = null;
+    try {
+      if (random == null) {
+        Thread.sleep(10_000);
+        nemesis.kill(1, 3_000);
+        Thread.sleep(5_000);
+      } else {
+        long end = System.nanoTime() + Duration.ofSeconds(seconds).toNanos();
+        do {
+          Thread.sleep(3_000 + random.nextInt(4_000));
+          nemesis.random(random);
+          hosts.noteExits(now());
+        } while (System.nanoTime() < end);
+        Thread.sleep(5_000);
+      }
+    } catch (Exception | AssertionError e) {
+      harness = e;
+      hosts.reviveAll();
     }
     clients.forEach(Client::stop);
     for (Thread t : threads) {
@@ -130,6 +138,9 @@ class NemesisIT {
       }
     }
     System.out.println(report);
+    if (harness != null) {
+      throw new AssertionError("the nemesis gave up (report in " + out + ")", harness);
+    }
     return anomalies;
   }
 
