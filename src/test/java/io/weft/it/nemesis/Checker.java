@@ -31,6 +31,9 @@ public final class Checker {
       new Excuse(Pattern.compile("FetchMembersViewOp: .* claims mastership but it is not a"
           + " member"), java.util.EnumSet.allOf(Fault.Kind.class),
           "Hazelcast: a member that others had dropped still acts as master until the merge"),
+      new Excuse(Pattern.compile("LockClusterStateOp: .* Still have pending migration tasks,"
+          + " cannot lock cluster state"), java.util.EnumSet.allOf(Fault.Kind.class),
+          "Hazelcast: a join or merge found its (unused by weft) partitions still migrating"),
       new Excuse(Pattern.compile("ConnectionBase: Connection reset"),
           java.util.EnumSet.allOf(Fault.Kind.class),
           "Vert.x event bus: a peer's TCP connection was reset (killed, or forgotten while cut)"));
