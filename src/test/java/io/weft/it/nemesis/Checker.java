@@ -34,6 +34,9 @@ public final class Checker {
       new Excuse(Pattern.compile("LockClusterStateOp: .* Still have pending migration tasks,"
           + " cannot lock cluster state"), java.util.EnumSet.allOf(Fault.Kind.class),
           "Hazelcast: a join or merge found its (unused by weft) partitions still migrating"),
+      new Excuse(Pattern.compile("Operation: .* Not Member! this: .* caller: "),
+          java.util.EnumSet.allOf(Fault.Kind.class),
+          "Hazelcast: an operation from a member this one has dropped, before the merge"),
       new Excuse(Pattern.compile("ConnectionBase: Connection reset"),
           java.util.EnumSet.allOf(Fault.Kind.class),
           "Vert.x event bus: a peer's TCP connection was reset (killed, or forgotten while cut)"));

@@ -132,8 +132,11 @@ class CheckerTest {
   void theTransportsMembershipErrorsAreExcusedOnlyWhenAFaultHappened() {
     errors.add("h2: 2026-11-26T18:12:25.177Z ERROR FetchMembersViewOp: [10.211.229.2]:6783 [c]"
         + " [5.3.8] [10.211.229.4]:6783 claims mastership but it is not a member!");
+    errors.add("h5: 2026-11-26T18:23:39.903Z ERROR PartitionIteratingOperation: [10.211.81.5]:6783"
+        + " [c] [5.3.8] Not Member! this: [10.211.81.5]:6783, caller: [10.211.81.1]:6783,"
+        + " partitionId: -1");
     FinalState end = new FinalState(owned, true, 1, Set.of(), Set.of(), exits, errors);
-    assertThat(new Checker().check(List.of(), List.of(), end)).hasSize(1);
+    assertThat(new Checker().check(List.of(), List.of(), end)).hasSize(2);
     assertThat(new Checker().check(List.of(), List.of(new Fault(Fault.Kind.PAUSE, List.of(4),
         "p", 0, 1)), end)).isEmpty();
   }
