@@ -150,7 +150,12 @@ final class Nemesis {
   }
 
   private void awaitLive(int host) {
-    AgentProcess.await(Duration.ofSeconds(240), () -> hosts.http(host, "GET", "/health/live")
-        .statusCode() == 200, "h" + host + " live again");
+    try {
+      AgentProcess.await(Duration.ofSeconds(240), () -> hosts.http(host, "GET", "/health/live")
+          .statusCode() == 200, "h" + host + " live again");
+    } catch (AssertionError e) {
+      throw new AssertionError(e.getMessage() + "; the end of its log:\n"
+          + hosts.logTail(host, 40), e);
+    }
   }
 }

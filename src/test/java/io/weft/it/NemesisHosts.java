@@ -234,6 +234,16 @@ final class NemesisHosts implements AutoCloseable {
     return owners;
   }
 
+  String logTail(int i, int lines) {
+    try {
+      List<String> all = Files.readAllLines(log(i), StandardCharsets.UTF_8);
+      return String.join("\n", all.subList(Math.max(0, all.size() - lines), all.size()))
+          + (agents[i].isAlive() ? "" : "\n(exited with " + agents[i].exitValue() + ")");
+    } catch (IOException e) {
+      return "(log unreadable: " + e + ")";
+    }
+  }
+
   /** ERROR lines of every host's log, each prefixed with its host. */
   List<String> errorLines() throws IOException {
     List<String> lines = new ArrayList<>();
