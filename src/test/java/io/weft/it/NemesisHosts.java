@@ -36,8 +36,8 @@ final class NemesisHosts implements AutoCloseable {
   private final boolean[] killedByUs;
   final List<String> unexpectedExits = new ArrayList<>();
   private final String hook;
-  private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(3))
-      .build();
+  private final HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
+      .connectTimeout(Duration.ofSeconds(3)).build();
 
   NemesisHosts(int count, Path dir, String hook) {
     this.count = count;
@@ -189,7 +189,14 @@ final class NemesisHosts implements AutoCloseable {
     HttpRequest request = HttpRequest.newBuilder(URI.create(base(i) + path))
         .method(method, HttpRequest.BodyPublishers.noBody()).timeout(Duration.ofSeconds(10))
         .build();
-    return AgentProcess.send(request);
+    try {
+      return http.send(request, HttpResponse.BodyHandlers.ofString());
+    } catch (IOException e) {
+      return new FailedResponse(request, e);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new AssertionError(e);
+    }
   }
 
   JsonObject json(int i, String path) {

@@ -37,6 +37,10 @@ public final class Checker {
       new Excuse(Pattern.compile("Operation: .* Not Member! this: .* caller: "),
           java.util.EnumSet.allOf(Fault.Kind.class),
           "Hazelcast: an operation from a member this one has dropped, before the merge"),
+      new Excuse(Pattern.compile("HazelcastClusterManager: Failed to handle memberRemoved"),
+          java.util.EnumSet.allOf(Fault.Kind.class),
+          "Vert.x: a departed member's subscriptions could not be dropped while Hazelcast merged"
+          + " (TargetNotMemberException); the rings must still converge, which is checked"),
       new Excuse(Pattern.compile("ConnectionBase: Connection reset"),
           java.util.EnumSet.allOf(Fault.Kind.class),
           "Vert.x event bus: a peer's TCP connection was reset (killed, or forgotten while cut)"));
