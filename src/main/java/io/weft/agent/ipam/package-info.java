@@ -9,5 +9,10 @@
  * clustered event bus ({@code weft.gossip} to all, {@code weft.peer.NAME} to one) in the JSON of
  * {@code Wire}. The consensus that seeds the ring runs inside the allocator (the pure
  * {@code Seeding} machine), so it needs no verticle of its own.
+ *
+ * <p>Test hook: the system property {@code weft.test.hook=skip-store} ({@code TestHooks}) makes
+ * the agent answer without storing, a deliberately broken variant that the nemesis test
+ * ({@code io.weft.it.NemesisIT}) must catch as lost allocations after a kill -9. The agent warns
+ * at start when it is set; nothing else reads it.
  */
 package io.weft.agent.ipam;
