@@ -130,6 +130,9 @@ final class Nemesis {
     AgentProcess.await(Duration.ofSeconds(180), () -> hosts.reachable(other) == hosts.count - 1,
         "h" + other + " to see h" + host + " gone");
     hosts.loseDisk(host);
+    // Recorded now: should the harness give up below, the disk is lost all the same.
+    faults.add(new Fault(Fault.Kind.LOSE_DISK, List.of(host), "h" + host + " restarted on an"
+        + " empty disk; rmpeer " + old + " not run yet", start, clock.getAsLong()));
     hosts.start(host);
     awaitLive(host);
     AgentProcess.await(Duration.ofSeconds(300), () -> {
@@ -141,6 +144,7 @@ final class Nemesis {
       return true;
     }, "all hosts connected before rmpeer");
     HttpResponse<String> r = hosts.http(other, "DELETE", "/peer/" + old);
+    faults.remove(faults.size() - 1);
     faults.add(new Fault(Fault.Kind.LOSE_DISK, List.of(host), "h" + host + " restarted on an"
         + " empty disk; rmpeer " + old + " from h" + other + ": " + r.statusCode() + " "
         + r.body().strip(), start, clock.getAsLong()));
