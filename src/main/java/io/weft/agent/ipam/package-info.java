@@ -14,5 +14,10 @@
  * relays between the clustered Vert.x (joined in the background) and the verticle's local one,
  * and carries nothing until it is attached. The consensus that seeds the ring runs inside the
  * allocator (the pure {@code Seeding} machine), so it needs no verticle of its own.
+ *
+ * <p>Test hook: the system property {@code weft.test.hook=skip-store} ({@code TestHooks}) makes
+ * the agent answer without storing, a deliberately broken variant that the nemesis test
+ * ({@code io.weft.it.NemesisIT}) must catch as lost allocations after a kill -9. The agent warns
+ * at start when it is set; nothing else reads it.
  */
 package io.weft.agent.ipam;
