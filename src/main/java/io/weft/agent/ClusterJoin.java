@@ -94,7 +94,7 @@ final class ClusterJoin {
       }
       Member self = Member.of(clusterManager.getNodeId(), clusterManager.getNodeInfo().host(),
           clusterManager.getNodeInfo().port(), bus.getClusterNodeMetadata());
-      membership.start(local, self);
+      membership.start(ar.result(), local, self);
       joined = true;
       LOG.info("joined cluster '{}' as {}: {} member(s)", settings.clusterName(), self.label(),
           clusterManager.getNodes().size());

@@ -52,7 +52,10 @@ public final class Membership implements NodeListener {
   private final Set<String> warned = ConcurrentHashMap.newKeySet();
   private final Consumer<Member> duplicateNameFound;
   private final PeerTls tls;
+  /** The local Vert.x: timers, and members reported on {@link #ADDRESS} to the ring verticle. */
   private volatile Vertx vertx;
+  /** The clustered Vert.x: greetings travel on its (authenticated) event bus. */
+  private volatile Vertx peers;
   private volatile Member self;
 
   public Membership(ClusterManager clusterManager, Consumer<Member> duplicateNameFound) {
@@ -66,12 +69,17 @@ public final class Membership implements NodeListener {
     this.duplicateNameFound = duplicateNameFound;
   }
 
-  /** Starts tracking once Vert.x is up: members already present are read from the cluster. */
-  public void start(Vertx vertx, Member self) {
-    this.vertx = vertx;
+  /**
+   * Starts tracking once joined; members already present are read from the cluster. Greetings
+   * go over {@code clustered}'s event bus (the one peers authenticate on), members are reported
+   * on {@code local}'s, where the ring verticle runs.
+   */
+  public void start(Vertx clustered, Vertx local, Member self) {
+    this.peers = clustered;
+    this.vertx = local;
     this.self = self;
     members.put(self.nodeId(), self);
-    vertx.eventBus().<JsonObject>consumer(HELLO_PREFIX + self.nodeId(), this::greeted);
+    clustered.eventBus().<JsonObject>consumer(HELLO_PREFIX + self.nodeId(), this::greeted);
     for (String nodeId : clusterManager.getNodes()) {
       if (!nodeId.equals(self.nodeId())) {
         resolve(nodeId, 1);
@@ -184,7 +192,7 @@ public final class Membership implements NodeListener {
     if (!candidates.containsKey(nodeId) || !greeting.add(nodeId)) {
       return;
     }
-    vertx.eventBus().<JsonObject>request(HELLO_PREFIX + nodeId, introduction(), GREETING)
+    peers.eventBus().<JsonObject>request(HELLO_PREFIX + nodeId, introduction(), GREETING)
         .onComplete(ar -> {
           greeting.remove(nodeId);
           if (ar.succeeded() && nodeId.equals(ar.result().body().getString("nodeId"))) {
