@@ -19,6 +19,7 @@ import io.weft.agent.cluster.HazelcastSettings;
 import io.weft.agent.cluster.Member;
 import io.weft.agent.cluster.Membership;
 import io.weft.agent.cluster.PeerTls;
+import io.weft.agent.consensus.ConsensusVerticle;
 import io.weft.agent.http.HttpApiVerticle;
 import io.weft.agent.ipam.IpamMetrics;
 import io.weft.agent.ipam.IpamSettings;
@@ -204,6 +205,8 @@ public final class Agent {
     ipamMetrics.watch(metrics, docker);
     vertx.deployVerticle(new RingVerticle(ipamSettings(), membership, store, restored, ipamMetrics, docker,
             readiness.reporting(fatal::tryComplete)))
+        .compose(id -> vertx.deployVerticle(new ConsensusVerticle(ipamSettings(), restored,
+            readiness.reporting(fatal::tryComplete))))
         .compose(id -> options.dockerHost().isEmpty() ? Future.succeededFuture(id)
             : vertx.deployVerticle(new ContainerWatchVerticle(options.dockerHost().get(), docker)))
         .compose(id -> vertx.deployVerticle(new HttpApiVerticle(options.httpAddr(),

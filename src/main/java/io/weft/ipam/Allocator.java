@@ -2,9 +2,6 @@ package io.weft.ipam;
 
 import io.weft.net.Cidr;
 import io.weft.net.PrefixedAddress;
-import io.weft.paxos.Claims;
-import io.weft.paxos.NodeId;
-import io.weft.paxos.Paxos;
 import io.weft.ring.MergeResult;
 import io.weft.ring.PeerName;
 import io.weft.ring.Ring;
@@ -18,8 +15,10 @@ import java.util.Set;
 import java.util.random.RandomGenerator;
 
 /**
- * One peer's whole IPAM behaviour as a deterministic state machine: the ring, the local space,
- * the allocations, the requests waiting, and the one-time consensus that seeds the ring.
+ * One peer's IPAM behaviour as a deterministic state machine: the ring, the local space, the
+ * allocations and the requests waiting. The one-time consensus that seeds the ring is a machine
+ * of its own, {@link Seeding}: this one asks it to start ({@link Outcome#establish}), takes its
+ * answer ({@link #afterConsensus}) and says when a ring exists ({@link Outcome#ringExists}).
  *
  * <p>Every input is a method call that takes the current time; every effect comes back as an
  * {@link Outcome} for the caller to carry out. No threads, no clock, no I/O; randomness comes
@@ -42,15 +41,16 @@ public final class Allocator {
   private final ContainerGrace grace;
   private final PendingRequests pending;
   private final ClaimAttempts claims;
-  private Seeding seeding;
+  /** Consensus was asked for (or reported running) and no ring exists yet. */
+  private boolean consensusRunning;
+  private int knownElectors;
   private boolean shutDown;
   private final PeerWarnings warnings;
   private final Releases releases;
   private final RingSpace ringSpace;
   private long lastGossipMs = NEVER;
-  /** The ring and Paxos knowledge as last handed out to persist, to hand out only changes. */
+  /** The ring as last handed out to persist, to hand out only changes. */
   private RingState persistedRing;
-  private Map<NodeId, Claims> persistedPaxos = Map.of();
 
   public Allocator(AllocatorConfig config, RandomGenerator random) {
     this(config, random, true);
@@ -60,7 +60,6 @@ public final class Allocator {
     this.config = config;
     this.random = random;
     this.ring = new Ring(config.universe().range(), config.self());
-    this.seeding = Seeding.fresh(config);
     this.grace = new ContainerGrace(config.containerGraceMs(), allocations, ledger);
     this.claims = new ClaimAttempts(config, ring, space, allocations, ledger, peers, grace);
     this.pending = new PendingRequests(config, ring, space, allocations, ledger, peers, claims,
@@ -85,13 +84,12 @@ public final class Allocator {
       return false;
     }
     ring.claimForPeers(config.seeds());
-    seeding = Seeding.done();
     return true;
   }
 
   /**
-   * An allocator restarted from persisted state: the ring, the allocations (re-claimed in the
-   * space) and, while no ring existed yet, what Paxos knew.
+   * An allocator restarted from persisted state: the ring and the allocations (re-claimed in the
+   * space). What Paxos knew is {@link Seeding}'s.
    */
   public static Allocator restore(AllocatorConfig config, RandomGenerator random,
       PersistedState state) {
@@ -102,9 +100,8 @@ public final class Allocator {
       } catch (RingConflictException e) {
         throw new IllegalArgumentException("the persisted ring cannot be used: " + e.getMessage());
       }
-      allocator.seeding = Seeding.done();
-    } else if (!allocator.seedFromList()) {
-      allocator.seeding = Seeding.restore(config, state.paxos());
+    } else {
+      allocator.seedFromList();
     }
     allocator.shutDown = state.reset();
     allocator.space.addRanges(allocator.ring.ownedRanges());
@@ -117,7 +114,6 @@ public final class Allocator {
     }
     allocator.assertInvariants();
     allocator.persistedRing = allocator.ring.state();
-    allocator.persistedPaxos = allocator.seeding.claims();
     return allocator;
   }
 
@@ -348,14 +344,7 @@ public final class Allocator {
       out.send(g.from(), new Message.RingUpdate(config.self(), ring.state()));
       return;
     }
-    Seeding.Heard heard = seeding.hear(g, out);
-    if (heard instanceof Seeding.Heard.StartAsked) {
-      establishRing(out, nowMs); // an observer asks the electors to seed the ring
-    } else if (heard instanceof Seeding.Heard.Agreed agreed) {
-      seedRing(agreed.seeds(), out, nowMs);
-    } else if (heard instanceof Seeding.Heard.Tell) {
-      out.broadcast(gossip());
-    }
+    // Neither has a ring: what the gossip says of Paxos is for Seeding, which hears it too.
   }
 
   private void mergeRing(PeerName from, RingState theirs, Outcome out, long nowMs) {
@@ -391,22 +380,13 @@ public final class Allocator {
   // ---- time ----
 
   /**
-   * The periodic step: re-propose while consensus waits, retry waiting requests, free the
+   * The periodic step: ask for consensus while requests wait without a ring, retry them, free the
    * addresses of containers dead past their grace, and gossip the whole state now and then.
    */
   public Outcome tick(long nowMs) {
     Outcome out = new Outcome();
     if (shutDown) {
       return out;
-    }
-    if (seeding.running() && ring.isEmpty()) {
-      Optional<List<PeerName>> agreed = seeding.propose(out);
-      if (agreed.isPresent()) {
-        seedRing(agreed.get(), out, nowMs);
-        return finish(out);
-      }
-      out.broadcast(gossip());
-      lastGossipMs = nowMs;
     }
     if (!pending.isEmpty() && ring.isEmpty()) {
       establishRing(out, nowMs);
@@ -423,17 +403,30 @@ public final class Allocator {
 
   // ---- consensus ----
 
-  /** Starts consensus unless a ring exists or it already runs. */
+  /** Asks {@link Seeding} to start unless a ring exists or it already runs. */
   private void establishRing(Outcome out, long nowMs) {
-    if (!ring.isEmpty() || seeding.running()) {
+    if (!ring.isEmpty() || consensusRunning) {
       return;
     }
-    Optional<List<PeerName>> agreed = seeding.start(out);
-    if (agreed.isPresent()) {
-      seedRing(agreed.get(), out, nowMs);
-      return;
+    consensusRunning = true;
+    out.establish = true;
+  }
+
+  /**
+   * What a {@link Seeding} step produced: how consensus stands, and when it agreed, the seeds
+   * this peer splits the ring among (ignored when a ring exists already).
+   */
+  public Outcome afterConsensus(long nowMs, Outcome consensus) {
+    Outcome out = new Outcome();
+    if (consensus.progress() != null && ring.isEmpty()) {
+      consensusRunning = consensus.progress().running();
+      knownElectors = consensus.progress().knownElectors();
     }
-    out.broadcast(gossip());
+    if (consensus.agreed() == null || !ring.isEmpty() || shutDown) {
+      return out;
+    }
+    seedRing(consensus.agreed(), out, nowMs);
+    return finish(out);
   }
 
   /** Consensus chose {@code seeds}: the ring is split among them. */
@@ -448,7 +441,8 @@ public final class Allocator {
   }
 
   private void ringAchieved(Outcome out) {
-    seeding.achieved();
+    consensusRunning = false;
+    out.ringExists = true;
     out.event(EventType.CONSENSUS_ACHIEVED, null, null, config.self().toString(), null);
     pending.ringAchieved(out);
   }
@@ -465,20 +459,18 @@ public final class Allocator {
   }
 
   /**
-   * Ends every state-changing step: free counts follow the space. Paxos's own check is cheap and
-   * always runs; the full check walks the whole state, so it runs where assertions are on (tests,
-   * the simulator).
+   * Ends every state-changing step: free counts follow the space. The full check walks the whole
+   * state, so it runs where assertions are on (tests, the simulator); the cheap one runs always.
    */
   private Outcome finish(Outcome out) {
     if (!ring.isEmpty() && !shutDown && ring.reportFree(space::numFreeInRange)) {
       out.persist = true;
     }
-    seeding.checkInvariants().ifPresent(this::broken);
     assert invariantsHold();
     return withState(out);
   }
 
-  /** Puts into a persisting outcome the ring and Paxos knowledge that changed since the last. */
+  /** Puts into a persisting outcome the ring when it changed since the last. */
   private Outcome withState(Outcome out) {
     if (!out.persist) {
       return out;
@@ -487,11 +479,6 @@ public final class Allocator {
     if (!now.equals(persistedRing)) {
       out.ring = now;
       persistedRing = now;
-    }
-    Map<NodeId, Claims> claims = seeding.claims();
-    if (!claims.isEmpty() && !claims.equals(persistedPaxos)) {
-      out.paxos = claims;
-      persistedPaxos = claims;
     }
     return out;
   }
@@ -516,18 +503,16 @@ public final class Allocator {
     lastGossipMs = nowMs;
   }
 
-  /** Our whole state as gossip. */
+  /** Our state as gossip: the ring, not Paxos (that is {@link Seeding}'s gossip). */
   public Message.Gossip gossip() {
-    Map<NodeId, Claims> claims = !seeding.hasPaxos() || !ring.isEmpty() ? null
-        : seeding.claims();
     return new Message.Gossip(config.self(), config.nickname(), config.observer(),
-        ring.isEmpty() ? null : ring.state(), claims, config.observer() ? 0 : config.quorum());
+        ring.isEmpty() ? null : ring.state(), null, config.observer() ? 0 : config.quorum());
   }
 
   // ---- reading, for status and the simulator ----
 
   public Consensus consensus() {
-    return !ring.isEmpty() ? Consensus.ACHIEVED : seeding.running() ? Consensus.WAITING
+    return !ring.isEmpty() ? Consensus.ACHIEVED : consensusRunning ? Consensus.WAITING
         : Consensus.DEFERRED;
   }
 
@@ -539,14 +524,9 @@ public final class Allocator {
     return ring.state();
   }
 
-  /** What Paxos knows, to persist while no ring exists (empty once one does). */
-  public Map<NodeId, Claims> paxosState() {
-    return seeding.claims();
-  }
-
-  /** What must survive a crash: ring, allocations and Paxos knowledge, in one snapshot. */
+  /** What must survive a crash: ring and allocations (Paxos knowledge is {@link Seeding}'s). */
   public PersistedState persistedState() {
-    return new PersistedState(ring.state(), allocations.all(), seeding.claims(), shutDown);
+    return new PersistedState(ring.state(), allocations.all(), Map.of(), shutDown);
   }
 
   public boolean isShutDown() {
@@ -557,15 +537,14 @@ public final class Allocator {
   public AllocatorStatus status() {
     return new AllocatorStatus(consensus(), ring.ownedByPeer(), ring.freeByPeer(),
         ring.removed(), ring.entries().size(), warnings.refusals(), peers.nicknames,
-        seeding.hasPaxos() ? seeding.knownElectors() : ring.seeds().size(),
+        ring.isEmpty() ? knownElectors : ring.seeds().size(),
         pending.allocations(), pending.claims(), allocations.size(), peers.reachable, shutDown,
         warnings.quorumWarnings());
   }
 
   /** What is wrong with this peer's state, if anything; walks the whole state. */
   public Optional<String> checkInvariants() {
-    return Invariants.full(config, ring, space, allocations, shutDown)
-        .or(seeding::checkInvariants);
+    return Invariants.full(config, ring, space, allocations, shutDown);
   }
 
   /** Throws when {@link #checkInvariants} finds a problem. */

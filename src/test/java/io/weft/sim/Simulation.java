@@ -5,6 +5,7 @@ import io.weft.ipam.AllocatorConfig;
 import io.weft.ipam.Message;
 import io.weft.ipam.Outcome;
 import io.weft.ipam.PersistedState;
+import io.weft.ipam.Seeding;
 import io.weft.net.Cidr;
 import io.weft.net.PrefixedAddress;
 import io.weft.ring.Entry;
@@ -20,21 +21,29 @@ import java.util.Set;
 import java.util.SplittableRandom;
 
 /**
- * Many allocators in one thread over a simulated network and clock, everything decided by one
+ * Many peers in one thread over a simulated network and clock, everything decided by one
  * seed: message loss, duplication, delay (and so reordering), partitions, crashes and restarts
  * from persisted state, rmpeer of peers gone for good, and random client requests. After every
  * step it checks the safety invariants listed in the README's simulator section; {@link #run} returns the first
  * violation, or null.
+ *
+ * <p>Each peer is the two pure machines its agent runs, composed as the agent's verticles compose
+ * them: the {@link Allocator} (the ring verticle) and {@link Seeding} (the consensus verticle).
+ * An allocator outcome that asks to {@link Outcome#establish establish} starts Seeding; a Seeding
+ * outcome is carried (persisted, then sent) and handed to {@link Allocator#afterConsensus}; an
+ * allocator outcome saying {@link Outcome#ringExists} ends Seeding. Gossip broadcast to all
+ * reaches both machines, a message to one peer only its allocator, as on the event bus.
  */
 final class Simulation {
   static final Cidr UNIVERSE = Cidr.parse("10.0.0.0/22");
   static final int IDENTS = 40;
 
-  /** One host: its allocator while up, and what its disk holds. */
+  /** One host: its two machines while up, and what its disk holds. */
   static final class Node {
     PeerName name;
     final int index;
     Allocator allocator;
+    Seeding seeding;
     PersistedState disk;
     boolean up = true;
     boolean removed;
@@ -50,7 +59,8 @@ final class Simulation {
     }
   }
 
-  record InFlight(long deliverAtMs, long seq, int to, Message message) {}
+  /** A message on its way; {@code toAll} when it was broadcast (gossip on the shared address). */
+  record InFlight(long deliverAtMs, long seq, int to, Message message, boolean toAll) {}
 
   /** A request the simulated clients sent and still wait on. */
   record Request(int node, String kind, String ident) {}
@@ -77,8 +87,8 @@ final class Simulation {
     this.random = new SplittableRandom(options.seed());
     for (int i = 0; i < options.peers(); i++) {
       Node node = new Node(nodeName(i), i);
-      node.allocator = newAllocator(node, null);
-      node.disk = node.allocator.persistedState();
+      start(node, null);
+      node.disk = snapshot(node);
       nodes.add(node);
       answered.put(i, new HashMap<>());
     }
@@ -93,6 +103,19 @@ final class Simulation {
 
   static PeerName nodeName(int index) {
     return new PeerName(0x0200_0000_0000L + index + 1);
+  }
+
+  /** Starts both machines of {@code node} from {@code disk} (null: a new peer). */
+  private void start(Node node, PersistedState disk) {
+    node.allocator = newAllocator(node, disk);
+    node.seeding = Seeding.of(node.allocator.config(),
+        disk == null ? node.allocator.persistedState() : disk);
+  }
+
+  /** What the node's disk holds after a commit: the allocator's state and Paxos knowledge. */
+  private static PersistedState snapshot(Node node) {
+    PersistedState a = node.allocator.persistedState();
+    return new PersistedState(a.ring(), a.allocations(), node.seeding.claims(), a.reset());
   }
 
   private Allocator newAllocator(Node node, PersistedState disk) {
@@ -130,6 +153,7 @@ final class Simulation {
       nowMs += 1 + random.nextInt(400);
       Node n = anyUp();
       if (n != null) {
+        consensus(n, n.seeding.tick(nowMs));
         apply(n, n.allocator.tick(nowMs));
       }
     } else if (roll < 900) {
@@ -153,19 +177,33 @@ final class Simulation {
     if (!to.up || to.removed || from.group != to.group) {
       return;
     }
+    receive(to, m);
+  }
+
+  /** A message reaches the allocator; gossip broadcast to all reaches Seeding too. */
+  private void receive(Node to, InFlight m) {
     apply(to, to.allocator.receive(nowMs, m.message));
+    if (m.toAll) {
+      consensus(to, to.seeding.receive(nowMs, m.message));
+    }
+  }
+
+  /** Carries out a Seeding outcome, then hands it to the allocator (the consensus value). */
+  void consensus(Node node, Outcome out) {
+    apply(node, out);
+    apply(node, node.allocator.afterConsensus(nowMs, out));
   }
 
   /** Carries out an outcome: persist first, then send, then complete. */
   void apply(Node node, Outcome out) {
     node.touched = true;
     if (out.persist()) {
-      node.disk = node.allocator.persistedState();
+      node.disk = snapshot(node);
     }
     for (Outcome.Send s : out.sends()) {
       for (Node target : nodes) {
         if (target != node && (s.to() == null || s.to().equals(target.name))) {
-          send(target, s.message());
+          send(target, s.message(), s.to() == null);
         }
       }
     }
@@ -184,16 +222,22 @@ final class Simulation {
         answeredAllocations++;
       }
     }
+    if (out.ringExists()) {
+      node.seeding.ringExists();
+    }
+    if (out.establish()) {
+      consensus(node, node.seeding.establish(nowMs));
+    }
   }
 
-  private void send(Node target, Message message) {
+  private void send(Node target, Message message, boolean toAll) {
     if (random.nextInt(1000) < options.dropPerMille()) {
       return;
     }
     int copies = random.nextInt(1000) < options.duplicatePerMille() ? 2 : 1;
     for (int i = 0; i < copies; i++) {
       long delay = 1 + random.nextInt(options.maxDelayMs());
-      network.add(new InFlight(nowMs + delay, seq++, target.index, message));
+      network.add(new InFlight(nowMs + delay, seq++, target.index, message, toAll));
     }
   }
 
@@ -259,6 +303,7 @@ final class Simulation {
         boolean reach = b.up && !b.removed && a.group == b.group;
         if (reach && !before.contains(b.name)) {
           apply(a, a.allocator.memberJoined(nowMs, b.name));
+          consensus(a, a.seeding.memberJoined(nowMs, b.name));
         } else if (!reach && before.contains(b.name)) {
           apply(a, a.allocator.memberLeft(nowMs, b.name));
         }
@@ -278,7 +323,7 @@ final class Simulation {
       loseDisk(n);
     } else {
       restarts++;
-      n.allocator = newAllocator(n, n.disk);
+      start(n, n.disk);
       n.up = true;
       n.touched = true;
       for (Map.Entry<String, Set<String>> e : answered.get(n.index).entrySet()) {
@@ -323,12 +368,13 @@ final class Simulation {
     ghost.ghost = true;
     ghost.disk = new PersistedState(n.disk.ring(), List.of(), Map.of());
     ghost.allocator = n.allocator;
+    ghost.seeding = n.seeding;
     nodes.add(ghost);
     answered.put(ghost.index, new HashMap<>());
     answered.get(n.index).clear();
     n.name = new PeerName(0x0300_0000_0000L + nodes.size());
-    n.allocator = newAllocator(n, null);
-    n.disk = n.allocator.persistedState();
+    start(n, null);
+    n.disk = snapshot(n);
     n.up = true;
     n.touched = true;
   }
@@ -394,7 +440,8 @@ final class Simulation {
       }
       if (n.up && n.touched) {
         n.touched = false;
-        String problem = n.allocator.checkInvariants().orElse(null);
+        String problem = n.allocator.checkInvariants().or(n.seeding::checkInvariants)
+            .orElse(null);
         if (problem != null) {
           return problem;
         }
@@ -427,7 +474,7 @@ final class Simulation {
         answered.get(n.index).clear();
       }
       if (!n.up && !n.removed) {
-        n.allocator = newAllocator(n, n.disk);
+        start(n, n.disk);
         n.up = true;
       }
     }
@@ -441,6 +488,7 @@ final class Simulation {
       for (Node n : nodes) {
         if (n.up && !n.removed) {
           steps++;
+          consensus(n, n.seeding.tick(nowMs));
           apply(n, n.allocator.tick(nowMs));
         }
       }
@@ -449,7 +497,7 @@ final class Simulation {
         Node to = nodes.get(m.to);
         if (to.up && !to.removed) {
           steps++;
-          apply(to, to.allocator.receive(nowMs, m.message));
+          receive(to, m);
         }
       }
       String violation = check();
