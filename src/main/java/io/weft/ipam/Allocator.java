@@ -2,7 +2,6 @@ package io.weft.ipam;
 
 import io.weft.net.Cidr;
 import io.weft.net.PrefixedAddress;
-import io.weft.ring.MergeResult;
 import io.weft.ring.PeerName;
 import io.weft.ring.Ring;
 import io.weft.ring.RingConflictException;
@@ -41,16 +40,12 @@ public final class Allocator {
   private final ContainerGrace grace;
   private final PendingRequests pending;
   private final ClaimAttempts claims;
-  /** Consensus was asked for (or reported running) and no ring exists yet. */
-  private boolean consensusRunning;
-  private int knownElectors;
   private boolean shutDown;
   private final PeerWarnings warnings;
   private final Releases releases;
   private final RingSpace ringSpace;
-  private long lastGossipMs = NEVER;
-  /** The ring as last handed out to persist, to hand out only changes. */
-  private RingState persistedRing;
+  private final RingLife life;
+  private final Departures departures;
 
   public Allocator(AllocatorConfig config, RandomGenerator random) {
     this(config, random, true);
@@ -67,6 +62,9 @@ public final class Allocator {
     this.warnings = new PeerWarnings(config, peers);
     this.releases = new Releases(allocations, ledger, pending, grace);
     this.ringSpace = new RingSpace(config, ring, space, allocations, warnings);
+    this.life = new RingLife(config, ring, space, pending, ringSpace, () -> shutDown);
+    this.departures = new Departures(config, ring, space, allocations, grace, pending, peers,
+        life);
     peers.nicknames.put(config.self(), config.nickname());
     if (seedNow && seedFromList()) {
       space.addRanges(ring.ownedRanges());
@@ -113,7 +111,7 @@ public final class Allocator {
       }
     }
     allocator.assertInvariants();
-    allocator.persistedRing = allocator.ring.state();
+    allocator.life.persisted();
     return allocator;
   }
 
@@ -138,7 +136,7 @@ public final class Allocator {
       return out;
     }
     pending.add(new Pending.Allocate(requestId, ident, subnet, container));
-    establishRing(out, nowMs);
+    life.establish(out);
     pending.retry(out, nowMs);
     return finish(out);
   }
@@ -159,7 +157,7 @@ public final class Allocator {
     }
     grace.alive(ident);
     pending.add(new Pending.Claim(requestId, ident, address, noErrorOnUnknown, container));
-    establishRing(out, nowMs);
+    life.establish(out);
     pending.retry(out, nowMs);
     return finish(out);
   }
@@ -175,7 +173,7 @@ public final class Allocator {
       return out;
     }
     pending.add(new Pending.Prime(requestId));
-    establishRing(out, nowMs);
+    life.establish(out);
     return finish(out);
   }
 
@@ -257,21 +255,8 @@ public final class Allocator {
    */
   public Outcome rmpeer(long nowMs, long requestId, String who, boolean force) {
     Outcome out = new Outcome();
-    Optional<PeerName> peer = peers.resolve(who);
-    Optional<Result> refusal = peers.whyNotRemovable(who, peer, config.self(), force);
-    if (refusal.isPresent()) {
-      out.complete(requestId, refusal.get());
-      return out;
-    }
-    long taken = ring.transfer(peer.get(), config.self(), true);
-    space.addRanges(ring.ownedRanges());
-    checkRing();
-    out.persist = true;
-    broadcastState(out, nowMs);
-    pending.retry(out, nowMs);
-    out.complete(requestId, Result.ok(taken + " IPs taken over from "
-        + peers.describe(peer.get())));
-    return finish(out);
+    departures.rmpeer(nowMs, requestId, who, force, out);
+    return out.persist ? finish(out) : out;
   }
 
   /**
@@ -280,22 +265,11 @@ public final class Allocator {
    */
   public Outcome shutdown(long nowMs) {
     Outcome out = new Outcome();
-    pending.failAll("weft is shutting down", out);
-    Optional<PeerName> heir = peers.heir(ring.owners(), config.self());
-    if (heir.isPresent() && !ring.ownedRanges().isEmpty()) {
-      ring.transfer(config.self(), heir.get(), false);
-      broadcastState(out, nowMs);
-    }
-    space.clear();
-    out.removed.addAll(allocations.all());
-    allocations.all().forEach(a -> out.event(EventType.FREED, a.ident(), a.address().toString(),
-        null, "this peer was reset"));
-    allocations.clear();
-    grace.clear();
+    departures.reset(nowMs, out);
     shutDown = true;
-    checkRing();
+    life.check();
     out.persist = true;
-    return withState(out);
+    return life.withState(out);
   }
 
   // ---- the network ----
@@ -303,7 +277,7 @@ public final class Allocator {
   public Outcome memberJoined(long nowMs, PeerName peer) {
     Outcome out = new Outcome();
     peers.reachable.add(peer);
-    out.send(peer, gossip());
+    out.send(peer, life.gossip());
     return out;
   }
 
@@ -321,9 +295,9 @@ public final class Allocator {
     if (message instanceof Message.Gossip g) {
       onGossip(g, out, nowMs);
     } else if (message instanceof Message.RingUpdate u) {
-      mergeRing(u.from(), u.ring(), out, nowMs);
+      life.merge(u.from(), u.ring(), out, nowMs);
     } else if (message instanceof Message.SpaceRequest r) {
-      donate(r, out);
+      life.donate(r, out);
     } else if (message instanceof Message.SpaceDenied d) {
       pending.denied(d, out);
     }
@@ -336,7 +310,7 @@ public final class Allocator {
     }
     warnings.noteQuorum(g, out);
     if (g.ring() != null && !g.ring().isEmpty()) {
-      mergeRing(g.from(), g.ring(), out, nowMs);
+      life.merge(g.from(), g.ring(), out, nowMs);
       return;
     }
     if (!ring.isEmpty()) {
@@ -347,35 +321,6 @@ public final class Allocator {
     // Neither has a ring: what the gossip says of Paxos is for Seeding, which hears it too.
   }
 
-  private void mergeRing(PeerName from, RingState theirs, Outcome out, long nowMs) {
-    boolean hadRing = !ring.isEmpty();
-    Optional<MergeResult> merged = ringSpace.merge(from, theirs, out);
-    if (merged.isEmpty()) {
-      return;
-    }
-    checkRing();
-    if (!hadRing && !ring.isEmpty()) {
-      ringAchieved(out);
-    }
-    if (merged.get().reimposed()) {
-      broadcastState(out, nowMs);
-    }
-    if (merged.get().updated()) {
-      pending.retry(out, nowMs);
-    }
-  }
-
-  /** A peer asks for space; it gets our ring either way. */
-  private void donate(Message.SpaceRequest request, Outcome out) {
-    if (ring.isEmpty()) {
-      return;
-    }
-    if (ringSpace.donate(request, out)) {
-      checkRing();
-      out.broadcast(gossip());
-    }
-    out.send(request.from(), new Message.RingUpdate(config.self(), ring.state()));
-  }
 
   // ---- time ----
 
@@ -389,28 +334,17 @@ public final class Allocator {
       return out;
     }
     if (!pending.isEmpty() && ring.isEmpty()) {
-      establishRing(out, nowMs);
+      life.establish(out);
     }
     grace.sweep(nowMs, out);
     pending.retry(out, nowMs);
     finish(out);
     // After finish: the free-count report may have bumped versions that must go out too.
-    if (nowMs - lastGossipMs >= config.gossipMs()) {
-      broadcastState(out, nowMs);
-    }
+    life.broadcastWhenDue(out, nowMs);
     return out;
   }
 
   // ---- consensus ----
-
-  /** Asks {@link Seeding} to start unless a ring exists or it already runs. */
-  private void establishRing(Outcome out, long nowMs) {
-    if (!ring.isEmpty() || consensusRunning) {
-      return;
-    }
-    consensusRunning = true;
-    out.establish = true;
-  }
 
   /**
    * What a {@link Seeding} step produced: how consensus stands, and when it agreed, the seeds
@@ -418,33 +352,11 @@ public final class Allocator {
    */
   public Outcome afterConsensus(long nowMs, Outcome consensus) {
     Outcome out = new Outcome();
-    if (consensus.progress() != null && ring.isEmpty()) {
-      consensusRunning = consensus.progress().running();
-      knownElectors = consensus.progress().knownElectors();
-    }
-    if (consensus.agreed() == null || !ring.isEmpty() || shutDown) {
+    if (!life.heardConsensus(consensus)) {
       return out;
     }
-    seedRing(consensus.agreed(), out, nowMs);
+    life.seed(consensus.agreed(), out, nowMs);
     return finish(out);
-  }
-
-  /** Consensus chose {@code seeds}: the ring is split among them. */
-  private void seedRing(List<PeerName> seeds, Outcome out, long nowMs) {
-    ring.claimForPeers(seeds);
-    space.addRanges(ring.ownedRanges());
-    checkRing();
-    out.persist = true;
-    ringAchieved(out);
-    broadcastState(out, nowMs);
-    pending.retry(out, nowMs);
-  }
-
-  private void ringAchieved(Outcome out) {
-    consensusRunning = false;
-    out.ringExists = true;
-    out.event(EventType.CONSENSUS_ACHIEVED, null, null, config.self().toString(), null);
-    pending.ringAchieved(out);
   }
 
   // ---- bookkeeping ----
@@ -467,25 +379,7 @@ public final class Allocator {
       out.persist = true;
     }
     assert invariantsHold();
-    return withState(out);
-  }
-
-  /** Puts into a persisting outcome the ring when it changed since the last. */
-  private Outcome withState(Outcome out) {
-    if (!out.persist) {
-      return out;
-    }
-    RingState now = ring.state();
-    if (!now.equals(persistedRing)) {
-      out.ring = now;
-      persistedRing = now;
-    }
-    return out;
-  }
-
-  /** The cheap invariants, on in production: after every step that changed the ring. */
-  private void checkRing() {
-    Invariants.cheap(ring, space, shutDown).ifPresent(this::broken);
+    return life.withState(out);
   }
 
   private boolean invariantsHold() {
@@ -494,26 +388,18 @@ public final class Allocator {
   }
 
   private void broken(String problem) {
-    throw new IllegalStateException("allocator invariant broken at " + config.self() + ": "
-        + problem + "; the state can no longer be trusted");
-  }
-
-  private void broadcastState(Outcome out, long nowMs) {
-    out.broadcast(gossip());
-    lastGossipMs = nowMs;
+    throw RingLife.broken(config, problem);
   }
 
   /** Our state as gossip: the ring, not Paxos (that is {@link Seeding}'s gossip). */
   public Message.Gossip gossip() {
-    return new Message.Gossip(config.self(), config.nickname(), config.observer(),
-        ring.isEmpty() ? null : ring.state(), null, config.observer() ? 0 : config.quorum());
+    return life.gossip();
   }
 
   // ---- reading, for status and the simulator ----
 
   public Consensus consensus() {
-    return !ring.isEmpty() ? Consensus.ACHIEVED : consensusRunning ? Consensus.WAITING
-        : Consensus.DEFERRED;
+    return life.consensus();
   }
 
   public AllocatorConfig config() {
@@ -537,7 +423,7 @@ public final class Allocator {
   public AllocatorStatus status() {
     return new AllocatorStatus(consensus(), ring.ownedByPeer(), ring.freeByPeer(),
         ring.removed(), ring.entries().size(), warnings.refusals(), peers.nicknames,
-        ring.isEmpty() ? knownElectors : ring.seeds().size(),
+        life.knownElectors(),
         pending.allocations(), pending.claims(), allocations.size(), peers.reachable, shutDown,
         warnings.quorumWarnings());
   }

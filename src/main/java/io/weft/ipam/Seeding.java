@@ -17,7 +17,8 @@ import java.util.Optional;
  * ({@link Outcome#establish}) and when a ring exists ({@link Outcome#ringExists}).
  *
  * <p>It hears only gossip broadcast to all (a peer's Paxos knowledge travels that way) and
- * speaks only by broadcast. Observers never vote (they have no Paxos), yet can ask the electors
+ * speaks only by broadcast, every tick while it runs: a peer that joins meanwhile hears it
+ * within a tick, so membership is none of its business. Observers never vote (they have no Paxos), yet can ask the electors
  * to start. A peer restarted with a ring, in seed mode, or reset never starts it.
  */
 public final class Seeding {
@@ -91,18 +92,6 @@ public final class Seeding {
     Outcome out = new Outcome();
     if (running()) {
       proposeOrTell(out);
-    }
-    return finish(out);
-  }
-
-  /**
-   * A member joined: while consensus runs here it hears what this node knows at once, rather
-   * than at the next tick. (Broadcast: Paxos knowledge travels only on the shared address.)
-   */
-  public Outcome memberJoined(long nowMs, PeerName peer) {
-    Outcome out = new Outcome();
-    if (running() && paxos != null) {
-      out.broadcast(gossip());
     }
     return finish(out);
   }

@@ -303,7 +303,6 @@ final class Simulation {
         boolean reach = b.up && !b.removed && a.group == b.group;
         if (reach && !before.contains(b.name)) {
           apply(a, a.allocator.memberJoined(nowMs, b.name));
-          consensus(a, a.seeding.memberJoined(nowMs, b.name));
         } else if (!reach && before.contains(b.name)) {
           apply(a, a.allocator.memberLeft(nowMs, b.name));
         }

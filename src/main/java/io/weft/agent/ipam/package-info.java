@@ -7,7 +7,9 @@
  * {@code GroupCommit}, which writes it with whatever else is waiting in one transaction and only
  * then sends its messages, completes its requests and publishes its events. Peers talk on the
  * clustered event bus ({@code weft.gossip} to all, {@code weft.peer.NAME} to one) in the JSON of
- * {@code Wire}. The consensus that seeds the ring runs inside the allocator (the pure
- * {@code Seeding} machine), so it needs no verticle of its own.
+ * {@code Wire}. The consensus that seeds the ring is the consensus verticle's (the package
+ * above this one): the ring verticle asks it for a ring and ends it through {@code ConsensusLink}
+ * on the local event bus, and carries each consensus outcome it hands back like its own, so
+ * this verticle stays the one writer of the store and the one sender to peers.
  */
 package io.weft.agent.ipam;
