@@ -17,8 +17,11 @@ import java.util.Map;
  */
 public final class Outcome {
 
-  /** A message to one peer, or to every peer when {@code to} is null. */
-  public record Send(PeerName to, Message message) {}
+  /**
+   * A message to one peer, or to every peer when {@code to} is null. A message to one peer goes
+   * to its allocator, or to its {@link Seeding} when {@code toSeeding} (broadcasts reach both).
+   */
+  public record Send(PeerName to, Message message, boolean toSeeding) {}
 
   /** The answer to a request the caller identified by {@code requestId}. */
   public record Completion(long requestId, Result result) {}
@@ -107,11 +110,15 @@ public final class Outcome {
   }
 
   void send(PeerName to, Message message) {
-    sends.add(new Send(to, message));
+    sends.add(new Send(to, message, false));
+  }
+
+  void sendToSeeding(PeerName to, Message message) {
+    sends.add(new Send(to, message, true));
   }
 
   void broadcast(Message message) {
-    sends.add(new Send(null, message));
+    sends.add(new Send(null, message, false));
   }
 
   void event(EventType type, String id, String address, String peer, String reason) {

@@ -16,9 +16,9 @@ import java.util.Optional;
  * ({@link Allocator#afterConsensus}), and the allocator's outcomes say when to start
  * ({@link Outcome#establish}) and when a ring exists ({@link Outcome#ringExists}).
  *
- * <p>It hears only gossip broadcast to all (a peer's Paxos knowledge travels that way) and
- * speaks only by broadcast, every tick while it runs: a peer that joins meanwhile hears it
- * within a tick, so membership is none of its business. Observers never vote (they have no Paxos), yet can ask the electors
+ * <p>It hears gossip broadcast to all (a peer's Paxos knowledge travels that way) and gossip
+ * sent to it alone; it speaks by broadcast, every tick while it runs, and tells a member that
+ * joins what it knows. Observers never vote (they have no Paxos), yet can ask the electors
  * to start. A peer restarted with a ring, in seed mode, or reset never starts it.
  */
 public final class Seeding {
@@ -97,7 +97,19 @@ public final class Seeding {
   }
 
   /**
-   * Gossip broadcast by another peer. Gossip that carries a ring is the allocator's business
+   * A member joined: it hears what this node's Paxos knows (or, from an observer, that it has
+   * none), so that a proposal counts every elector heard of.
+   */
+  public Outcome memberJoined(long nowMs, PeerName peer) {
+    Outcome out = new Outcome();
+    if (!done) {
+      out.sendToSeeding(peer, gossip());
+    }
+    return finish(out);
+  }
+
+  /**
+   * Gossip broadcast by another peer, or sent to this peer's Seeding. Gossip that carries a ring is the allocator's business
    * (merging it ends consensus through {@link #ringExists}).
    */
   public Outcome receive(long nowMs, Message message) {

@@ -84,6 +84,20 @@ class SeedingTest {
   }
 
   @Test
+  void aMemberThatJoinsHearsWhatPaxosKnowsSoThatEveryElectorCounts() {
+    Seeding a = fresh(1, 2, false);
+    Seeding b = fresh(2, 2, false);
+    Outcome joined = a.memberJoined(0, peer(2));
+    assertThat(joined.sends()).singleElement().satisfies(s -> {
+      assertThat(s.to()).isEqualTo(peer(2));
+      assertThat(s.toSeeding()).as("to the peer's consensus, not its allocator").isTrue();
+    });
+    Outcome heard = b.receive(0, joined.sends().get(0).message());
+    assertThat(b.running()).as("hearing is not starting").isFalse();
+    assertThat(heard.progress().knownElectors()).isEqualTo(2);
+  }
+
+  @Test
   void gossipThatCarriesARingIsTheAllocatorsBusiness() {
     Seeding s = fresh(1, 2, false);
     s.establish(0);

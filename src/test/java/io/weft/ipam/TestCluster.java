@@ -14,7 +14,7 @@ import java.util.SplittableRandom;
  * and its {@link Seeding}, composed as the simulator and the agent's verticles compose them.
  */
 final class TestCluster {
-  record Delivery(PeerName to, Message message, boolean toAll) {}
+  record Delivery(PeerName to, Message message, boolean toAll, boolean toSeeding) {}
 
   final Map<PeerName, Allocator> peers = new LinkedHashMap<>();
   final Map<PeerName, Seeding> seedings = new LinkedHashMap<>();
@@ -47,11 +47,13 @@ final class TestCluster {
     seedings.put(peer(i), Seeding.of(config, allocator.persistedState()));
     for (PeerName other : peers.keySet()) {
       apply(other, peers.get(other).memberJoined(nowMs, peer(i)));
+      consensus(other, seedings.get(other).memberJoined(nowMs, peer(i)));
     }
     peers.put(peer(i), allocator);
     for (PeerName other : peers.keySet()) {
       if (!other.equals(peer(i))) {
         apply(peer(i), allocator.memberJoined(nowMs, other));
+        consensus(peer(i), seedings.get(peer(i)).memberJoined(nowMs, other));
       }
     }
     return allocator;
@@ -65,7 +67,7 @@ final class TestCluster {
     for (Outcome.Send s : out.sends()) {
       for (PeerName target : peers.keySet()) {
         if (!target.equals(at) && (s.to() == null || s.to().equals(target))) {
-          network.add(new Delivery(target, s.message(), s.to() == null));
+          network.add(new Delivery(target, s.message(), s.to() == null, s.toSeeding()));
         }
       }
     }
@@ -92,8 +94,10 @@ final class TestCluster {
       Delivery d = network.poll();
       Allocator to = peers.get(d.to());
       if (to != null) {
-        apply(d.to(), to.receive(nowMs, d.message()));
-        if (d.toAll()) {
+        if (!d.toSeeding()) {
+          apply(d.to(), to.receive(nowMs, d.message()));
+        }
+        if (d.toAll() || d.toSeeding()) {
           consensus(d.to(), seedings.get(d.to()).receive(nowMs, d.message()));
         }
       }

@@ -32,7 +32,8 @@ import java.util.SplittableRandom;
  * An allocator outcome that asks to {@link Outcome#establish establish} starts Seeding; a Seeding
  * outcome is carried (persisted, then sent) and handed to {@link Allocator#afterConsensus}; an
  * allocator outcome saying {@link Outcome#ringExists} ends Seeding. Gossip broadcast to all
- * reaches both machines, a message to one peer only its allocator, as on the event bus.
+ * reaches both machines, a message to one peer only the machine it is addressed to, as on the
+ * event bus.
  */
 final class Simulation {
   static final Cidr UNIVERSE = Cidr.parse("10.0.0.0/22");
@@ -59,8 +60,11 @@ final class Simulation {
     }
   }
 
-  /** A message on its way; {@code toAll} when it was broadcast (gossip on the shared address). */
-  record InFlight(long deliverAtMs, long seq, int to, Message message, boolean toAll) {}
+  /** Which machines of a peer a message reaches, as the event-bus addresses decide. */
+  enum Channel { ALL, ALLOCATOR, SEEDING }
+
+  /** A message on its way. */
+  record InFlight(long deliverAtMs, long seq, int to, Message message, Channel channel) {}
 
   /** A request the simulated clients sent and still wait on. */
   record Request(int node, String kind, String ident) {}
@@ -180,10 +184,12 @@ final class Simulation {
     receive(to, m);
   }
 
-  /** A message reaches the allocator; gossip broadcast to all reaches Seeding too. */
+  /** A message reaches the machine it is addressed to; gossip broadcast to all reaches both. */
   private void receive(Node to, InFlight m) {
-    apply(to, to.allocator.receive(nowMs, m.message));
-    if (m.toAll) {
+    if (m.channel != Channel.SEEDING) {
+      apply(to, to.allocator.receive(nowMs, m.message));
+    }
+    if (m.channel != Channel.ALLOCATOR) {
       consensus(to, to.seeding.receive(nowMs, m.message));
     }
   }
@@ -203,7 +209,8 @@ final class Simulation {
     for (Outcome.Send s : out.sends()) {
       for (Node target : nodes) {
         if (target != node && (s.to() == null || s.to().equals(target.name))) {
-          send(target, s.message(), s.to() == null);
+          send(target, s.message(), s.to() == null ? Channel.ALL
+              : s.toSeeding() ? Channel.SEEDING : Channel.ALLOCATOR);
         }
       }
     }
@@ -230,14 +237,14 @@ final class Simulation {
     }
   }
 
-  private void send(Node target, Message message, boolean toAll) {
+  private void send(Node target, Message message, Channel channel) {
     if (random.nextInt(1000) < options.dropPerMille()) {
       return;
     }
     int copies = random.nextInt(1000) < options.duplicatePerMille() ? 2 : 1;
     for (int i = 0; i < copies; i++) {
       long delay = 1 + random.nextInt(options.maxDelayMs());
-      network.add(new InFlight(nowMs + delay, seq++, target.index, message, toAll));
+      network.add(new InFlight(nowMs + delay, seq++, target.index, message, channel));
     }
   }
 
@@ -303,6 +310,7 @@ final class Simulation {
         boolean reach = b.up && !b.removed && a.group == b.group;
         if (reach && !before.contains(b.name)) {
           apply(a, a.allocator.memberJoined(nowMs, b.name));
+          consensus(a, a.seeding.memberJoined(nowMs, b.name));
         } else if (!reach && before.contains(b.name)) {
           apply(a, a.allocator.memberLeft(nowMs, b.name));
         }

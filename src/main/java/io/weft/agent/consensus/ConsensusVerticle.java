@@ -4,6 +4,8 @@ import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.eventbus.MessageConsumer;
+import io.vertx.core.json.JsonObject;
+import io.weft.agent.cluster.Membership;
 import io.weft.agent.ipam.ConsensusLink;
 import io.weft.agent.ipam.IpamHealth;
 import io.weft.agent.ipam.IpamSettings;
@@ -11,6 +13,7 @@ import io.weft.ipam.Message;
 import io.weft.ipam.Outcome;
 import io.weft.ipam.PersistedState;
 import io.weft.ipam.Seeding;
+import io.weft.ring.PeerName;
 import java.security.SecureRandom;
 import java.util.ArrayList;
 import java.util.List;
@@ -21,9 +24,10 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Runs the pure {@link Seeding} machine: the one-time Paxos that decides which peers seed the
- * ring. It hears other peers' Paxos knowledge on the clustered {@code weft.gossip}, the ring
- * verticle's wish for a ring on {@link ConsensusLink#ESTABLISH} and a one-second timer (a peer
- * that joins hears this one's Paxos knowledge within a tick). It hands every step's
+ * ring. It hears other peers' Paxos knowledge on the clustered {@code weft.gossip} and on its
+ * own {@code weft.consensus.peer.NAME}, the ring verticle's wish for a ring on
+ * {@link ConsensusLink#ESTABLISH}, membership (a peer that joins hears what this one knows, so
+ * that a proposal counts every elector heard of) and a one-second timer. It hands every step's
  * {@link Outcome} to the ring verticle on {@link ConsensusLink#OUTCOMES}, which persists the
  * claims, then gossips, then builds the ring from the agreed seeds. When the ring exists ({@link ConsensusLink#RING_EXISTS}) it stops
  * listening for good; a peer started with a ring (or seeded from a list, or reset) never
@@ -57,12 +61,17 @@ public final class ConsensusVerticle extends VerticleBase {
       return Future.succeededFuture();
     }
     var gossip = vertx.eventBus().<Buffer>consumer(ConsensusLink.GOSSIP, m -> heard(m.body()));
+    var direct = vertx.eventBus().<Buffer>consumer(ConsensusLink.PEER_PREFIX + settings.self(),
+        m -> heard(m.body()));
     consumers.add(gossip);
+    consumers.add(direct);
     consumers.add(vertx.eventBus().localConsumer(ConsensusLink.ESTABLISH,
         m -> step(() -> seeding.establish(now()))));
     consumers.add(vertx.eventBus().localConsumer(ConsensusLink.RING_EXISTS, m -> finished()));
+    consumers.add(vertx.eventBus().<JsonObject>localConsumer(Membership.ADDRESS,
+        m -> membershipChanged(m.body())));
     timer = vertx.setPeriodic(1000, t -> step(() -> seeding.tick(now())));
-    return gossip.completion();
+    return Future.all(gossip.completion(), direct.completion());
   }
 
   private long now() {
@@ -77,6 +86,15 @@ public final class ConsensusVerticle extends VerticleBase {
       return; // the ring verticle hears the same bytes and logs them
     }
     step(() -> seeding.receive(now(), message));
+  }
+
+  /** A member joined: it hears what this node's Paxos knows, on its own consensus address. */
+  private void membershipChanged(JsonObject event) {
+    String name = event.getJsonObject("member", new JsonObject()).getString("name");
+    if ("joined".equals(event.getString("type")) && PeerName.isValid(name)
+        && !name.equals(settings.self().toString())) {
+      step(() -> seeding.memberJoined(now(), PeerName.parse(name)));
+    }
   }
 
   /**

@@ -23,6 +23,8 @@ public final class ConsensusLink {
   public static final String RING_EXISTS = "weft.consensus.ring-exists";
   /** Consensus to ring verticle: one step's outcome. */
   public static final String OUTCOMES = "weft.consensus.outcomes";
+  /** Clustered: {@code weft.consensus.peer.NAME} is peer NAME's consensus verticle. */
+  public static final String PEER_PREFIX = "weft.consensus.peer.";
   /** The clustered address every peer's gossip is published on (Paxos knowledge among it). */
   public static final String GOSSIP = Delivery.GOSSIP;
 

@@ -51,7 +51,8 @@ final class Delivery {
       if (s.to() == null) {
         vertx.eventBus().publish(GOSSIP, bytes);
       } else {
-        vertx.eventBus().send(PEER_PREFIX + s.to(), bytes, PEER_DELIVERY);
+        String prefix = s.toSeeding() ? ConsensusLink.PEER_PREFIX : PEER_PREFIX;
+        vertx.eventBus().send(prefix + s.to(), bytes, PEER_DELIVERY);
       }
     }
     for (Outcome.Completion c : out.completions()) {
