@@ -4,7 +4,8 @@
  *
  * <p>{@link io.weft.agent.consensus.ConsensusVerticle} runs the pure {@code io.weft.ipam.Seeding}
  * machine on its own event loop. It listens on the clustered {@code weft.gossip} (where every
- * peer's Paxos knowledge is published) only while this peer has no ring; once the ring exists
+ * peer's Paxos knowledge is published) and {@code weft.consensus.peer.NAME} (what a peer tells
+ * this one when it joins) only while this peer has no ring; once the ring exists
  * it unregisters everything, and a peer started with a persisted ring never listens at all.
  *
  * <p>It talks to the ring verticle over the <em>local event bus</em>
