@@ -205,8 +205,8 @@ public final class Agent {
     ipamMetrics.watch(metrics, docker);
     vertx.deployVerticle(new RingVerticle(ipamSettings(), membership, store, restored, ipamMetrics, docker,
             readiness.reporting(fatal::tryComplete)))
-        .compose(id -> vertx.deployVerticle(new ConsensusVerticle(ipamSettings(), restored,
-            readiness.reporting(fatal::tryComplete))))
+        .compose(id -> vertx.deployVerticle(new ConsensusVerticle(ipamSettings(), membership,
+            restored, readiness.reporting(fatal::tryComplete))))
         .compose(id -> options.dockerHost().isEmpty() ? Future.succeededFuture(id)
             : vertx.deployVerticle(new ContainerWatchVerticle(options.dockerHost().get(), docker)))
         .compose(id -> vertx.deployVerticle(new HttpApiVerticle(options.httpAddr(),

@@ -29,14 +29,15 @@ import org.slf4j.LoggerFactory;
  * {@link ConsensusLink#ESTABLISH}, membership (a peer that joins hears what this one knows, so
  * that a proposal counts every elector heard of) and a one-second timer. It hands every step's
  * {@link Outcome} to the ring verticle on {@link ConsensusLink#OUTCOMES}, which persists the
- * claims, then gossips, then builds the ring from the agreed seeds. When the ring exists ({@link ConsensusLink#RING_EXISTS}) it stops
- * listening for good; a peer started with a ring (or seeded from a list, or reset) never
- * listens at all.
+ * claims, then gossips, then builds the ring from the agreed seeds. When the ring exists
+ * ({@link ConsensusLink#RING_EXISTS}) it stops listening for good; a peer started with a ring
+ * (or seeded from a list, or reset) never listens at all.
  */
 public final class ConsensusVerticle extends VerticleBase {
   private static final Logger LOG = LoggerFactory.getLogger(ConsensusVerticle.class);
 
   private final IpamSettings settings;
+  private final Membership membership;
   private final PersistedState restored;
   private final IpamHealth health;
   private final long startNanos = System.nanoTime();
@@ -46,8 +47,10 @@ public final class ConsensusVerticle extends VerticleBase {
   private Outcome.Progress reported;
 
   /** {@code restored} is the state the ring verticle started from (the same store). */
-  public ConsensusVerticle(IpamSettings settings, PersistedState restored, IpamHealth health) {
+  public ConsensusVerticle(IpamSettings settings, Membership membership, PersistedState restored,
+      IpamHealth health) {
     this.settings = settings;
+    this.membership = membership;
     this.restored = restored;
     this.health = health;
   }
@@ -71,6 +74,8 @@ public final class ConsensusVerticle extends VerticleBase {
     consumers.add(vertx.eventBus().<JsonObject>localConsumer(Membership.ADDRESS,
         m -> membershipChanged(m.body())));
     timer = vertx.setPeriodic(1000, t -> step(() -> seeding.tick(now())));
+    // Members already there joined before this verticle listened: tell them too.
+    membership.members().forEach(m -> joined(m.peerName()));
     return Future.all(gossip.completion(), direct.completion());
   }
 
@@ -90,11 +95,22 @@ public final class ConsensusVerticle extends VerticleBase {
 
   /** A member joined: it hears what this node's Paxos knows, on its own consensus address. */
   private void membershipChanged(JsonObject event) {
-    String name = event.getJsonObject("member", new JsonObject()).getString("name");
-    if ("joined".equals(event.getString("type")) && PeerName.isValid(name)
-        && !name.equals(settings.self().toString())) {
-      step(() -> seeding.memberJoined(now(), PeerName.parse(name)));
+    if ("joined".equals(event.getString("type"))) {
+      joined(event.getJsonObject("member", new JsonObject()).getString("name"));
     }
+  }
+
+  /**
+   * A joining node registers its consumers just after Hazelcast announces it, so the first
+   * message can be lost: tell it once more a second later rather than wait for a proposal.
+   */
+  private void joined(String name) {
+    if (!PeerName.isValid(name) || name.equals(settings.self().toString())) {
+      return;
+    }
+    PeerName peer = PeerName.parse(name);
+    step(() -> seeding.memberJoined(now(), peer));
+    vertx.setTimer(1000, t -> step(() -> seeding.memberJoined(now(), peer)));
   }
 
   /**

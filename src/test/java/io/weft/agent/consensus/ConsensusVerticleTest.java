@@ -120,7 +120,7 @@ class ConsensusVerticleTest {
             })));
       }
     });
-    vertx.deployVerticle(new ConsensusVerticle(settings(1), empty, health))
+    vertx.deployVerticle(new ConsensusVerticle(settings(1), noPeers(), empty, health))
         .onComplete(test.succeeding(id -> vertx.eventBus().send(ConsensusLink.ESTABLISH, null)));
     assertThat(test.awaitCompletion(60, TimeUnit.SECONDS)).isTrue();
     assertThat(stops).isEmpty();
@@ -130,7 +130,7 @@ class ConsensusVerticleTest {
   void aPeerStartedWithARingNeverListens(Vertx vertx, VertxTestContext test) throws Exception {
     store = Store.open(dir);
     PersistedState withRing = seededElsewhere();
-    vertx.deployVerticle(new ConsensusVerticle(settings(2), withRing, health))
+    vertx.deployVerticle(new ConsensusVerticle(settings(2), noPeers(), withRing, health))
         .compose(id -> vertx.eventBus().request(ConsensusLink.ESTABLISH, null, SHORT))
         .onComplete(test.failing(e -> test.verify(() -> {
           assertThat(e).isInstanceOf(ReplyException.class);
@@ -148,7 +148,8 @@ class ConsensusVerticleTest {
     RingVerticle ring = new RingVerticle(settings(1), new Membership(null, m -> { }), store,
         empty, new IpamMetrics(new SimpleMeterRegistry()), DockerStatus.disabled(), health);
     vertx.deployVerticle(ring)
-        .compose(id -> vertx.deployVerticle(new ConsensusVerticle(settings(1), empty, health)))
+        .compose(id -> vertx.deployVerticle(
+            new ConsensusVerticle(settings(1), noPeers(), empty, health)))
         .compose(id -> vertx.eventBus().<JsonObject>request(IpamApi.ADDRESS,
             new JsonObject().put("op", "consense"),
             new DeliveryOptions().setSendTimeout(60_000)))
@@ -164,6 +165,10 @@ class ConsensusVerticleTest {
         })));
     assertThat(test.awaitCompletion(60, TimeUnit.SECONDS)).isTrue();
     assertThat(stops).isEmpty();
+  }
+
+  private static Membership noPeers() {
+    return new Membership(null, m -> { });
   }
 
   /** A state whose ring a quorum-1 peer seeded from a list: it needs no consensus. */

@@ -78,7 +78,7 @@ class RingVerticleTest {
         restored, new IpamMetrics(new SimpleMeterRegistry()), DockerStatus.disabled(), health);
     // Consensus is a verticle of its own: the ring verticle's requests wait for what it hands over.
     return vertx.deployVerticle(ring, new DeploymentOptions()).compose(id -> vertx.deployVerticle(
-        new ConsensusVerticle(settings, restored, health)));
+        new ConsensusVerticle(settings, new Membership(null, m -> { }), restored, health)));
   }
 
   private static Future<Message<JsonObject>> ask(Vertx vertx, JsonObject request) {
