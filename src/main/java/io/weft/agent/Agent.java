@@ -15,6 +15,7 @@ import io.weft.agent.cluster.ClusterSettings;
 import io.weft.agent.cluster.HandshakeRefusals;
 import io.weft.agent.cluster.Member;
 import io.weft.agent.cluster.PeerTls;
+import io.weft.agent.consensus.ConsensusVerticle;
 import io.weft.agent.http.HttpApiVerticle;
 import io.weft.agent.ipam.ClusterTransport;
 import io.weft.agent.ipam.IpamMetrics;
@@ -204,6 +205,8 @@ public final class Agent {
     RingVerticle ring = new RingVerticle(ipamSettings(), join.membership(), store, restored,
         ipamMetrics, docker, readiness.reporting(fatal::tryComplete), transport);
     vertx.deployVerticle(ring)
+        .compose(id -> vertx.deployVerticle(new ConsensusVerticle(ipamSettings(),
+            join.membership(), restored, readiness.reporting(fatal::tryComplete))))
         .compose(id -> options.dockerHost().isEmpty() ? Future.succeededFuture(id)
             : vertx.deployVerticle(new ContainerWatchVerticle(options.dockerHost().get(), docker)))
         .compose(id -> vertx.deployVerticle(new HttpApiVerticle(options.httpAddr(),

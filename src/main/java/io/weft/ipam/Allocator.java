@@ -2,10 +2,6 @@ package io.weft.ipam;
 
 import io.weft.net.Cidr;
 import io.weft.net.PrefixedAddress;
-import io.weft.paxos.Claims;
-import io.weft.paxos.NodeId;
-import io.weft.paxos.Paxos;
-import io.weft.ring.MergeResult;
 import io.weft.ring.PeerName;
 import io.weft.ring.Ring;
 import io.weft.ring.RingConflictException;
@@ -18,8 +14,10 @@ import java.util.Set;
 import java.util.random.RandomGenerator;
 
 /**
- * One peer's whole IPAM behaviour as a deterministic state machine: the ring, the local space,
- * the allocations, the requests waiting, and the one-time consensus that seeds the ring.
+ * One peer's IPAM behaviour as a deterministic state machine: the ring, the local space, the
+ * allocations and the requests waiting. The one-time consensus that seeds the ring is a machine
+ * of its own, {@link Seeding}: this one asks it to start ({@link Outcome#establish}), takes its
+ * answer ({@link #afterConsensus}) and says when a ring exists ({@link Outcome#ringExists}).
  *
  * <p>Every input is a method call that takes the current time; every effect comes back as an
  * {@link Outcome} for the caller to carry out. No threads, no clock, no I/O; randomness comes
@@ -42,15 +40,12 @@ public final class Allocator {
   private final ContainerGrace grace;
   private final PendingRequests pending;
   private final ClaimAttempts claims;
-  private Seeding seeding;
   private boolean shutDown;
   private final PeerWarnings warnings;
   private final Releases releases;
   private final RingSpace ringSpace;
-  private long lastGossipMs = NEVER;
-  /** The ring and Paxos knowledge as last handed out to persist, to hand out only changes. */
-  private RingState persistedRing;
-  private Map<NodeId, Claims> persistedPaxos = Map.of();
+  private final RingLife life;
+  private final Departures departures;
 
   public Allocator(AllocatorConfig config, RandomGenerator random) {
     this(config, random, true);
@@ -60,7 +55,6 @@ public final class Allocator {
     this.config = config;
     this.random = random;
     this.ring = new Ring(config.universe().range(), config.self());
-    this.seeding = Seeding.fresh(config);
     this.grace = new ContainerGrace(config.containerGraceMs(), allocations, ledger);
     this.claims = new ClaimAttempts(config, ring, space, allocations, ledger, peers, grace);
     this.pending = new PendingRequests(config, ring, space, allocations, ledger, peers, claims,
@@ -68,6 +62,9 @@ public final class Allocator {
     this.warnings = new PeerWarnings(config, peers);
     this.releases = new Releases(allocations, ledger, pending, grace);
     this.ringSpace = new RingSpace(config, ring, space, allocations, warnings);
+    this.life = new RingLife(config, ring, space, pending, ringSpace, () -> shutDown);
+    this.departures = new Departures(config, ring, space, allocations, grace, pending, peers,
+        life);
     peers.nicknames.put(config.self(), config.nickname());
     if (seedNow && seedFromList()) {
       space.addRanges(ring.ownedRanges());
@@ -85,13 +82,12 @@ public final class Allocator {
       return false;
     }
     ring.claimForPeers(config.seeds());
-    seeding = Seeding.done();
     return true;
   }
 
   /**
-   * An allocator restarted from persisted state: the ring, the allocations (re-claimed in the
-   * space) and, while no ring existed yet, what Paxos knew.
+   * An allocator restarted from persisted state: the ring and the allocations (re-claimed in the
+   * space). What Paxos knew is {@link Seeding}'s.
    */
   public static Allocator restore(AllocatorConfig config, RandomGenerator random,
       PersistedState state) {
@@ -102,16 +98,14 @@ public final class Allocator {
       } catch (RingConflictException e) {
         throw new IllegalArgumentException("the persisted ring cannot be used: " + e.getMessage());
       }
-      allocator.seeding = Seeding.done();
-    } else if (!allocator.seedFromList()) {
-      allocator.seeding = Seeding.restore(config, state.paxos());
+    } else {
+      allocator.seedFromList();
     }
     allocator.shutDown = state.reset();
     allocator.space.addRanges(allocator.ring.ownedRanges());
     allocator.ledger.restore(state.allocations());
     allocator.assertInvariants();
-    allocator.persistedRing = allocator.ring.state();
-    allocator.persistedPaxos = allocator.seeding.claims();
+    allocator.life.persisted();
     return allocator;
   }
 
@@ -136,7 +130,7 @@ public final class Allocator {
       return out;
     }
     pending.add(new Pending.Allocate(requestId, ident, subnet, container));
-    establishRing(out, nowMs);
+    life.establish(out);
     pending.retry(out, nowMs);
     return finish(out);
   }
@@ -157,7 +151,7 @@ public final class Allocator {
     }
     grace.alive(ident);
     pending.add(new Pending.Claim(requestId, ident, address, noErrorOnUnknown, container));
-    establishRing(out, nowMs);
+    life.establish(out);
     pending.retry(out, nowMs);
     return finish(out);
   }
@@ -173,7 +167,7 @@ public final class Allocator {
       return out;
     }
     pending.add(new Pending.Prime(requestId));
-    establishRing(out, nowMs);
+    life.establish(out);
     return finish(out);
   }
 
@@ -255,21 +249,8 @@ public final class Allocator {
    */
   public Outcome rmpeer(long nowMs, long requestId, String who, boolean force) {
     Outcome out = new Outcome();
-    Optional<PeerName> peer = peers.resolve(who);
-    Optional<Result> refusal = peers.whyNotRemovable(who, peer, config.self(), force);
-    if (refusal.isPresent()) {
-      out.complete(requestId, refusal.get());
-      return out;
-    }
-    long taken = ring.transfer(peer.get(), config.self(), true);
-    space.addRanges(ring.ownedRanges());
-    checkRing();
-    out.persist = true;
-    broadcastState(out, nowMs);
-    pending.retry(out, nowMs);
-    out.complete(requestId, Result.ok(taken + " IPs taken over from "
-        + peers.describe(peer.get())));
-    return finish(out);
+    departures.rmpeer(nowMs, requestId, who, force, out);
+    return out.persist ? finish(out) : out;
   }
 
   /**
@@ -278,22 +259,11 @@ public final class Allocator {
    */
   public Outcome shutdown(long nowMs) {
     Outcome out = new Outcome();
-    pending.failAll("weft is shutting down", out);
-    Optional<PeerName> heir = peers.heir(ring.owners(), config.self());
-    if (heir.isPresent() && !ring.ownedRanges().isEmpty()) {
-      ring.transfer(config.self(), heir.get(), false);
-      broadcastState(out, nowMs);
-    }
-    space.clear();
-    out.removed.addAll(allocations.all());
-    allocations.all().forEach(a -> out.event(EventType.FREED, a.ident(), a.address().toString(),
-        null, "this peer was reset"));
-    allocations.clear();
-    grace.clear();
+    departures.reset(nowMs, out);
     shutDown = true;
-    checkRing();
+    life.check();
     out.persist = true;
-    return withState(out);
+    return life.withState(out);
   }
 
   // ---- the network ----
@@ -301,7 +271,7 @@ public final class Allocator {
   public Outcome memberJoined(long nowMs, PeerName peer) {
     Outcome out = new Outcome();
     peers.reachable.add(peer);
-    out.send(peer, gossip());
+    out.send(peer, life.gossip());
     return out;
   }
 
@@ -319,9 +289,9 @@ public final class Allocator {
     if (message instanceof Message.Gossip g) {
       onGossip(g, out, nowMs);
     } else if (message instanceof Message.RingUpdate u) {
-      mergeRing(u.from(), u.ring(), out, nowMs);
+      life.merge(u.from(), u.ring(), out, nowMs);
     } else if (message instanceof Message.SpaceRequest r) {
-      donate(r, out);
+      life.donate(r, out);
     } else if (message instanceof Message.SpaceDenied d) {
       pending.denied(d, out);
     }
@@ -334,7 +304,7 @@ public final class Allocator {
     }
     warnings.noteQuorum(g, out);
     if (g.ring() != null && !g.ring().isEmpty()) {
-      mergeRing(g.from(), g.ring(), out, nowMs);
+      life.merge(g.from(), g.ring(), out, nowMs);
       return;
     }
     if (!ring.isEmpty()) {
@@ -342,50 +312,14 @@ public final class Allocator {
       out.send(g.from(), new Message.RingUpdate(config.self(), ring.state()));
       return;
     }
-    Seeding.Heard heard = seeding.hear(g, out);
-    if (heard instanceof Seeding.Heard.StartAsked) {
-      establishRing(out, nowMs); // an observer asks the electors to seed the ring
-    } else if (heard instanceof Seeding.Heard.Agreed agreed) {
-      seedRing(agreed.seeds(), out, nowMs);
-    } else if (heard instanceof Seeding.Heard.Tell) {
-      out.broadcast(gossip());
-    }
+    // Neither has a ring: what the gossip says of Paxos is for Seeding, which hears it too.
   }
 
-  private void mergeRing(PeerName from, RingState theirs, Outcome out, long nowMs) {
-    boolean hadRing = !ring.isEmpty();
-    Optional<MergeResult> merged = ringSpace.merge(from, theirs, out);
-    if (merged.isEmpty()) {
-      return;
-    }
-    checkRing();
-    if (!hadRing && !ring.isEmpty()) {
-      ringAchieved(out);
-    }
-    if (merged.get().reimposed()) {
-      broadcastState(out, nowMs);
-    }
-    if (merged.get().updated()) {
-      pending.retry(out, nowMs);
-    }
-  }
-
-  /** A peer asks for space; it gets our ring either way. */
-  private void donate(Message.SpaceRequest request, Outcome out) {
-    if (ring.isEmpty()) {
-      return;
-    }
-    if (ringSpace.donate(request, out)) {
-      checkRing();
-      out.broadcast(gossip());
-    }
-    out.send(request.from(), new Message.RingUpdate(config.self(), ring.state()));
-  }
 
   // ---- time ----
 
   /**
-   * The periodic step: re-propose while consensus waits, retry waiting requests, free the
+   * The periodic step: ask for consensus while requests wait without a ring, retry them, free the
    * addresses of containers dead past their grace, and gossip the whole state now and then.
    */
   public Outcome tick(long nowMs) {
@@ -393,58 +327,30 @@ public final class Allocator {
     if (shutDown) {
       return out;
     }
-    if (seeding.running() && ring.isEmpty()) {
-      Optional<List<PeerName>> agreed = seeding.propose(out);
-      if (agreed.isPresent()) {
-        seedRing(agreed.get(), out, nowMs);
-        return finish(out);
-      }
-      out.broadcast(gossip());
-      lastGossipMs = nowMs;
-    }
     if (!pending.isEmpty() && ring.isEmpty()) {
-      establishRing(out, nowMs);
+      life.establish(out);
     }
     grace.sweep(nowMs, out);
     pending.retry(out, nowMs);
     finish(out);
     // After finish: the free-count report may have bumped versions that must go out too.
-    if (nowMs - lastGossipMs >= config.gossipMs()) {
-      broadcastState(out, nowMs);
-    }
+    life.broadcastWhenDue(out, nowMs);
     return out;
   }
 
   // ---- consensus ----
 
-  /** Starts consensus unless a ring exists or it already runs. */
-  private void establishRing(Outcome out, long nowMs) {
-    if (!ring.isEmpty() || seeding.running()) {
-      return;
+  /**
+   * What a {@link Seeding} step produced: how consensus stands, and when it agreed, the seeds
+   * this peer splits the ring among (ignored when a ring exists already).
+   */
+  public Outcome afterConsensus(long nowMs, Outcome consensus) {
+    Outcome out = new Outcome();
+    if (!life.heardConsensus(consensus)) {
+      return out;
     }
-    Optional<List<PeerName>> agreed = seeding.start(out);
-    if (agreed.isPresent()) {
-      seedRing(agreed.get(), out, nowMs);
-      return;
-    }
-    out.broadcast(gossip());
-  }
-
-  /** Consensus chose {@code seeds}: the ring is split among them. */
-  private void seedRing(List<PeerName> seeds, Outcome out, long nowMs) {
-    ring.claimForPeers(seeds);
-    space.addRanges(ring.ownedRanges());
-    checkRing();
-    out.persist = true;
-    ringAchieved(out);
-    broadcastState(out, nowMs);
-    pending.retry(out, nowMs);
-  }
-
-  private void ringAchieved(Outcome out) {
-    seeding.achieved();
-    out.event(EventType.CONSENSUS_ACHIEVED, null, null, config.self().toString(), null);
-    pending.ringAchieved(out);
+    life.seed(consensus.agreed(), out, nowMs);
+    return finish(out);
   }
 
   // ---- bookkeeping ----
@@ -459,40 +365,15 @@ public final class Allocator {
   }
 
   /**
-   * Ends every state-changing step: free counts follow the space. Paxos's own check is cheap and
-   * always runs; the full check walks the whole state, so it runs where assertions are on (tests,
-   * the simulator).
+   * Ends every state-changing step: free counts follow the space. The full check walks the whole
+   * state, so it runs where assertions are on (tests, the simulator); the cheap one runs always.
    */
   private Outcome finish(Outcome out) {
     if (!ring.isEmpty() && !shutDown && ring.reportFree(space::numFreeInRange)) {
       out.persist = true;
     }
-    seeding.checkInvariants().ifPresent(this::broken);
     assert invariantsHold();
-    return withState(out);
-  }
-
-  /** Puts into a persisting outcome the ring and Paxos knowledge that changed since the last. */
-  private Outcome withState(Outcome out) {
-    if (!out.persist) {
-      return out;
-    }
-    RingState now = ring.state();
-    if (!now.equals(persistedRing)) {
-      out.ring = now;
-      persistedRing = now;
-    }
-    Map<NodeId, Claims> claims = seeding.claims();
-    if (!claims.isEmpty() && !claims.equals(persistedPaxos)) {
-      out.paxos = claims;
-      persistedPaxos = claims;
-    }
-    return out;
-  }
-
-  /** The cheap invariants, on in production: after every step that changed the ring. */
-  private void checkRing() {
-    Invariants.cheap(ring, space, shutDown).ifPresent(this::broken);
+    return life.withState(out);
   }
 
   private boolean invariantsHold() {
@@ -501,28 +382,18 @@ public final class Allocator {
   }
 
   private void broken(String problem) {
-    throw new IllegalStateException("allocator invariant broken at " + config.self() + ": "
-        + problem + "; the state can no longer be trusted");
+    throw RingLife.broken(config, problem);
   }
 
-  private void broadcastState(Outcome out, long nowMs) {
-    out.broadcast(gossip());
-    lastGossipMs = nowMs;
-  }
-
-  /** Our whole state as gossip. */
+  /** Our state as gossip: the ring, not Paxos (that is {@link Seeding}'s gossip). */
   public Message.Gossip gossip() {
-    Map<NodeId, Claims> claims = !seeding.hasPaxos() || !ring.isEmpty() ? null
-        : seeding.claims();
-    return new Message.Gossip(config.self(), config.nickname(), config.observer(),
-        ring.isEmpty() ? null : ring.state(), claims, config.observer() ? 0 : config.quorum());
+    return life.gossip();
   }
 
   // ---- reading, for status and the simulator ----
 
   public Consensus consensus() {
-    return !ring.isEmpty() ? Consensus.ACHIEVED : seeding.running() ? Consensus.WAITING
-        : Consensus.DEFERRED;
+    return life.consensus();
   }
 
   public AllocatorConfig config() {
@@ -533,14 +404,9 @@ public final class Allocator {
     return ring.state();
   }
 
-  /** What Paxos knows, to persist while no ring exists (empty once one does). */
-  public Map<NodeId, Claims> paxosState() {
-    return seeding.claims();
-  }
-
-  /** What must survive a crash: ring, allocations and Paxos knowledge, in one snapshot. */
+  /** What must survive a crash: ring and allocations (Paxos knowledge is {@link Seeding}'s). */
   public PersistedState persistedState() {
-    return new PersistedState(ring.state(), allocations.all(), seeding.claims(), shutDown);
+    return new PersistedState(ring.state(), allocations.all(), Map.of(), shutDown);
   }
 
   public boolean isShutDown() {
@@ -551,15 +417,14 @@ public final class Allocator {
   public AllocatorStatus status() {
     return new AllocatorStatus(consensus(), ring.ownedByPeer(), ring.freeByPeer(),
         ring.removed(), ring.entries().size(), warnings.refusals(), peers.nicknames,
-        seeding.hasPaxos() ? seeding.knownElectors() : ring.seeds().size(),
+        life.knownElectors(),
         pending.allocations(), pending.claims(), allocations.size(), peers.reachable, shutDown,
         warnings.quorumWarnings());
   }
 
   /** What is wrong with this peer's state, if anything; walks the whole state. */
   public Optional<String> checkInvariants() {
-    return Invariants.full(config, ring, space, allocations, shutDown)
-        .or(seeding::checkInvariants);
+    return Invariants.full(config, ring, space, allocations, shutDown);
   }
 
   /** Throws when {@link #checkInvariants} finds a problem. */

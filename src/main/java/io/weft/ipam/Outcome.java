@@ -17,8 +17,11 @@ import java.util.Map;
  */
 public final class Outcome {
 
-  /** A message to one peer, or to every peer when {@code to} is null. */
-  public record Send(PeerName to, Message message) {}
+  /**
+   * A message to one peer, or to every peer when {@code to} is null. A message to one peer goes
+   * to its allocator, or to its {@link Seeding} when {@code toSeeding} (broadcasts reach both).
+   */
+  public record Send(PeerName to, Message message, boolean toSeeding) {}
 
   /** The answer to a request the caller identified by {@code requestId}. */
   public record Completion(long requestId, Result result) {}
@@ -26,7 +29,18 @@ public final class Outcome {
   /** Something an operator or a co-located tool may want to know. */
   public record Event(EventType type, String id, String address, String peer, String reason) {}
 
+  /** How consensus stands after a {@link Seeding} step, for status. */
+  public record Progress(boolean running, int knownElectors) {}
+
   boolean persist;
+  /** Seeding's answer: the peers a quorum agreed on; null while none. */
+  List<PeerName> agreed;
+  /** The allocator needs a ring and asks {@link Seeding} to start. */
+  boolean establish;
+  /** The allocator has its ring now: {@link Seeding} has nothing more to do. */
+  boolean ringExists;
+  /** Set by every {@link Seeding} step. */
+  Progress progress;
   RingState ring;
   Map<NodeId, Claims> paxos;
   final List<Allocation> added = new ArrayList<>();
@@ -47,6 +61,26 @@ public final class Outcome {
   /** What Paxos knows, to persist; null when it did not change (and once a ring exists). */
   public Map<NodeId, Claims> paxos() {
     return paxos;
+  }
+
+  /** The seeds consensus agreed on, for {@link Allocator#afterConsensus}; null while none. */
+  public List<PeerName> agreed() {
+    return agreed;
+  }
+
+  /** True when the allocator asks consensus to start ({@link Seeding#establish}). */
+  public boolean establish() {
+    return establish;
+  }
+
+  /** True when the allocator got its ring: tell {@link Seeding#ringExists}. */
+  public boolean ringExists() {
+    return ringExists;
+  }
+
+  /** How consensus stands, on the outcomes of {@link Seeding}; null on the allocator's. */
+  public Progress progress() {
+    return progress;
   }
 
   /** Allocations made by this step, to write to the store with the ring. */
@@ -76,11 +110,15 @@ public final class Outcome {
   }
 
   void send(PeerName to, Message message) {
-    sends.add(new Send(to, message));
+    sends.add(new Send(to, message, false));
+  }
+
+  void sendToSeeding(PeerName to, Message message) {
+    sends.add(new Send(to, message, true));
   }
 
   void broadcast(Message message) {
-    sends.add(new Send(null, message));
+    sends.add(new Send(null, message, false));
   }
 
   void event(EventType type, String id, String address, String peer, String reason) {

@@ -4,16 +4,24 @@
  * <p>{@link io.weft.ipam.Allocator} is the entry point: every input (a request, a message from
  * another peer, a membership change, a tick of time) is a method call that takes the current
  * time, and every effect comes back as an {@link io.weft.ipam.Outcome}: what to persist (rows,
- * and the ring and Paxos knowledge when they changed), what to send, which requests to answer,
+ * and the ring or Paxos knowledge when they changed), what to send, which requests to answer,
  * which events to publish. The caller carries it out in that order, so that no answer gets ahead
  * of the state it reports. Nothing here has a thread, a clock or I/O, which is what lets the
  * simulator run many peers in one thread from one seed.
  *
- * <p>The allocator composes smaller machines along its seams: {@code Seeding} (the consensus
- * that seeds the ring, owning Paxos until a ring exists), {@code PendingRequests} (requests
- * that wait for a ring, space or a claim), {@code ClaimAttempts}, {@code Releases} (free and
- * delete), {@code ContainerGrace} (dead containers keep addresses for a while), {@code Ledger}
- * (allocation table and space change together), {@code PeerWarnings} and {@code Invariants}.
+ * <p>Two machines make a peer, as two verticles run them: {@link io.weft.ipam.Seeding}, the
+ * one-time consensus that seeds the ring (it owns Paxos until a ring exists, then does
+ * nothing), and the allocator. They meet through outcomes only: the allocator's
+ * {@code establish} starts Seeding, Seeding's {@code agreed} seeds go to
+ * {@code Allocator.afterConsensus}, and the allocator's {@code ringExists} ends Seeding for
+ * good. The simulator composes them exactly so.
+ *
+ * <p>The allocator in turn composes smaller parts along its seams: {@code RingLife} (the ring
+ * asked for, seeded, merged, donated, gossiped and handed out to persist), {@code Departures}
+ * (rmpeer and reset), {@code PendingRequests} (requests that wait for a ring, space or a
+ * claim), {@code ClaimAttempts}, {@code Releases} (free and delete), {@code ContainerGrace}
+ * (dead containers keep addresses for a while), {@code Ledger} (allocation table and space
+ * change together), {@code PeerWarnings} and {@code Invariants}.
  * {@link io.weft.ipam.AllocatorStatus} is its state as status and metrics read it.
  */
 package io.weft.ipam;

@@ -1,6 +1,5 @@
 package io.weft.ring;
 
-import io.weft.net.Cidr;
 import io.weft.net.Range;
 import io.weft.net.Ranges;
 import java.util.ArrayList;
@@ -46,7 +45,7 @@ public final class Ring {
   /** A ring restored from the store; refuses a state that breaks the invariants. */
   public static Ring restore(PeerName self, RingState state) {
     Ring ring = new Ring(state.universe(), self);
-    checkEntries(state.universe(), state.entries()).ifPresent(problem -> {
+    RingChecks.entries(state.universe(), state.entries()).ifPresent(problem -> {
       throw new IllegalArgumentException("stored ring is invalid: " + problem);
     });
     ring.entries.addAll(state.entries());
@@ -85,15 +84,7 @@ public final class Ring {
 
   /** Text of the universe as a CIDR where it is one (it always is when built from a flag). */
   public String universeText() {
-    return describe(universe);
-  }
-
-  static String describe(Range range) {
-    try {
-      return Cidr.of(range).toString();
-    } catch (IllegalArgumentException notACidr) {
-      return range.toString();
-    }
+    return RingChecks.describe(universe);
   }
 
   // ---- reading ----
@@ -409,7 +400,7 @@ public final class Ring {
 
   /** What is wrong with this ring, if anything. */
   public Optional<String> checkInvariants() {
-    return checkEntries(universe, entries);
+    return RingChecks.entries(universe, entries);
   }
 
   /** Throws if our own ring broke an invariant: its state can no longer be trusted. */
@@ -417,34 +408,6 @@ public final class Ring {
     checkInvariants().ifPresent(problem -> {
       throw new IllegalStateException("ring invariant broken: " + problem);
     });
-  }
-
-  /** Sorted unique tokens inside the universe, and no entry reporting more free than it spans. */
-  static Optional<String> checkEntries(Range universe, List<Entry> list) {
-    for (int i = 0; i < list.size(); i++) {
-      Entry e = list.get(i);
-      if (!universe.contains(e.token())) {
-        return Optional.of("token " + e.token() + " is out of range " + describe(universe));
-      }
-      if (i > 0 && list.get(i - 1).token() >= e.token()) {
-        return Optional.of(list.get(i - 1).token() == e.token()
-            ? "token appears twice in ring" : "ring not sorted");
-      }
-      if (e.free() < 0 || e.version() < 0) {
-        return Optional.of("entry at token " + e.token() + " has a negative count");
-      }
-    }
-    for (int i = 0; i < list.size(); i++) {
-      Entry e = list.get(i);
-      long next = list.get((i + 1) % list.size()).token();
-      long size = next > e.token() ? next - e.token()
-          : universe.end() - e.token() + next - universe.start();
-      if (e.free() > size) {
-        return Optional.of("entry at token " + e.token() + " reports too much free space: "
-            + e.free() + " > " + size);
-      }
-    }
-    return Optional.empty();
   }
 
   @Override

@@ -47,7 +47,7 @@ final class RingMerge {
     if (!changed) {
       return MergeResult.NOTHING;
     }
-    var broken = Ring.checkEntries(ours.universe(), merged);
+    var broken = RingChecks.entries(ours.universe(), merged);
     if (broken.isPresent()) {
       throw new RingConflictException(RingConflictException.Kind.INVALID,
           "Merge of incoming data causes: " + broken.get());
@@ -66,10 +66,10 @@ final class RingMerge {
     }
     if (!theirs.universe().equals(ours.universe())) {
       throw new RingConflictException(RingConflictException.Kind.DIFFERENT_RANGE,
-          "Incompatible IP allocation ranges (received: " + Ring.describe(theirs.universe())
+          "Incompatible IP allocation ranges (received: " + RingChecks.describe(theirs.universe())
               + ", ours: " + ours.universeText() + ")");
     }
-    var invalid = Ring.checkEntries(theirs.universe(), theirs.entries());
+    var invalid = RingChecks.entries(theirs.universe(), theirs.entries());
     if (invalid.isPresent()) {
       throw new RingConflictException(RingConflictException.Kind.INVALID,
           "received ring is invalid: " + invalid.get());

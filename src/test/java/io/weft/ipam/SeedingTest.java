@@ -5,8 +5,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.weft.net.Cidr;
 import io.weft.ring.PeerName;
+import io.weft.ring.RingState;
 import java.util.List;
-import java.util.Optional;
+import java.util.Map;
+import java.util.Set;
 import org.junit.jupiter.api.Test;
 
 /** The consensus that seeds the ring, as its own state machine, fed gossip by hand. */
@@ -17,61 +19,104 @@ class SeedingTest {
     return AllocatorConfig.of(peer(i), i, "p" + i, RANGE, quorum, observer);
   }
 
-  private static Message.Gossip gossip(int i, Seeding s, boolean observer) {
-    return new Message.Gossip(peer(i), "p" + i, observer, null,
-        s.hasPaxos() ? s.claims() : null, 2);
+  private static PersistedState empty() {
+    return new PersistedState(new RingState(RANGE.range(), List.of(), List.of(), Set.of()),
+        List.of(), Map.of());
+  }
+
+  private static Seeding fresh(int i, int quorum, boolean observer) {
+    return Seeding.of(config(i, quorum, observer), empty());
+  }
+
+  /** The one gossip a step broadcast; fails when there is none. */
+  private static Message.Gossip told(Outcome out) {
+    return out.sends().stream().filter(s -> s.to() == null)
+        .map(s -> (Message.Gossip) s.message()).findFirst()
+        .orElseThrow(() -> new AssertionError("nothing was broadcast"));
   }
 
   @Test
   void aLonePeerWithQuorumOneAgreesOnItselfAtOnce() {
-    Seeding s = Seeding.fresh(config(1, 1, false));
-    Outcome out = new Outcome();
-    assertThat(s.start(out)).contains(List.of(peer(1)));
+    Seeding s = fresh(1, 1, false);
+    Outcome out = s.establish(0);
+    assertThat(out.agreed()).containsExactly(peer(1));
     assertThat(out.persist()).as("its promise must survive a crash").isTrue();
-    assertThat(s.running()).isTrue();
-    s.achieved();
+    assertThat(out.paxos()).as("the claims to persist travel in the outcome").isNotEmpty();
+    assertThat(out.progress().running()).isTrue();
+    s.ringExists();
     assertThat(s.running()).isFalse();
     assertThat(s.claims()).as("nothing left to persist or gossip").isEmpty();
   }
 
   @Test
   void twoElectorsAgreeByGossipOnEveryPeerTheProposerHeardOf() {
-    Seeding a = Seeding.fresh(config(1, 2, false));
-    Seeding b = Seeding.fresh(config(2, 2, false));
-    // b only has to answer: it waits for nothing, so it never proposes itself.
-    assertThat(b.hear(gossip(1, a, false), new Outcome()))
-        .isInstanceOf(Seeding.Heard.Nothing.class);
-    assertThat(a.start(new Outcome())).as("1 of 2 promises").isEmpty();
-    Optional<List<PeerName>> agreed = Optional.empty();
-    for (int round = 0; round < 10 && agreed.isEmpty(); round++) {
-      Outcome atB = new Outcome();
-      assertThat(b.hear(gossip(1, a, false), atB)).isNotInstanceOf(Seeding.Heard.Agreed.class);
-      if (a.hear(gossip(2, b, false), new Outcome()) instanceof Seeding.Heard.Agreed seeds) {
-        agreed = Optional.of(seeds.seeds());
+    Seeding a = fresh(1, 2, false);
+    Seeding b = fresh(2, 2, false);
+    Outcome fromA = a.establish(0);
+    assertThat(fromA.agreed()).as("1 of 2 promises").isNull();
+    List<PeerName> agreed = null;
+    for (int round = 0; round < 10 && agreed == null; round++) {
+      Outcome atB = b.receive(0, told(fromA));
+      assertThat(atB.agreed()).as("b waits for nothing, so it never proposes").isNull();
+      if (atB.sends().isEmpty()) {
+        fromA = a.tick(0);
+        continue;
       }
+      fromA = a.receive(0, told(atB));
+      agreed = fromA.agreed();
     }
-    assertThat(agreed).isPresent();
-    assertThat(agreed.get()).containsExactlyInAnyOrder(peer(1), peer(2));
+    assertThat(agreed).containsExactlyInAnyOrder(peer(1), peer(2));
     assertThat(a.checkInvariants()).isEmpty();
     assertThat(b.checkInvariants()).isEmpty();
   }
 
   @Test
   void anObserverHasNoVoteButAsksTheElectorsToStart() {
-    Seeding observer = Seeding.fresh(config(3, 2, true));
-    assertThat(observer.hasPaxos()).isFalse();
-    assertThat(observer.start(new Outcome())).isEmpty();
-    Seeding elector = Seeding.fresh(config(1, 2, false));
-    assertThat(elector.hear(gossip(3, observer, true), new Outcome()))
-        .isInstanceOf(Seeding.Heard.StartAsked.class);
+    Seeding observer = fresh(3, 2, true);
+    Outcome asked = observer.establish(0);
+    assertThat(asked.agreed()).isNull();
+    assertThat(told(asked).paxos()).as("an observer has no Paxos").isNull();
+    Seeding elector = fresh(1, 2, false);
+    assertThat(elector.running()).isFalse();
+    Outcome started = elector.receive(0, told(asked));
+    assertThat(elector.running()).isTrue();
+    assertThat(told(started).paxos()).isNotEmpty();
+  }
+
+  @Test
+  void aMemberThatJoinsHearsWhatPaxosKnowsSoThatEveryElectorCounts() {
+    Seeding a = fresh(1, 2, false);
+    Seeding b = fresh(2, 2, false);
+    Outcome joined = a.memberJoined(0, peer(2));
+    assertThat(joined.sends()).singleElement().satisfies(s -> {
+      assertThat(s.to()).isEqualTo(peer(2));
+      assertThat(s.toSeeding()).as("to the peer's consensus, not its allocator").isTrue();
+    });
+    Outcome heard = b.receive(0, joined.sends().get(0).message());
+    assertThat(b.running()).as("hearing is not starting").isFalse();
+    assertThat(heard.progress().knownElectors()).isEqualTo(2);
+  }
+
+  @Test
+  void gossipThatCarriesARingIsTheAllocatorsBusiness() {
+    Seeding s = fresh(1, 2, false);
+    s.establish(0);
+    RingState ring = new Allocator(config(2, 1, false).withSeeds(List.of(peer(2))),
+        new java.util.SplittableRandom(1)).ringState();
+    Outcome out = s.receive(0, new Message.Gossip(peer(2), "p2", false, ring, null, 1));
+    assertThat(out.sends()).isEmpty();
+    assertThat(out.agreed()).isNull();
   }
 
   @Test
   void aPeerRestartedWithARingNeverRunsPaxosAgain() {
-    Seeding done = Seeding.done();
-    assertThat(done.hasPaxos()).isFalse();
-    assertThat(done.start(new Outcome())).isEmpty();
-    assertThat(done.hear(gossip(2, Seeding.fresh(config(2, 2, false)), false), new Outcome()))
-        .isInstanceOf(Seeding.Heard.Nothing.class);
+    Allocator seeded = new Allocator(config(1, 1, false).withSeeds(List.of(peer(1))),
+        new java.util.SplittableRandom(1));
+    Seeding done = Seeding.of(config(1, 1, false), seeded.persistedState());
+    assertThat(done.done()).isTrue();
+    assertThat(done.establish(0).sends()).isEmpty();
+    assertThat(done.tick(0).sends()).isEmpty();
+    assertThat(done.receive(0, told(fresh(2, 2, false).establish(0))).sends()).isEmpty();
+    assertThat(done.claims()).isEmpty();
   }
 }

@@ -9,11 +9,15 @@ import java.util.Map;
 import java.util.Queue;
 import java.util.SplittableRandom;
 
-/** A few allocators on a lossless, in-order network, for scenario tests. */
+/**
+ * A few peers on a lossless, in-order network, for scenario tests. Each peer is an allocator
+ * and its {@link Seeding}, composed as the simulator and the agent's verticles compose them.
+ */
 final class TestCluster {
-  record Delivery(PeerName to, Message message) {}
+  record Delivery(PeerName to, Message message, boolean toAll, boolean toSeeding) {}
 
   final Map<PeerName, Allocator> peers = new LinkedHashMap<>();
+  final Map<PeerName, Seeding> seedings = new LinkedHashMap<>();
   final Queue<Delivery> network = new ArrayDeque<>();
   final Map<Long, Result> results = new HashMap<>();
   final Cidr universe;
@@ -40,13 +44,16 @@ final class TestCluster {
 
   private Allocator add(int i, AllocatorConfig config) {
     Allocator allocator = new Allocator(config, new SplittableRandom(i));
+    seedings.put(peer(i), Seeding.of(config, allocator.persistedState()));
     for (PeerName other : peers.keySet()) {
       apply(other, peers.get(other).memberJoined(nowMs, peer(i)));
+      consensus(other, seedings.get(other).memberJoined(nowMs, peer(i)));
     }
     peers.put(peer(i), allocator);
     for (PeerName other : peers.keySet()) {
       if (!other.equals(peer(i))) {
         apply(peer(i), allocator.memberJoined(nowMs, other));
+        consensus(peer(i), seedings.get(peer(i)).memberJoined(nowMs, other));
       }
     }
     return allocator;
@@ -60,13 +67,25 @@ final class TestCluster {
     for (Outcome.Send s : out.sends()) {
       for (PeerName target : peers.keySet()) {
         if (!target.equals(at) && (s.to() == null || s.to().equals(target))) {
-          network.add(new Delivery(target, s.message()));
+          network.add(new Delivery(target, s.message(), s.to() == null, s.toSeeding()));
         }
       }
     }
     for (Outcome.Completion c : out.completions()) {
       results.put(c.requestId(), c.result());
     }
+    if (out.ringExists()) {
+      seedings.get(at).ringExists();
+    }
+    if (out.establish()) {
+      consensus(at, seedings.get(at).establish(nowMs));
+    }
+  }
+
+  /** Carries out a Seeding outcome and hands it to the allocator. */
+  void consensus(PeerName at, Outcome out) {
+    apply(at, out);
+    apply(at, peers.get(at).afterConsensus(nowMs, out));
   }
 
   /** Delivers until quiet (bounded). */
@@ -75,7 +94,12 @@ final class TestCluster {
       Delivery d = network.poll();
       Allocator to = peers.get(d.to());
       if (to != null) {
-        apply(d.to(), to.receive(nowMs, d.message()));
+        if (!d.toSeeding()) {
+          apply(d.to(), to.receive(nowMs, d.message()));
+        }
+        if (d.toAll() || d.toSeeding()) {
+          consensus(d.to(), seedings.get(d.to()).receive(nowMs, d.message()));
+        }
       }
     }
   }
@@ -83,6 +107,7 @@ final class TestCluster {
   void tickAll(long ms) {
     nowMs += ms;
     for (Map.Entry<PeerName, Allocator> e : peers.entrySet()) {
+      consensus(e.getKey(), seedings.get(e.getKey()).tick(nowMs));
       apply(e.getKey(), e.getValue().tick(nowMs));
     }
     settle();

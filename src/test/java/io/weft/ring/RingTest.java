@@ -219,15 +219,15 @@ class RingTest {
 
   @Test
   void invariantsCatchUnsortedRepeatedAndOutOfRangeTokens() {
-    assertThat(Ring.checkEntries(SMALL, List.of(new Entry(ip("10.0.0.9"), PEER1, 0, 0),
+    assertThat(RingChecks.entries(SMALL, List.of(new Entry(ip("10.0.0.9"), PEER1, 0, 0),
         new Entry(ip("10.0.0.8"), PEER1, 0, 0)))).contains("ring not sorted");
-    assertThat(Ring.checkEntries(SMALL, List.of(new Entry(ip("10.0.0.9"), PEER1, 0, 0),
+    assertThat(RingChecks.entries(SMALL, List.of(new Entry(ip("10.0.0.9"), PEER1, 0, 0),
         new Entry(ip("10.0.0.9"), PEER1, 0, 0)))).contains("token appears twice in ring");
-    assertThat(Ring.checkEntries(SMALL, List.of(new Entry(SMALL.end(), PEER1, 0, 0))).get())
+    assertThat(RingChecks.entries(SMALL, List.of(new Entry(SMALL.end(), PEER1, 0, 0))).get())
         .contains("out of range");
-    assertThat(Ring.checkEntries(SMALL, List.of(new Entry(SMALL.start() - 1, PEER1, 0, 0))))
+    assertThat(RingChecks.entries(SMALL, List.of(new Entry(SMALL.start() - 1, PEER1, 0, 0))))
         .isPresent();
-    assertThat(Ring.checkEntries(SMALL, List.of(new Entry(SMALL.start(), PEER1, 0, 257))).get())
+    assertThat(RingChecks.entries(SMALL, List.of(new Entry(SMALL.start(), PEER1, 0, 257))).get())
         .contains("too much free space: 257 > 256");
   }
 

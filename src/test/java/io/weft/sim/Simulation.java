@@ -5,6 +5,7 @@ import io.weft.ipam.AllocatorConfig;
 import io.weft.ipam.Message;
 import io.weft.ipam.Outcome;
 import io.weft.ipam.PersistedState;
+import io.weft.ipam.Seeding;
 import io.weft.net.Cidr;
 import io.weft.net.PrefixedAddress;
 import io.weft.ring.Entry;
@@ -20,21 +21,30 @@ import java.util.Set;
 import java.util.SplittableRandom;
 
 /**
- * Many allocators in one thread over a simulated network and clock, everything decided by one
+ * Many peers in one thread over a simulated network and clock, everything decided by one
  * seed: message loss, duplication, delay (and so reordering), partitions, crashes and restarts
  * from persisted state, rmpeer of peers gone for good, and random client requests. After every
  * step it checks the safety invariants listed in the README's simulator section; {@link #run} returns the first
  * violation, or null.
+ *
+ * <p>Each peer is the two pure machines its agent runs, composed as the agent's verticles compose
+ * them: the {@link Allocator} (the ring verticle) and {@link Seeding} (the consensus verticle).
+ * An allocator outcome that asks to {@link Outcome#establish establish} starts Seeding; a Seeding
+ * outcome is carried (persisted, then sent) and handed to {@link Allocator#afterConsensus}; an
+ * allocator outcome saying {@link Outcome#ringExists} ends Seeding. Gossip broadcast to all
+ * reaches both machines, a message to one peer only the machine it is addressed to, as on the
+ * event bus.
  */
 final class Simulation {
   static final Cidr UNIVERSE = Cidr.parse("10.0.0.0/22");
   static final int IDENTS = 40;
 
-  /** One host: its allocator while up, and what its disk holds. */
+  /** One host: its two machines while up, and what its disk holds. */
   static final class Node {
     PeerName name;
     final int index;
     Allocator allocator;
+    Seeding seeding;
     PersistedState disk;
     boolean up = true;
     /**
@@ -58,7 +68,11 @@ final class Simulation {
     }
   }
 
-  record InFlight(long deliverAtMs, long seq, int to, Message message) {}
+  /** Which machines of a peer a message reaches, as the event-bus addresses decide. */
+  enum Channel { ALL, ALLOCATOR, SEEDING }
+
+  /** A message on its way. */
+  record InFlight(long deliverAtMs, long seq, int to, Message message, Channel channel) {}
 
   /** A request the simulated clients sent and still wait on. */
   record Request(int node, String kind, String ident) {}
@@ -87,8 +101,8 @@ final class Simulation {
     this.random = new SplittableRandom(options.seed());
     for (int i = 0; i < options.peers(); i++) {
       Node node = new Node(nodeName(i), i);
-      node.allocator = newAllocator(node, null);
-      node.disk = node.allocator.persistedState();
+      start(node, null);
+      node.disk = snapshot(node);
       nodes.add(node);
       answered.put(i, new HashMap<>());
     }
@@ -103,6 +117,19 @@ final class Simulation {
 
   static PeerName nodeName(int index) {
     return new PeerName(0x0200_0000_0000L + index + 1);
+  }
+
+  /** Starts both machines of {@code node} from {@code disk} (null: a new peer). */
+  private void start(Node node, PersistedState disk) {
+    node.allocator = newAllocator(node, disk);
+    node.seeding = Seeding.of(node.allocator.config(),
+        disk == null ? node.allocator.persistedState() : disk);
+  }
+
+  /** What the node's disk holds after a commit: the allocator's state and Paxos knowledge. */
+  private static PersistedState snapshot(Node node) {
+    PersistedState a = node.allocator.persistedState();
+    return new PersistedState(a.ring(), a.allocations(), node.seeding.claims(), a.reset());
   }
 
   private Allocator newAllocator(Node node, PersistedState disk) {
@@ -143,6 +170,7 @@ final class Simulation {
         if (n.joining && nowMs >= n.joinsAtMs) {
           finishJoining(n);
         }
+        consensus(n, n.seeding.tick(nowMs));
         apply(n, n.allocator.tick(nowMs));
       }
     } else if (roll < 900) {
@@ -166,19 +194,36 @@ final class Simulation {
     if (!to.up || to.removed || to.joining || from.group != to.group) {
       return;
     }
-    apply(to, to.allocator.receive(nowMs, m.message));
+    receive(to, m);
+  }
+
+  /** A message reaches the machine it is addressed to; gossip broadcast to all reaches both. */
+  private void receive(Node to, InFlight m) {
+    if (m.channel != Channel.SEEDING) {
+      apply(to, to.allocator.receive(nowMs, m.message));
+    }
+    if (m.channel != Channel.ALLOCATOR) {
+      consensus(to, to.seeding.receive(nowMs, m.message));
+    }
+  }
+
+  /** Carries out a Seeding outcome, then hands it to the allocator (the consensus value). */
+  void consensus(Node node, Outcome out) {
+    apply(node, out);
+    apply(node, node.allocator.afterConsensus(nowMs, out));
   }
 
   /** Carries out an outcome: persist first, then send, then complete. */
   void apply(Node node, Outcome out) {
     node.touched = true;
     if (out.persist()) {
-      node.disk = node.allocator.persistedState();
+      node.disk = snapshot(node);
     }
     for (Outcome.Send s : out.sends()) {
       for (Node target : node.joining ? List.<Node>of() : nodes) {
         if (target != node && (s.to() == null || s.to().equals(target.name))) {
-          send(target, s.message());
+          send(target, s.message(), s.to() == null ? Channel.ALL
+              : s.toSeeding() ? Channel.SEEDING : Channel.ALLOCATOR);
         }
       }
     }
@@ -198,16 +243,22 @@ final class Simulation {
         answeredWhileJoining += node.joining ? 1 : 0;
       }
     }
+    if (out.ringExists()) {
+      node.seeding.ringExists();
+    }
+    if (out.establish()) {
+      consensus(node, node.seeding.establish(nowMs));
+    }
   }
 
-  private void send(Node target, Message message) {
+  private void send(Node target, Message message, Channel channel) {
     if (random.nextInt(1000) < options.dropPerMille()) {
       return;
     }
     int copies = random.nextInt(1000) < options.duplicatePerMille() ? 2 : 1;
     for (int i = 0; i < copies; i++) {
       long delay = 1 + random.nextInt(options.maxDelayMs());
-      network.add(new InFlight(nowMs + delay, seq++, target.index, message));
+      network.add(new InFlight(nowMs + delay, seq++, target.index, message, channel));
     }
   }
 
@@ -273,6 +324,7 @@ final class Simulation {
         boolean reach = b.up && !b.removed && a.group == b.group && !a.joining && !b.joining;
         if (reach && !before.contains(b.name)) {
           apply(a, a.allocator.memberJoined(nowMs, b.name));
+          consensus(a, a.seeding.memberJoined(nowMs, b.name));
         } else if (!reach && before.contains(b.name)) {
           apply(a, a.allocator.memberLeft(nowMs, b.name));
         }
@@ -303,7 +355,7 @@ final class Simulation {
    * what it answered before the crash must still be there.
    */
   void restartJoining(Node n) {
-    n.allocator = newAllocator(n, n.disk);
+    start(n, n.disk);
     n.up = true;
     n.joining = true;
     // Drawn from the clock, not the seed's stream, so that the faults a seed makes stay put.
@@ -378,12 +430,13 @@ final class Simulation {
     ghost.ghost = true;
     ghost.disk = new PersistedState(n.disk.ring(), List.of(), Map.of());
     ghost.allocator = n.allocator;
+    ghost.seeding = n.seeding;
     nodes.add(ghost);
     answered.put(ghost.index, new HashMap<>());
     answered.get(n.index).clear();
     n.name = new PeerName(0x0300_0000_0000L + nodes.size());
-    n.allocator = newAllocator(n, null);
-    n.disk = n.allocator.persistedState();
+    start(n, null);
+    n.disk = snapshot(n);
     n.up = true;
     n.touched = true;
   }
@@ -449,7 +502,8 @@ final class Simulation {
       }
       if (n.up && n.touched) {
         n.touched = false;
-        String problem = n.allocator.checkInvariants().orElse(null);
+        String problem = n.allocator.checkInvariants().or(n.seeding::checkInvariants)
+            .orElse(null);
         if (problem != null) {
           return problem;
         }
@@ -483,7 +537,7 @@ final class Simulation {
         answered.get(n.index).clear();
       }
       if (!n.up && !n.removed) {
-        n.allocator = newAllocator(n, n.disk);
+        start(n, n.disk);
         n.up = true;
       }
     }
@@ -497,6 +551,7 @@ final class Simulation {
       for (Node n : nodes) {
         if (n.up && !n.removed) {
           steps++;
+          consensus(n, n.seeding.tick(nowMs));
           apply(n, n.allocator.tick(nowMs));
         }
       }
@@ -505,7 +560,7 @@ final class Simulation {
         Node to = nodes.get(m.to);
         if (to.up && !to.removed) {
           steps++;
-          apply(to, to.allocator.receive(nowMs, m.message));
+          receive(to, m);
         }
       }
       String violation = check();

@@ -37,17 +37,22 @@ public final class ClusterTransport implements PeerTransport {
    */
   public Future<Void> attach(Vertx clustered) {
     EventBus bus = clustered.eventBus();
+    // Published here too: the ring verticle and, until a ring exists, the consensus verticle
+    // both hear gossip.
     var gossip = bus.<Buffer>consumer(Delivery.GOSSIP,
-        m -> local.eventBus().send(Delivery.GOSSIP, m.body(), HERE));
+        m -> local.eventBus().publish(Delivery.GOSSIP, m.body(), HERE));
     var direct = bus.<Buffer>consumer(Delivery.PEER_PREFIX + self,
         m -> local.eventBus().send(Delivery.PEER_PREFIX + self, m.body(), HERE));
+    var consensus = bus.<Buffer>consumer(ConsensusLink.PEER_PREFIX + self,
+        m -> local.eventBus().send(ConsensusLink.PEER_PREFIX + self, m.body(), HERE));
     // This peer's own events are published locally at once (publishEvent), not again.
     var events = bus.<JsonObject>consumer(IpamApi.ALL_EVENTS, m -> {
       if (!self.equals(m.body().getString("origin"))) {
         local.eventBus().publish(IpamApi.ALL_EVENTS, m.body(), HERE);
       }
     });
-    return Future.all(gossip.completion(), direct.completion(), events.completion())
+    return Future.all(gossip.completion(), direct.completion(), consensus.completion(),
+            events.completion())
         .onSuccess(x -> cluster = bus).mapEmpty();
   }
 

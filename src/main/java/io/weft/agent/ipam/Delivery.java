@@ -53,7 +53,8 @@ final class Delivery {
       if (s.to() == null) {
         peers.publish(GOSSIP, bytes);
       } else {
-        peers.send(PEER_PREFIX + s.to(), bytes, PEER_DELIVERY);
+        String prefix = s.toSeeding() ? ConsensusLink.PEER_PREFIX : PEER_PREFIX;
+        peers.send(prefix + s.to(), bytes, PEER_DELIVERY);
       }
     }
     for (Outcome.Completion c : out.completions()) {

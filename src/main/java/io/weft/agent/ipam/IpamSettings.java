@@ -1,5 +1,6 @@
 package io.weft.agent.ipam;
 
+import io.weft.ipam.AllocatorConfig;
 import io.weft.net.Cidr;
 import io.weft.ring.PeerName;
 import java.time.Duration;
@@ -22,5 +23,11 @@ public record IpamSettings(PeerName self, String nickname, Cidr range, Cidr defa
       int quorum, boolean observer, Duration containerGrace, String clusterName, String version) {
     this(self, nickname, range, defaultSubnet, quorum, observer, containerGrace, clusterName,
         version, java.util.List.of());
+  }
+
+  /** The pure machines' configuration; {@code uid} tells this process from earlier ones. */
+  public AllocatorConfig allocatorConfig(long uid) {
+    return AllocatorConfig.of(self, uid, nickname, range, quorum, observer)
+        .withContainerGraceMs(containerGrace.toMillis()).withSeeds(seeds);
   }
 }

@@ -33,7 +33,8 @@ import org.slf4j.LoggerFactory;
  * {@code weft.ipam}, gossip from other peers, membership changes and a timer become calls on the
  * allocator, and this verticle carries out the {@link Outcome} each returns. Requests that wait
  * (consensus, space, a claim) are kept by id and answered when a later outcome completes them.
- * Consensus (Paxos) runs inside the allocator, so one state machine decides both.
+ * Consensus (Paxos) is the consensus verticle's: this one asks it for a ring and carries the
+ * outcomes it hands back ({@link ConsensusLink}).
  */
 public final class RingVerticle extends VerticleBase {
   private static final Logger LOG = LoggerFactory.getLogger(RingVerticle.class);
@@ -91,9 +92,7 @@ public final class RingVerticle extends VerticleBase {
   @Override
   public Future<?> start() {
     SecureRandom seeds = new SecureRandom();
-    AllocatorConfig config = AllocatorConfig.of(self, seeds.nextLong(), options.nickname(),
-        options.range(), options.quorum(), options.observer())
-        .withContainerGraceMs(options.containerGrace().toMillis()).withSeeds(options.seeds());
+    AllocatorConfig config = options.allocatorConfig(seeds.nextLong());
     allocator = Allocator.restore(config, new SplittableRandom(seeds.nextLong()), restored);
     if (allocator.isShutDown()) {
       health.wasReset();
@@ -115,6 +114,9 @@ public final class RingVerticle extends VerticleBase {
         m -> trusted(() -> fromPeer(m)));
     var direct = vertx.eventBus().<Buffer>consumer(Delivery.PEER_PREFIX + self,
         m -> trusted(() -> fromPeer(m)));
+    ConsensusLink.registerCodec(vertx);
+    vertx.eventBus().<Outcome>localConsumer(ConsensusLink.OUTCOMES,
+        m -> trusted(() -> fromConsensus(m.body())));
     vertx.eventBus().<JsonObject>localConsumer(Membership.ADDRESS,
         m -> trusted(() -> membershipChanged(m.body())));
     vertx.eventBus().<Object>localConsumer(ContainerWatchVerticle.CONTAINERS,
@@ -209,10 +211,17 @@ public final class RingVerticle extends VerticleBase {
     commits.submit(out.persist() && !skipStore ? batch -> StateCodec.write(out, batch) : null,
         () -> {
           delivery.deliver(out);
+          ConsensusLink.tell(vertx, out);
           if (afterwards != null) {
             afterwards.run();
           }
         });
+  }
+
+  /** A consensus step: carried like our own (claims durable before gossip), then its value. */
+  private void fromConsensus(Outcome consensus) {
+    carry(consensus);
+    carry(allocator.afterConsensus(now(), consensus));
   }
 
   // ---- containers ----

@@ -12,8 +12,11 @@
  * clustered event bus ({@code weft.gossip} to all, {@code weft.peer.NAME} to one) in the JSON of
  * {@code Wire}, through a {@code PeerTransport}: in the agent a {@code ClusterTransport}, which
  * relays between the clustered Vert.x (joined in the background) and the verticle's local one,
- * and carries nothing until it is attached. The consensus that seeds the ring runs inside the
- * allocator (the pure {@code Seeding} machine), so it needs no verticle of its own.
+ * and carries nothing until it is attached. The consensus that seeds the ring is the consensus
+ * verticle's (the package above this one): the ring verticle asks it for a ring and ends it
+ * through {@code ConsensusLink} on the local event bus, and carries each consensus outcome it
+ * hands back like its own, so this verticle stays the one writer of the store and the one
+ * sender to peers (the transport relays {@code weft.consensus.peer.NAME} too).
  *
  * <p>Test hook: the system property {@code weft.test.hook=skip-store} ({@code TestHooks}) makes
  * the agent answer without storing, a deliberately broken variant that the nemesis test

@@ -13,7 +13,9 @@ import io.vertx.core.json.JsonObject;
 import io.vertx.junit5.VertxExtension;
 import io.vertx.junit5.VertxTestContext;
 import io.weft.agent.cluster.Membership;
+import io.weft.agent.consensus.ConsensusVerticle;
 import io.weft.docker.DockerStatus;
+import io.weft.ipam.PersistedState;
 import io.weft.net.Cidr;
 import io.weft.ring.PeerName;
 import io.weft.store.Store;
@@ -72,10 +74,12 @@ class RingVerticleTest {
         stops.add("internal: " + why);
       }
     };
+    PersistedState restored = StateCodec.load(store, range);
     ring = new RingVerticle(settings, new Membership(null, m -> { }), store,
-        StateCodec.load(store, range), new IpamMetrics(new SimpleMeterRegistry()),
-        DockerStatus.disabled(), health);
-    return vertx.deployVerticle(ring, new DeploymentOptions());
+        restored, new IpamMetrics(new SimpleMeterRegistry()), DockerStatus.disabled(), health);
+    // Consensus is a verticle of its own: the ring verticle's requests wait for what it hands over.
+    return vertx.deployVerticle(ring, new DeploymentOptions()).compose(id -> vertx.deployVerticle(
+        new ConsensusVerticle(settings, new Membership(null, m -> { }), restored, health)));
   }
 
   private static Future<Message<JsonObject>> ask(Vertx vertx, JsonObject request) {
