@@ -122,9 +122,12 @@ public final class Membership implements NodeListener {
     return list;
   }
 
-  /** How many nodes Hazelcast lists, this one included, whether or not they have spoken. */
+  /**
+   * How many nodes Hazelcast lists, this one included, whether or not they have spoken; 0 while
+   * the cluster is still joining (the agent serves meanwhile, and Hazelcast has no member list).
+   */
   public int listed() {
-    return clusterManager.getNodes().size();
+    return peers == null ? 0 : clusterManager.getNodes().size();
   }
 
   @Override
