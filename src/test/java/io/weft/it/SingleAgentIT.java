@@ -38,6 +38,9 @@ class SingleAgentIT {
       assertThat(self.getBoolean("reachable")).isTrue();
 
       assertThat(agent.get("/health/live").body()).contains("\"UP\"");
+      // Live comes first: the agent serves while Hazelcast joins, and is ready once it has.
+      AgentProcess.await(Duration.ofSeconds(120), () -> agent.get("/health/ready").statusCode()
+          == 200, "ready once the cluster has joined");
       var ready = agent.get("/health/ready");
       assertThat(ready.statusCode()).isEqualTo(200);
       assertThat(new JsonObject(ready.body()).getJsonArray("checks").stream()
