@@ -57,6 +57,10 @@ class FuzzIT {
     try (AgentProcess agent = new AgentProcess(dir.resolve("a"))) {
       agent.start("--init-peer-count", "1", "--bridge-addr", "127.0.0.1:" + bridgePort)
           .awaitLive(Duration.ofSeconds(60));
+      // Readiness says 503 until the cluster has joined (the agent serves meanwhile): fuzz a
+      // ready agent, so that every 5xx is a defect.
+      AgentProcess.await(Duration.ofSeconds(120), () -> agent.get("/health/ready").statusCode()
+          == 200, "ready once the cluster has joined");
       long t0 = System.nanoTime();
       for (int i = 0; i < HTTP_REQUESTS; i++) {
         http(agent, i);
