@@ -1,13 +1,10 @@
 package io.weft.cli;
 
-import java.io.IOException;
-import java.io.InputStream;
+import io.weft.cni.StandInAgent;
 import java.io.OutputStream;
 import java.io.PrintWriter;
 import java.net.InetAddress;
 import java.net.ServerSocket;
-import java.net.Socket;
-import java.nio.charset.StandardCharsets;
 
 /**
  * The training run for the client commands' class-data-sharing archive ({@code weft-cli.jsa}):
@@ -20,11 +17,8 @@ public final class CdsTraining {
 
   public static void main(String[] args) throws Exception {
     PrintWriter sink = new PrintWriter(OutputStream.nullOutputStream());
-    try (ServerSocket server = new ServerSocket(0, 50, InetAddress.getLoopbackAddress())) {
-      Thread agent = new Thread(() -> serve(server), "stand-in agent");
-      agent.setDaemon(true);
-      agent.start();
-      String at = "127.0.0.1:" + server.getLocalPort();
+    try (StandInAgent agent = new StandInAgent(CdsTraining::answer)) {
+      String at = "127.0.0.1:" + agent.port();
       String[][] commands = {{"status"}, {"status", "--json"}, {"status", "ipam"},
           {"allocate", "c1"}, {"claim", "c1", "10.32.0.9/12"}, {"lookup", "c1"},
           {"release", "c1"}, {"consense"}, {"rmpeer", "x"}, {"reset"}};
@@ -50,32 +44,11 @@ public final class CdsTraining {
       + "\"nickname\":\"t\",\"owned\":1048576,\"free\":1048575,\"reachable\":true}],"
       + "\"docker\":\"disabled\",\"persistence\":\"sqlite\",\"errors\":[]}";
 
-  private static void serve(ServerSocket server) {
-    while (true) {
-      try (Socket s = server.accept()) {
-        String request = readHead(s.getInputStream());
-        String body = request.startsWith("GET /status ") ? STATUS
-            : request.startsWith("DELETE /peer/") ? "cannot remove: training" : "10.32.0.5/12";
-        int status = request.startsWith("DELETE /peer/") ? 400 : 200;
-        byte[] bytes = body.getBytes(StandardCharsets.UTF_8);
-        s.getOutputStream().write(("HTTP/1.1 " + status + " X\r\ncontent-length: "
-            + bytes.length + "\r\nconnection: close\r\n\r\n").getBytes(StandardCharsets.UTF_8));
-        s.getOutputStream().write(bytes);
-      } catch (IOException e) {
-        return;
-      }
+  private static StandInAgent.Reply answer(String request) {
+    if (request.startsWith("DELETE /peer/")) {
+      return new StandInAgent.Reply(400, "cannot remove: training");
     }
-  }
-
-  private static String readHead(InputStream in) throws IOException {
-    StringBuilder head = new StringBuilder();
-    int b;
-    while ((b = in.read()) >= 0) {
-      head.append((char) b);
-      if (head.length() >= 4 && head.lastIndexOf("\r\n\r\n") == head.length() - 4) {
-        break;
-      }
-    }
-    return head.toString();
+    return new StandInAgent.Reply(200, request.startsWith("GET /status ") ? STATUS
+        : "10.32.0.5/12");
   }
 }
