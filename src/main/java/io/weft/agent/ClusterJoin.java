@@ -35,11 +35,17 @@ final class ClusterJoin {
   private static final long JOIN_REPORT_MS = 60_000;
 
   private final ClusterSettings settings;
-  private final HazelcastClusterManager clusterManager;
+  private volatile HazelcastClusterManager clusterManager;
   private final Membership membership;
   private final EventBusOptions bus;
-  private Future<Vertx> clustered;
+  private volatile Future<Vertx> clustered;
   private volatile boolean joined;
+  private volatile boolean leaving;
+  private ClusterWatch watch;
+  /** Kept by {@link #attach} for a join again: see {@link #rejoin}. */
+  private Vertx local;
+  private ClusterTransport transport;
+  private Consumer<String> fatal;
 
   ClusterJoin(ClusterSettings settings, PeerTls tls, Optional<String> host, int busPort,
       JsonObject metadata, Consumer<Member> duplicateName) {
@@ -77,6 +83,9 @@ final class ClusterJoin {
    * {@code local}'s event bus; a failed or stuck join ends the agent through {@code fatal}.
    */
   void attach(Vertx local, ClusterTransport transport, Consumer<String> fatal) {
+    this.local = local;
+    this.transport = transport;
+    this.fatal = fatal;
     long startedAt = System.nanoTime();
     long report = local.setPeriodic(JOIN_REPORT_MS, t -> LOG.warn("still joining the cluster"
         + " after {} s (serving from this peer's own ranges meanwhile): a listed PEER accepts"
@@ -98,11 +107,61 @@ final class ClusterJoin {
       joined = true;
       LOG.info("joined cluster '{}' as {}: {} member(s)", settings.clusterName(), self.label(),
           clusterManager.getNodes().size());
+      watch = new ClusterWatch(local, membership, clusterManager, this::rejoin);
+      watch.start();
     });
+  }
+
+  /**
+   * Leaves a stuck cluster and joins again, as a restart would but without one: the local side
+   * keeps serving from this peer's own ranges, the peers are reported gone meanwhile (so nothing
+   * waits on them) and come back through the new join. Hazelcast is terminated first: Vert.x's
+   * leave takes the lock that the stuck handler holds, and only a terminated Hazelcast lets it go.
+   */
+  private void rejoin(String why) {
+    if (leaving) {
+      return;
+    }
+    LOG.warn("the cluster layer is stuck: {}; leaving the cluster and joining it again (this"
+        + " peer serves from its own ranges meanwhile)", why);
+    joined = false;
+    transport.detach();
+    HazelcastClusterManager stuck = clusterManager;
+    Future<Vertx> old = clustered;
+    clusterManager = new HazelcastClusterManager();
+    membership.leftCluster(clusterManager);
+    local.executeBlocking(() -> {
+      close(stuck, old);
+      if (!leaving) {
+        start();
+      }
+      return null;
+    }, false).onComplete(ar -> {
+      if (!leaving) {
+        attach(local, transport, fatal);
+      }
+    });
+  }
+
+  private static void close(HazelcastClusterManager stuck, Future<Vertx> old) {
+    try {
+      stuck.getHazelcastInstance().getLifecycleService().terminate();
+    } catch (RuntimeException e) {
+      LOG.debug("terminating Hazelcast: {}", e.toString());
+    }
+    try {
+      old.await(15, TimeUnit.SECONDS).close().await(30, TimeUnit.SECONDS);
+    } catch (Exception e) {
+      LOG.warn("the stuck cluster did not close cleanly: {}", e.toString());
+    }
   }
 
   /** Leaves the cluster (waiting for a join under way to finish first). Blocks; not on a loop. */
   void leave() {
+    leaving = true;
+    if (watch != null) {
+      watch.close();
+    }
     if (clustered == null) {
       return;
     }

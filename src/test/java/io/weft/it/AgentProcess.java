@@ -32,6 +32,7 @@ final class AgentProcess implements AutoCloseable {
   final Path dataDir;
   final Path log;
   private Process process;
+  private final List<String> jvmOptions = new ArrayList<>();
 
   /** The ports of an agent, reserved before it starts so that peers can name each other. */
   AgentProcess(Path dataDir) throws IOException {
@@ -55,9 +56,39 @@ final class AgentProcess implements AutoCloseable {
     return Path.of(System.getProperty("weft.jar", "target/weft.jar")).toAbsolutePath();
   }
 
+  /**
+   * A free port below the kernel's ephemeral range, never the same twice in this JVM. A port from
+   * {@code new ServerSocket(0)} comes from the ephemeral range, so between this call and the
+   * agent's bind another process's outgoing connection (or an agent dialling a peer that is not
+   * listening yet, which on loopback can connect to itself) may take it: Hazelcast then cannot
+   * bind ("Port ... is already in use").
+   */
   static int freePort() throws IOException {
-    try (ServerSocket socket = new ServerSocket(0)) {
-      return socket.getLocalPort();
+    for (int tries = 0; tries < 1000; tries++) {
+      int port = PORTS_FROM + Math.floorMod(nextPort.getAndIncrement(), PORTS_TO - PORTS_FROM);
+      try (ServerSocket socket = new ServerSocket()) {
+        socket.setReuseAddress(false);
+        socket.bind(new java.net.InetSocketAddress("0.0.0.0", port));
+        return port;
+      } catch (IOException taken) {
+        // in use: the next one
+      }
+    }
+    throw new IOException("no free port between " + PORTS_FROM + " and " + PORTS_TO);
+  }
+
+  private static final int PORTS_FROM = 15_000;
+  private static final int PORTS_TO = ephemeralLow();
+  private static final java.util.concurrent.atomic.AtomicInteger nextPort =
+      new java.util.concurrent.atomic.AtomicInteger(
+          new java.util.Random().nextInt(PORTS_TO - PORTS_FROM));
+
+  private static int ephemeralLow() {
+    try {
+      String range = java.nio.file.Files.readString(Path.of("/proc/sys/net/ipv4/ip_local_port_range"));
+      return Math.max(PORTS_FROM + 1000, Integer.parseInt(range.trim().split("\\s+")[0]));
+    } catch (IOException | RuntimeException e) {
+      return 32_768;
     }
   }
 
@@ -67,6 +98,12 @@ final class AgentProcess implements AutoCloseable {
 
   String httpAddr() {
     return "127.0.0.1:" + httpPort;
+  }
+
+  /** Adds a JVM option (before {@code -jar}) to the next {@link #start}. */
+  AgentProcess jvm(String option) {
+    jvmOptions.add(option);
+    return this;
   }
 
   /** Starts {@code weft launch} with this agent's ports plus {@code args} (flags and PEERs). */
@@ -88,6 +125,7 @@ final class AgentProcess implements AutoCloseable {
     if (!command.contains("--nickname")) {
       command.addAll(4, List.of("--nickname", dataDir.getFileName().toString()));
     }
+    command.addAll(1, jvmOptions);
     process = new ProcessBuilder(command).redirectErrorStream(true)
         .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile())).start();
     return this;
@@ -167,6 +205,10 @@ final class AgentProcess implements AutoCloseable {
     }
     await(Duration.ofSeconds(45), () -> agents.stream().allMatch(a -> a.reachable()
         == agents.size()), agents.size() + " peers reachable everywhere");
+  }
+
+  long pid() {
+    return process.pid();
   }
 
   /** Sends a signal by name ({@code STOP}, {@code CONT}) to the agent's process. */

@@ -6,7 +6,6 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
 import io.vertx.core.json.JsonObject;
 import java.io.DataInputStream;
 import java.io.DataOutputStream;
-import java.net.ServerSocket;
 import java.net.Socket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -35,10 +34,7 @@ class BridgeIT {
   @Test
   void thePythonExampleAllocatesAndReleasesAndToolsSeeEventsAndErrors(@TempDir Path dir)
       throws Exception {
-    int bridgePort;
-    try (ServerSocket s = new ServerSocket(0)) {
-      bridgePort = s.getLocalPort();
-    }
+    int bridgePort = AgentProcess.freePort();
     try (AgentProcess agent = new AgentProcess(dir.resolve("a"))) {
       agent.start("--bridge-addr", "127.0.0.1:" + bridgePort).awaitLive(Duration.ofSeconds(60));
       try (Socket socket = new Socket("127.0.0.1", bridgePort)) {

@@ -41,7 +41,7 @@ public final class Membership implements NodeListener {
   private static final long SILENT_WARN_MS = 30_000;
   private static final DeliveryOptions GREETING = new DeliveryOptions().setSendTimeout(5000);
 
-  private final ClusterManager clusterManager;
+  private volatile ClusterManager clusterManager;
   private final Map<String, Member> members = new ConcurrentHashMap<>();
   /** Nodes Hazelcast lists, as their metadata describes them, that have not spoken yet. */
   private final Map<String, Member> candidates = new ConcurrentHashMap<>();
@@ -57,6 +57,7 @@ public final class Membership implements NodeListener {
   /** The clustered Vert.x: greetings travel on its (authenticated) event bus. */
   private volatile Vertx peers;
   private volatile Member self;
+  private long greeter = -1;
 
   public Membership(ClusterManager clusterManager, Consumer<Member> duplicateNameFound) {
     this(clusterManager, duplicateNameFound, PeerTls.off());
@@ -87,10 +88,52 @@ public final class Membership implements NodeListener {
     }
     // A candidate's consumers reach the cluster's registry a little after it joins, and a
     // greeting can be lost: keep greeting until it answers or leaves.
-    vertx.setPeriodic(GREET_EVERY_MS, t -> candidates.values().forEach(c -> {
-      greet(c.nodeId());
-      warnIfSilent(c);
-    }));
+    if (greeter < 0) {
+      greeter = vertx.setPeriodic(GREET_EVERY_MS, t -> candidates.values().forEach(c -> {
+        greet(c.nodeId());
+        warnIfSilent(c);
+      }));
+    }
+  }
+
+  /**
+   * This agent left the cluster to join it again through {@code next}: every member is reported
+   * gone (the ring verticle then treats them as unreachable), and {@link #start} begins again
+   * with the node id the new join gives this agent.
+   */
+  public void leftCluster(ClusterManager next) {
+    Member was = self;
+    self = null;
+    peers = null;
+    for (String nodeId : List.copyOf(members.keySet())) {
+      if (was == null || !nodeId.equals(was.nodeId())) {
+        nodeLeft(nodeId);
+      }
+    }
+    members.clear();
+    candidates.clear();
+    heard.clear();
+    listedAt.clear();
+    greeting.clear();
+    // The old cluster manager may still be dispatching events of the cluster this agent left.
+    clusterManager.nodeListener(null);
+    clusterManager = next;
+    next.nodeListener(this);
+  }
+
+  /**
+   * Sends this agent's own greeting to itself across the clustered event bus, which looks its
+   * address up in the cluster's registry: completes once it came back. Whether the cluster layer
+   * still works, end to end, as peers need it to.
+   */
+  public io.vertx.core.Future<Void> greetSelf(long timeoutMs) {
+    Vertx bus = peers;
+    Member me = self;
+    if (bus == null || me == null) {
+      return io.vertx.core.Future.failedFuture("not joined");
+    }
+    return bus.eventBus().request(HELLO_PREFIX + me.nodeId(), introduction(),
+        new DeliveryOptions().setSendTimeout(timeoutMs)).mapEmpty();
   }
 
   private void warnIfSilent(Member candidate) {
@@ -133,7 +176,7 @@ public final class Membership implements NodeListener {
   @Override
   public void nodeAdded(String nodeId) {
     // After a split-brain merge Hazelcast reports ourselves and known members again.
-    if (vertx != null && !members.containsKey(nodeId)) {
+    if (peers != null && !members.containsKey(nodeId)) {
       resolve(nodeId, 1);
     }
   }
@@ -169,7 +212,7 @@ public final class Membership implements NodeListener {
 
   /** Hazelcast lists a node: a candidate, greeted until it answers over the event bus. */
   private void listed(Member claimed) {
-    if (!clusterManager.getNodes().contains(claimed.nodeId())
+    if (peers == null || !clusterManager.getNodes().contains(claimed.nodeId())
         || members.containsKey(claimed.nodeId())) {
       return;
     }
@@ -187,15 +230,20 @@ public final class Membership implements NodeListener {
   }
 
   private JsonObject introduction() {
-    return new JsonObject().put("nodeId", self.nodeId()).put("metadata", Member.metadata(
-        self.peerName(), self.nickname(), self.httpAddr(), self.observer(), self.startedAtMs()));
+    Member me = self;
+    if (me == null) {
+      return new JsonObject();
+    }
+    return new JsonObject().put("nodeId", me.nodeId()).put("metadata", Member.metadata(
+        me.peerName(), me.nickname(), me.httpAddr(), me.observer(), me.startedAtMs()));
   }
 
   private void greet(String nodeId) {
-    if (!candidates.containsKey(nodeId) || !greeting.add(nodeId)) {
+    Vertx bus = peers;
+    if (bus == null || !candidates.containsKey(nodeId) || !greeting.add(nodeId)) {
       return;
     }
-    peers.eventBus().<JsonObject>request(HELLO_PREFIX + nodeId, introduction(), GREETING)
+    bus.eventBus().<JsonObject>request(HELLO_PREFIX + nodeId, introduction(), GREETING)
         .onComplete(ar -> {
           greeting.remove(nodeId);
           if (ar.succeeded() && nodeId.equals(ar.result().body().getString("nodeId"))) {
@@ -248,7 +296,8 @@ public final class Membership implements NodeListener {
         spoken.busPort(), members.size());
     vertx.eventBus().publish(ADDRESS, new JsonObject().put("type", "joined")
         .put("member", spoken.toJson()));
-    if (spoken.peerName().equals(self.peerName())) {
+    Member me = self;
+    if (me != null && spoken.peerName().equals(me.peerName())) {
       duplicateNameFound.accept(spoken);
     }
   }

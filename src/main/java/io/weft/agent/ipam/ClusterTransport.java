@@ -56,6 +56,14 @@ public final class ClusterTransport implements PeerTransport {
         .onSuccess(x -> cluster = bus).mapEmpty();
   }
 
+  /**
+   * Stops carrying peer traffic: the clustered event bus is being left, to be joined again
+   * through a new {@link #attach}. What is sent meanwhile is dropped, as before the first join.
+   */
+  public void detach() {
+    cluster = null;
+  }
+
   /** Whether peer traffic flows: the clustered event bus has joined. */
   public boolean attached() {
     return cluster != null;
