@@ -15,6 +15,12 @@
  * partition, until the membership reports them after the join. Safety is that of a partitioned
  * peer, which the simulator covers (a restarted peer serves before it hears from anyone).
  *
+ * <p>The same split lets the agent leave a stuck cluster and join it again without a restart:
+ * {@code ClusterWatch} probes the joined cluster and {@code StuckCluster} decides when it will not
+ * mend by itself (Vert.x's cluster manager blocked inside a membership change, or this agent's own
+ * greeting no longer crossing the clustered event bus); {@code ClusterJoin} then terminates the
+ * Hazelcast member and joins again while the local side keeps serving.
+ *
  * <p>The packages form layers (each imports only from the ones below it):
  *
  * <pre>
