@@ -130,21 +130,22 @@ final class ClusterJoin {
     Future<Vertx> old = clustered;
     clusterManager = new HazelcastClusterManager();
     membership.leftCluster(clusterManager);
-    local.executeBlocking(() -> {
+    // A thread of its own, not a Vert.x worker: closing waits on Vert.x futures, and a new
+    // Vert.x is best not made from inside another's threads.
+    Thread again = new Thread(() -> {
       close(stuck, old);
       if (!leaving) {
         start();
+        local.runOnContext(v -> attach(local, transport, fatal));
       }
-      return null;
-    }, false).onComplete(ar -> {
-      if (!leaving) {
-        attach(local, transport, fatal);
-      }
-    });
+    }, "weft-rejoin");
+    again.setDaemon(true);
+    again.start();
   }
 
   private static void close(HazelcastClusterManager stuck, Future<Vertx> old) {
     try {
+      unhook(stuck);
       stuck.getHazelcastInstance().getLifecycleService().terminate();
     } catch (RuntimeException e) {
       LOG.debug("terminating Hazelcast: {}", e.toString());
@@ -153,6 +154,29 @@ final class ClusterJoin {
       old.await(15, TimeUnit.SECONDS).close().await(30, TimeUnit.SECONDS);
     } catch (Exception e) {
       LOG.warn("the stuck cluster did not close cleanly: {}", e.toString());
+    }
+  }
+
+  /**
+   * Removes Vert.x's cluster manager from Hazelcast's lifecycle listeners. Terminating Hazelcast
+   * calls those listeners on the terminating thread, and the cluster manager's is synchronized:
+   * it would wait for the very lock the stuck handler holds, and the stuck handler waits for
+   * Hazelcast, which only the termination would stop. The listener's id is private, hence the
+   * reflection; without it (another Vert.x version) the termination waits until the stuck
+   * operation times out (about two minutes) instead of ending it at once.
+   */
+  private static void unhook(HazelcastClusterManager stuck) {
+    try {
+      java.lang.reflect.Field id = HazelcastClusterManager.class
+          .getDeclaredField("lifecycleListenerId");
+      id.setAccessible(true);
+      Object listener = id.get(stuck);
+      if (listener instanceof java.util.UUID uuid) {
+        stuck.getHazelcastInstance().getLifecycleService().removeLifecycleListener(uuid);
+      }
+    } catch (ReflectiveOperationException | RuntimeException e) {
+      LOG.warn("cannot detach Vert.x from Hazelcast's lifecycle ({}); leaving the stuck cluster"
+          + " may take a few minutes", e.toString());
     }
   }
 

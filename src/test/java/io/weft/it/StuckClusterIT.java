@@ -50,6 +50,11 @@ class StuckClusterIT {
     } finally {
       a.close();
       b.close();
+      // Kept for a failure's diagnosis: the temporary directory goes with the test.
+      Path kept = Path.of("target", "stuck-cluster");
+      java.nio.file.Files.createDirectories(kept);
+      java.nio.file.Files.writeString(kept.resolve("a.log"), a.log());
+      java.nio.file.Files.writeString(kept.resolve("b.log"), b.log());
     }
   }
 

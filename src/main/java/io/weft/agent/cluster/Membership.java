@@ -80,7 +80,8 @@ public final class Membership implements NodeListener {
     this.vertx = local;
     this.self = self;
     members.put(self.nodeId(), self);
-    clustered.eventBus().<JsonObject>consumer(HELLO_PREFIX + self.nodeId(), this::greeted);
+    clustered.eventBus().<JsonObject>consumer(HELLO_PREFIX + self.nodeId(),
+        m -> greeted(clustered, m));
     for (String nodeId : clusterManager.getNodes()) {
       if (!nodeId.equals(self.nodeId())) {
         resolve(nodeId, 1);
@@ -196,7 +197,11 @@ public final class Membership implements NodeListener {
   }
 
   private void resolve(String nodeId, int attempt) {
-    clusterManager.getNodeInfo(nodeId, (NodeInfo info, Throwable failure) -> {
+    ClusterManager asked = clusterManager;
+    asked.getNodeInfo(nodeId, (NodeInfo info, Throwable failure) -> {
+      if (asked != clusterManager) {
+        return; // this agent has left that cluster since
+      }
       if (failure != null || info == null) {
         if (attempt < INFO_ATTEMPTS && clusterManager.getNodes().contains(nodeId)) {
           vertx.setTimer(100, t -> resolve(nodeId, attempt + 1));
@@ -253,7 +258,10 @@ public final class Membership implements NodeListener {
   }
 
   /** A greeting that crossed the event bus: its sender is a peer (with TLS, authenticated). */
-  private void greeted(Message<JsonObject> message) {
+  private void greeted(Vertx bus, Message<JsonObject> message) {
+    if (bus != peers) {
+      return; // a greeting still in flight on a cluster this agent has left
+    }
     message.reply(introduction());
     JsonObject body = message.body();
     String nodeId = body.getString("nodeId");

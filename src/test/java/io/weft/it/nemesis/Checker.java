@@ -41,6 +41,10 @@ public final class Checker {
           java.util.EnumSet.allOf(Fault.Kind.class),
           "Vert.x: a departed member's subscriptions could not be dropped while Hazelcast merged"
           + " (TargetNotMemberException); the rings must still converge, which is checked"),
+      new Excuse(Pattern.compile("VertxImpl: Failed to leave cluster"),
+          java.util.EnumSet.allOf(Fault.Kind.class),
+          "Vert.x: an agent left a stuck cluster to join again; its Hazelcast member was"
+          + " terminated first, so Vert.x's own leave finds it inactive"),
       new Excuse(Pattern.compile("ConnectionBase: Connection reset"),
           java.util.EnumSet.allOf(Fault.Kind.class),
           "Vert.x event bus: a peer's TCP connection was reset (killed, or forgotten while cut)"));
