@@ -45,6 +45,13 @@ public final class Checker {
           java.util.EnumSet.allOf(Fault.Kind.class),
           "Vert.x: an agent left a stuck cluster to join again; its Hazelcast member was"
           + " terminated first, so Vert.x's own leave finds it inactive"),
+      new Excuse(Pattern.compile("EventServiceImpl: .* caught an exception while processing:"
+          + ".*LocalEventDispatcher"), java.util.EnumSet.allOf(Fault.Kind.class),
+          "Hazelcast: membership events still queued when an agent terminated its member to"
+          + " leave a stuck cluster (\"is not active\")"),
+      new Excuse(Pattern.compile("Operation: .* NormalResponse already responseReceived"),
+          java.util.EnumSet.of(Fault.Kind.PAUSE),
+          "Hazelcast: an operation retried while its member was paused got both answers"),
       new Excuse(Pattern.compile("ConnectionBase: Connection reset"),
           java.util.EnumSet.allOf(Fault.Kind.class),
           "Vert.x event bus: a peer's TCP connection was reset (killed, or forgotten while cut)"));
