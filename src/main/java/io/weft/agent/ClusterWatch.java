@@ -45,7 +45,7 @@ final class ClusterWatch {
     lockProbe.setDaemon(true);
     lockProbe.start();
     timer = local.setPeriodic(PROBE_EVERY_MS, t -> {
-      membership.greetSelf(GREETING_TIMEOUT_MS)
+      membership.greetSelf(GREETING_TIMEOUT_MS).compose(x -> ownNodeInfo())
           .onSuccess(x -> verdict.answered(System.currentTimeMillis()));
       verdict.stuck(System.currentTimeMillis()).ifPresent(why -> {
         if (!closed) {
@@ -54,6 +54,17 @@ final class ClusterWatch {
         }
       });
     });
+  }
+
+  /**
+   * This agent's own entry in the cluster's list of nodes, which peers read to connect to its
+   * event bus: a peer that was dropped and merged back can find it gone (removed by the others,
+   * never written again), and is then listed by Hazelcast but unreachable to everyone.
+   */
+  private io.vertx.core.Future<Void> ownNodeInfo() {
+    io.vertx.core.Promise<io.vertx.core.spi.cluster.NodeInfo> read = io.vertx.core.Promise.promise();
+    clusterManager.getNodeInfo(clusterManager.getNodeId(), read);
+    return read.future().mapEmpty();
   }
 
   void close() {
