@@ -37,6 +37,8 @@ public final class Membership implements NodeListener {
   static final String HELLO_PREFIX = "weft.hello.";
   private static final Logger LOG = LoggerFactory.getLogger(Membership.class);
   private static final int INFO_ATTEMPTS = 50;
+  /** One more try, after the attempts ran out and their warning was logged. */
+  private static final int QUIET_ATTEMPT = INFO_ATTEMPTS + 1;
   private static final long GREET_EVERY_MS = 1000;
   private static final long SILENT_WARN_MS = 30_000;
   private static final DeliveryOptions GREETING = new DeliveryOptions().setSendTimeout(5000);
@@ -58,6 +60,9 @@ public final class Membership implements NodeListener {
   private volatile Vertx peers;
   private volatile Member self;
   private long greeter = -1;
+  /** Listed nodes with no identity read yet, and when they were last tried. */
+  private final Map<String, Long> unresolved = new ConcurrentHashMap<>();
+  private static final long RESOLVE_AGAIN_MS = 10_000;
 
   public Membership(ClusterManager clusterManager, Consumer<Member> duplicateNameFound) {
     this(clusterManager, duplicateNameFound, PeerTls.off());
@@ -90,10 +95,13 @@ public final class Membership implements NodeListener {
     // A candidate's consumers reach the cluster's registry a little after it joins, and a
     // greeting can be lost: keep greeting until it answers or leaves.
     if (greeter < 0) {
-      greeter = vertx.setPeriodic(GREET_EVERY_MS, t -> candidates.values().forEach(c -> {
-        greet(c.nodeId());
-        warnIfSilent(c);
-      }));
+      greeter = vertx.setPeriodic(GREET_EVERY_MS, t -> {
+        reconcile();
+        candidates.values().forEach(c -> {
+          greet(c.nodeId());
+          warnIfSilent(c);
+        });
+      });
     }
   }
 
@@ -147,6 +155,42 @@ public final class Membership implements NodeListener {
           + " 6785{}", candidate.host(), candidate.busPort(), SILENT_WARN_MS / 1000,
           candidate.label(), tls.enabled() ? " with this cluster's certificate" : "",
           tls.enabled() ? "" : " and use --tls-cert/--tls-key/--tls-ca");
+    }
+  }
+
+  /**
+   * Holds the members to the node list Hazelcast has now (a local read). Vert.x reports a node
+   * that left only once it has dropped the node's addresses from the cluster's registry; when
+   * that fails (Hazelcast merging) the node is never reported gone, and a peer that joined again
+   * under a new node id would be counted twice. And a node whose identity could not be read when
+   * it joined (its entry not yet written) is tried again here, every {@link #RESOLVE_AGAIN_MS}.
+   */
+  private void reconcile() {
+    Member me = self;
+    if (peers == null || me == null) {
+      return;
+    }
+    Set<String> listed = Set.copyOf(clusterManager.getNodes());
+    for (String nodeId : List.copyOf(members.keySet())) {
+      if (!nodeId.equals(me.nodeId()) && !listed.contains(nodeId)) {
+        nodeLeft(nodeId);
+      }
+    }
+    for (String nodeId : List.copyOf(candidates.keySet())) {
+      if (!listed.contains(nodeId)) {
+        nodeLeft(nodeId);
+      }
+    }
+    long now = System.currentTimeMillis();
+    unresolved.keySet().retainAll(listed);
+    for (String nodeId : listed) {
+      if (nodeId.equals(me.nodeId()) || members.containsKey(nodeId)
+          || candidates.containsKey(nodeId)) {
+        unresolved.remove(nodeId);
+      } else if (now - unresolved.computeIfAbsent(nodeId, n -> now) >= RESOLVE_AGAIN_MS) {
+        unresolved.put(nodeId, now);
+        resolve(nodeId, QUIET_ATTEMPT);
+      }
     }
   }
 
@@ -205,7 +249,7 @@ public final class Membership implements NodeListener {
       if (failure != null || info == null) {
         if (attempt < INFO_ATTEMPTS && clusterManager.getNodes().contains(nodeId)) {
           vertx.setTimer(100, t -> resolve(nodeId, attempt + 1));
-        } else if (attempt >= INFO_ATTEMPTS) {
+        } else if (attempt == INFO_ATTEMPTS) {
           LOG.warn("member {} joined but its identity could not be read: {}", nodeId,
               failure == null ? "no node info" : failure.getMessage());
         }
