@@ -27,7 +27,8 @@ import org.junit.jupiter.api.io.TempDir;
 /**
  * Real agents under random faults chosen by a printed seed, clients on every host, and the
  * {@link Checker} over the history and the final state. The short run (defaults) is part of
- * {@code mvn verify}; a soak: {@code -Dweft.nemesis.seconds=300 -Dweft.nemesis.seed=N
+ * {@code mvn verify} (seed 693218 unless {@code -Dweft.nemesis.seed=N|random} says otherwise); a
+ * soak: {@code -Dweft.nemesis.seconds=300 -Dweft.nemesis.seed=N
  * -Dweft.nemesis.hosts=5}. The report goes to {@code target/nemesis/<seed>/}. Needs root,
  * iproute2 and iptables; skipped, with the reason, elsewhere.
  */
@@ -47,7 +48,10 @@ class NemesisIT {
 
   @Test
   void randomFaultsLeaveNoAnomaly() throws Exception {
-    long seed = Long.getLong("weft.nemesis.seed", System.nanoTime() % 1_000_000);
+    // The short run of mvn verify replays the seed that found a stuck cluster layer (a ring of
+    // cuts, then a pause; see the README); "random" picks a new one.
+    String asked = System.getProperty("weft.nemesis.seed", "693218");
+    long seed = asked.equals("random") ? System.nanoTime() % 1_000_000 : Long.parseLong(asked);
     long seconds = Long.getLong("weft.nemesis.seconds", 75);
     int count = Integer.getInteger("weft.nemesis.hosts", 5);
     System.out.printf("nemesis: seed %d, %d s, %d hosts (replay with -Dweft.nemesis.seed=%d)%n",
