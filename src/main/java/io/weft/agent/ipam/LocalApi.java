@@ -114,22 +114,22 @@ final class LocalApi {
   /** An allocation of {@code id} in {@code subnet}, its fields already checked. */
   void allocate(String id, Cidr subnet, boolean checkAlive, Answer answer,
       java.util.function.Supplier<Waiting> waiting) {
-    writable();
     boolean container = checkAlive || ContainerIds.looksLikeContainerId(id);
     whenAlive(answer, id, checkAlive, () -> {
+      writable(); // here: the disk may have filled while the engine was asked
       WaitingRequests.Ticket t = mayWait(answer, id, waiting.get(), true);
       ring.carry(ring.allocator().allocate(ring.now(), t.requestId(), id, subnet, container));
     });
   }
 
   private void claim(JsonObject body, Answer answer) {
-    writable();
     String id = ident(body);
     PrefixedAddress address = prefixed(body.getValue("address"));
     boolean checkAlive = flag(body, "checkAlive");
     boolean container = checkAlive || ContainerIds.looksLikeContainerId(id);
     boolean noErrorOnUnknown = flag(body, "noErrorOnUnknown");
     whenAlive(answer, id, checkAlive, () -> {
+      writable();
       WaitingRequests.Ticket t = mayWait(answer, id, new Waiting(RequestFields.timeoutMs(body),
           optionalText(body, "token")), true);
       ring.carry(ring.allocator().claim(ring.now(), t.requestId(), id, address, noErrorOnUnknown,
