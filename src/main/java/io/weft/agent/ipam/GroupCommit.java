@@ -52,7 +52,7 @@ final class GroupCommit {
 
   private final IpamMetrics metrics;
 
-  /** Writes to {@code file} (named in messages) through {@code store}. */
+  /** Writes to {@code file}, named with its directory in messages, through {@code store}. */
   GroupCommit(Vertx vertx, Sink store, Path file, IpamMetrics metrics, IpamHealth health) {
     this.metrics = metrics;
     this.store = store;
@@ -142,12 +142,14 @@ final class GroupCommit {
     }
     if (full == null) {
       // One line when it starts, not one per retry: the state is in /status and /health/ready.
-      full = cause.getMessage();
+      String what = String.valueOf(cause.getMessage());
+      // The store's failures name its file (Store.commit); name it for any other too.
+      full = what.contains(file.toString()) ? what : "cannot write to " + file + ": " + what;
       metrics.storeFull(true);
       health.storeFull(full);
-      LOG.error("cannot write to the store {}: the disk is full ({}). Changes wait and are"
-          + " written again every {} ms, requests that would change state are refused meanwhile:"
-          + " free space on {}; the agent resumes by itself", file, full, RETRY_MS, directory());
+      LOG.error("the disk is full: {}. Changes wait and are written again every {} ms; requests"
+          + " that would change state are refused (503) meanwhile. Free space on {}; the agent"
+          + " resumes by itself", full, RETRY_MS, directory());
     }
     // committing stays true: later submissions queue behind this batch, in order.
     retryTimer = context.owner().setTimer(RETRY_MS, t -> {
