@@ -42,7 +42,7 @@ public final class CdsTraining {
       + "\"range\":\"10.32.0.0/12\",\"defaultSubnet\":\"10.32.0.0/12\",\"activeAddresses\":1,"
       + "\"pendingAllocations\":0,\"pendingClaims\":0,\"peers\":[{\"name\":\"0a:00:00:00:00:01\","
       + "\"nickname\":\"t\",\"owned\":1048576,\"free\":1048575,\"reachable\":true}],"
-      + "\"docker\":\"disabled\",\"persistence\":\"sqlite\",\"errors\":[]}";
+      + "\"docker\":\"disabled\",\"persistence\":\"sqlite\",\"store\":\"ok\",\"errors\":[]}";
 
   private static StandInAgent.Reply answer(String request) {
     if (request.startsWith("DELETE /peer/")) {

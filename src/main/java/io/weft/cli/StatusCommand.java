@@ -73,7 +73,10 @@ final class StatusCommand extends ClientCommand {
           peer.get("free"), flag(peer, "reachable") ? "" : " - unreachable!"));
     }
     line(text, "Docker", s.get("docker"));
-    line(text, "Persistence", s.get("persistence"));
+    // The store's state, from agents that report it: "ok", or "full: why".
+    Object store = s.get("store");
+    line(text, "Persistence", s.get("persistence")
+        + (store == null || "ok".equals(store) ? "" : " - store " + store + "!"));
     for (Object e : list(s, "errors")) {
       line(text, "Error", String.valueOf(e));
     }

@@ -98,18 +98,34 @@ public final class Store implements AutoCloseable {
     void run() throws SQLException;
   }
 
-  /** Runs {@code work} in one transaction: all of it is committed, or none of it. */
+  /**
+   * Runs {@code work} in one transaction: all of it is committed, or none of it, and the
+   * connection is left with no transaction open, so that the same work can simply be tried
+   * again (after a full disk). The failure thrown is the one that stopped the work.
+   */
   private void inTransaction(SqlWork work) throws SQLException {
     connection.setAutoCommit(false);
     try {
       work.run();
       connection.commit();
-    } catch (SQLException e) {
-      connection.rollback();
+    } catch (SQLException | RuntimeException e) {
+      // Also on a RuntimeException: an open transaction would let the next statement commit
+      // half of it. SQLITE_FULL and I/O errors may already have rolled it back; ROLLBACK then
+      // fails ("no transaction is active"), and so does the COMMIT with which sqlite-jdbc leaves
+      // a transaction when auto-commit is set again. Neither may hide why the work failed.
+      try {
+        connection.rollback();
+      } catch (SQLException again) {
+        e.addSuppressed(again);
+      }
+      try {
+        connection.setAutoCommit(true);
+      } catch (SQLException again) {
+        e.addSuppressed(again);
+      }
       throw e;
-    } finally {
-      connection.setAutoCommit(true);
     }
+    connection.setAutoCommit(true);
   }
 
   public int schemaVersion() throws SQLException {

@@ -4,7 +4,8 @@ import io.vertx.core.Context;
 import io.vertx.core.Vertx;
 import io.vertx.core.WorkerExecutor;
 import io.weft.store.Batch;
-import io.weft.store.Store;
+import io.weft.store.DiskFull;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.function.Consumer;
@@ -16,31 +17,49 @@ import org.slf4j.LoggerFactory;
  * transaction commits, later changes gather in the next. Each submission's actions (replies,
  * messages) run only once everything submitted before them is durable, so no answer ever gets
  * ahead of the state it reports. Used from one event loop only (the one it is created on).
+ *
+ * <p>A full disk passes once someone frees space, so it does not stop the agent: the batch that
+ * failed is kept with its actions, unanswered, and written again every second until it commits;
+ * later submissions wait behind it in order, as behind any commit. Meanwhile {@link #full()} says
+ * why, for the local API to refuse new changes at once. Any other failure is fatal: what the
+ * store holds can no longer be known, and nothing may be answered that is not on disk.
  */
 final class GroupCommit {
   private static final Logger LOG = LoggerFactory.getLogger(GroupCommit.class);
+  static final long RETRY_MS = 1000;
 
-  private final Store store;
+  /** Writes one batch in one transaction, durable when it returns; throws when it could not. */
+  interface Sink {
+    void commit(Batch batch);
+  }
+
+  private final Sink store;
+  private final Path file;
   private final WorkerExecutor worker;
-  private final Consumer<String> fatal;
+  private final IpamHealth health;
   private Batch open = new Batch();
   private List<Runnable> openActions = new ArrayList<>();
   /** A transaction is being written, or the next one is about to start: submissions wait. */
   private boolean committing;
   private final Context context;
   private boolean failed;
+  /** Why the store cannot write for a full disk, or null while it can. */
+  private String full;
+  private long retryTimer = -1;
   private long commits;
   private long lastBatchSize;
   private double lastCommitMs;
 
   private final IpamMetrics metrics;
 
-  GroupCommit(Vertx vertx, Store store, IpamMetrics metrics, Consumer<String> fatal) {
+  /** Writes to {@code file}, named with its directory in messages, through {@code store}. */
+  GroupCommit(Vertx vertx, Sink store, Path file, IpamMetrics metrics, IpamHealth health) {
     this.metrics = metrics;
     this.store = store;
+    this.file = file;
     this.worker = vertx.createSharedWorkerExecutor("weft-store", 1);
     this.context = vertx.getOrCreateContext();
-    this.fatal = fatal;
+    this.health = health;
   }
 
   /**
@@ -76,18 +95,25 @@ final class GroupCommit {
       return;
     }
     committing = true;
+    write(batch, actions);
+  }
+
+  /** Commits {@code batch}, then runs its actions; the same batch again after a full disk. */
+  private void write(Batch batch, List<Runnable> actions) {
     long started = System.nanoTime();
     worker.executeBlocking(() -> {
       store.commit(batch);
       return null;
     }).onComplete(ar -> {
       if (ar.failed()) {
-        committing = false;
-        // Nothing may be answered that is not on disk: stop instead.
-        failed = true;
-        LOG.error("the store failed; stopping without answering: {}", ar.cause().getMessage());
-        fatal.accept(ar.cause().getMessage());
+        failedToWrite(ar.cause(), batch, actions);
         return;
+      }
+      if (full != null) {
+        full = null;
+        metrics.storeFull(false);
+        health.storeWritable();
+        LOG.info("the data directory has space again; {} changes written", batch.size());
       }
       commits++;
       lastBatchSize = batch.size();
@@ -105,6 +131,44 @@ final class GroupCommit {
     });
   }
 
+  private void failedToWrite(Throwable cause, Batch batch, List<Runnable> actions) {
+    if (!DiskFull.is(cause)) {
+      committing = false;
+      // Nothing may be answered that is not on disk: stop instead.
+      failed = true;
+      LOG.error("the store failed; stopping without answering: {}", cause.getMessage());
+      health.storeFailed(cause.getMessage());
+      return;
+    }
+    if (full == null) {
+      // One line when it starts, not one per retry: the state is in /status and /health/ready.
+      String what = String.valueOf(cause.getMessage());
+      // The store's failures name its file (Store.commit); name it for any other too.
+      full = what.contains(file.toString()) ? what : "cannot write to " + file + ": " + what;
+      metrics.storeFull(true);
+      health.storeFull(full);
+      LOG.error("the disk is full: {}. Changes wait and are written again every {} ms; requests"
+          + " that would change state are refused (503) meanwhile. Free space on {}; the agent"
+          + " resumes by itself", full, RETRY_MS, directory());
+    }
+    // committing stays true: later submissions queue behind this batch, in order.
+    retryTimer = context.owner().setTimer(RETRY_MS, t -> {
+      retryTimer = -1;
+      write(batch, actions);
+    });
+  }
+
+  /** Why the store cannot write for a full disk (null while it can). */
+  String full() {
+    return full;
+  }
+
+  /** The directory holding the store, the one to free space on. */
+  Path directory() {
+    Path dir = file.toAbsolutePath().getParent();
+    return dir == null ? file : dir;
+  }
+
   long commits() {
     return commits;
   }
@@ -118,6 +182,9 @@ final class GroupCommit {
   }
 
   void close() {
+    if (retryTimer >= 0) {
+      context.owner().cancelTimer(retryTimer);
+    }
     worker.close();
   }
 }

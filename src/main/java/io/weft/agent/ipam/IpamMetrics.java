@@ -32,6 +32,7 @@ public final class IpamMetrics {
   private volatile double consensus;
   private volatile double ringEntries;
   private volatile double free;
+  private volatile double storeFull;
   /** Per peer owning space, as this peer's ring shows it: addresses owned, reachable (1/0). */
   private volatile Map<PeerName, Long> ownedByPeer = Map.of();
   private volatile Set<PeerName> reachable = Set.of();
@@ -64,6 +65,8 @@ public final class IpamMetrics {
     gauge(registry, "weft.addresses.free",
         "addresses of the range still free, summed over the peers of this peer's ring",
         () -> free);
+    gauge(registry, "weft.store.full", "1 while the disk under --data-dir is full and changes"
+        + " wait to be written, 0 otherwise", () -> storeFull);
     peerOwned = MultiGauge.builder("weft.peer.addresses.owned")
         .description("addresses each peer owns, as this peer's ring shows it").register(registry);
     peerReachable = MultiGauge.builder("weft.peer.reachable")
@@ -178,6 +181,10 @@ public final class IpamMetrics {
 
   void containerEventHandled(long readNanos) {
     containerEventLatency.record(System.nanoTime() - readNanos, TimeUnit.NANOSECONDS);
+  }
+
+  void storeFull(boolean isFull) {
+    storeFull = isFull ? 1 : 0;
   }
 
   void committed(double millis, long size) {

@@ -116,6 +116,7 @@ final class LocalApi {
       java.util.function.Supplier<Waiting> waiting) {
     boolean container = checkAlive || ContainerIds.looksLikeContainerId(id);
     whenAlive(answer, id, checkAlive, () -> {
+      writable(); // here: the disk may have filled while the engine was asked
       WaitingRequests.Ticket t = mayWait(answer, id, waiting.get(), true);
       ring.carry(ring.allocator().allocate(ring.now(), t.requestId(), id, subnet, container));
     });
@@ -128,6 +129,7 @@ final class LocalApi {
     boolean container = checkAlive || ContainerIds.looksLikeContainerId(id);
     boolean noErrorOnUnknown = flag(body, "noErrorOnUnknown");
     whenAlive(answer, id, checkAlive, () -> {
+      writable();
       WaitingRequests.Ticket t = mayWait(answer, id, new Waiting(RequestFields.timeoutMs(body),
           optionalText(body, "token")), true);
       ring.carry(ring.allocator().claim(ring.now(), t.requestId(), id, address, noErrorOnUnknown,
@@ -144,12 +146,14 @@ final class LocalApi {
 
   /** Frees {@code address} of {@code id}, both already checked. */
   void free(String id, long address, Answer answer) {
+    writable();
     WaitingRequests.Ticket t = answeredAtOnce(answer);
     ring.carry(ring.allocator().free(ring.now(), t.requestId(), id, address));
   }
 
   /** Frees every address of {@code id}, already checked. */
   void delete(String id, Answer answer) {
+    writable();
     WaitingRequests.Ticket t = answeredAtOnce(answer);
     ring.carry(ring.allocator().delete(ring.now(), t.requestId(), id));
   }
@@ -163,6 +167,7 @@ final class LocalApi {
   }
 
   private void rmpeer(JsonObject body, Message<JsonObject> message) {
+    writable();
     String peer = optionalText(body, "peer");
     if (peer == null || peer.isBlank()) {
       throw new RequestFields.BadRequest("rmpeer needs 'peer': a peer name or nickname");
@@ -175,6 +180,7 @@ final class LocalApi {
   }
 
   private void reset(Message<JsonObject> message) {
+    writable();
     ring.carry(ring.allocator().shutdown(ring.now()));
     ring.health().wasReset();
     LOG.warn("reset: this peer's ranges were handed to another peer; it allocates no more."
@@ -182,6 +188,20 @@ final class LocalApi {
         + " launching it again");
     // Durable before the answer, so that a restart under the same name stays reset.
     ring.commits().submit(Batch::markReset, () -> message.reply(new JsonObject()));
+  }
+
+  /**
+   * Refuses a request that would change state while the disk under the store is full: it could
+   * only wait, unanswered, behind the changes already waiting for space. Changes from peers still
+   * queue (nothing of theirs is lost), and lookups and status answer from memory.
+   */
+  private void writable() {
+    String full = ring.commits().full();
+    if (full != null) {
+      throw new RequestFields.Overloaded("the data directory " + ring.commits().directory()
+          + " is full: free space on it; weft resumes by itself. Nothing was changed; try again"
+          + " once there is space (" + full + ")");
+    }
   }
 
   /** Cancels the waiting request its client named by {@code token}; unknown tokens are ignored. */

@@ -100,9 +100,7 @@ public final class RingVerticle extends VerticleBase {
     delivery = new Delivery(vertx, peers == null ? PeerTransport.sameBus(vertx) : peers, metrics,
         waiting, () -> StatusReport.ipamText(allocator),
         self.toString());
-    commits = new GroupCommit(vertx, store, metrics, why -> {
-      health.storeFailed(why);
-    });
+    commits = new GroupCommit(vertx, store::commit, store.file(), metrics, health);
     if (!restored.ring().isEmpty() || !restored.allocations().isEmpty()) {
       LOG.info("restored from {}: {} allocation(s), ring of {} entries ({})", storeFile,
           restored.allocations().size(), restored.ring().entries().size(),
@@ -311,6 +309,8 @@ public final class RingVerticle extends VerticleBase {
 
   JsonObject status() {
     return StatusReport.json(allocator, options, membership, storeFile, docker)
+        // "ok", or why the disk is full while changes wait for space.
+        .put("store", commits.full() == null ? "ok" : "full: " + commits.full())
         .put("storeCommits", commits.commits())
         .put("storeLastBatchSize", commits.lastBatchSize())
         .put("storeLastCommitMs", commits.lastCommitMs())

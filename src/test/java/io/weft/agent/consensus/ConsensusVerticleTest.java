@@ -62,6 +62,14 @@ class ConsensusVerticleTest {
     }
 
     @Override
+    public void storeFull(String why) {
+      stops.add("full: " + why);
+    }
+
+    @Override
+    public void storeWritable() {}
+
+    @Override
     public void internalError(String why) {
       stops.add("internal: " + why);
     }

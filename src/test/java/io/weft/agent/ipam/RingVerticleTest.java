@@ -70,6 +70,14 @@ class RingVerticleTest {
       }
 
       @Override
+      public void storeFull(String why) {
+        stops.add("full: " + why);
+      }
+
+      @Override
+      public void storeWritable() {}
+
+      @Override
       public void internalError(String why) {
         stops.add("internal: " + why);
       }

@@ -1,0 +1,194 @@
+package io.weft.agent.ipam;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import io.vertx.core.Context;
+import io.vertx.core.Vertx;
+import io.vertx.junit5.VertxExtension;
+import io.weft.store.Batch;
+import io.weft.store.StoreException;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import java.util.function.BooleanSupplier;
+import java.util.function.Supplier;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+import org.sqlite.SQLiteErrorCode;
+import org.sqlite.SQLiteException;
+
+/**
+ * The ordered writer against a store that fails as a full disk makes SQLite fail: the batch that
+ * failed is written again until it commits, nothing is answered before, every action runs once
+ * and in order after, and the full disk is reported once when it starts and once when it ends.
+ * Any other failure still stops the agent.
+ */
+@ExtendWith(VertxExtension.class)
+class GroupCommitTest {
+  private static final Path FILE = Path.of("/var/lib/weft/weft.db");
+
+  /** Fails its first {@code failures} commits with {@code failure}, then writes. */
+  private static final class FailingStore implements GroupCommit.Sink {
+    private volatile int failures;
+    private final RuntimeException failure;
+    final List<Batch> attempts = Collections.synchronizedList(new ArrayList<>());
+    final List<Batch> written = Collections.synchronizedList(new ArrayList<>());
+
+    FailingStore(int failures, RuntimeException failure) {
+      this.failures = failures;
+      this.failure = failure;
+    }
+
+    @Override
+    public void commit(Batch batch) {
+      attempts.add(batch);
+      if (failures > 0) {
+        failures--;
+        throw failure;
+      }
+      written.add(batch);
+    }
+  }
+
+  /** What the writer told the agent, in order. */
+  private final List<String> health = Collections.synchronizedList(new ArrayList<>());
+  private final IpamHealth recorder = new IpamHealth() {
+    @Override
+    public void wasReset() {
+      health.add("reset");
+    }
+
+    @Override
+    public void storeFailed(String why) {
+      health.add("failed: " + why);
+    }
+
+    @Override
+    public void storeFull(String why) {
+      health.add("full: " + why);
+    }
+
+    @Override
+    public void storeWritable() {
+      health.add("writable");
+    }
+
+    @Override
+    public void internalError(String why) {
+      health.add("internal: " + why);
+    }
+  };
+  private final SimpleMeterRegistry registry = new SimpleMeterRegistry();
+  private final List<String> actions = Collections.synchronizedList(new ArrayList<>());
+
+  /** As {@code Store.commit} throws it when SQLite answers SQLITE_FULL. */
+  private static StoreException diskFull() {
+    return new StoreException("cannot write to " + FILE + ": [SQLITE_FULL] Insertion failed"
+        + " because database is full (database or disk is full)", new SQLiteException(
+            "[SQLITE_FULL] Insertion failed because database is full (database or disk is full)",
+            SQLiteErrorCode.SQLITE_FULL));
+  }
+
+  private static Batch.Row row(long address, String ident) {
+    return new Batch.Row(address, ident, 24, false);
+  }
+
+  private Runnable action(String name) {
+    return () -> actions.add(name);
+  }
+
+  /** Runs {@code work} on {@code context} and returns what it returns. */
+  private static <T> T on(Context context, Supplier<T> work) throws Exception {
+    CompletableFuture<T> result = new CompletableFuture<>();
+    context.runOnContext(v -> result.complete(work.get()));
+    return result.get(10, TimeUnit.SECONDS);
+  }
+
+  private static void await(Duration timeout, BooleanSupplier condition, String what)
+      throws InterruptedException {
+    long deadline = System.nanoTime() + timeout.toNanos();
+    while (!condition.getAsBoolean()) {
+      assertThat(System.nanoTime()).as("waiting for " + what).isLessThan(deadline);
+      Thread.sleep(10);
+    }
+  }
+
+  private double fullGauge() {
+    return registry.get("weft.store.full").gauge().value();
+  }
+
+  @Test
+  void aFullDiskRetriesTheSameBatchThenAnswersEverythingOnceInOrder(Vertx vertx)
+      throws Exception {
+    FailingStore store = new FailingStore(2, diskFull());
+    Context context = vertx.getOrCreateContext();
+    GroupCommit commits = on(context, () -> {
+      GroupCommit c = new GroupCommit(vertx, store, FILE, new IpamMetrics(registry), recorder);
+      c.submit(b -> b.add(row(1, "c1")), action("c1"));
+      // Behind the first batch while it is written: these gather in the next one.
+      c.submit(b -> b.add(row(2, "c2")), action("c2"));
+      c.submit(null, action("no change, after c2"));
+      return c;
+    });
+    await(Duration.ofSeconds(5), () -> !health.isEmpty(), "the full disk reported");
+    assertThat(on(context, commits::full)).contains("database or disk is full");
+    assertThat(fullGauge()).isEqualTo(1.0);
+    assertThat(actions).as("nothing is answered before it is written").isEmpty();
+    // A submission without changes still waits its turn while the disk is full.
+    on(context, () -> {
+      commits.submit(null, action("no change, last"));
+      return null;
+    });
+
+    await(Duration.ofSeconds(10), () -> actions.size() == 4, "every action run");
+    assertThat(actions).containsExactly("c1", "c2", "no change, after c2", "no change, last");
+    // Two failures, the same batch a third time, then the batch that waited behind it.
+    assertThat(store.attempts).hasSize(4);
+    Batch first = store.attempts.get(0);
+    assertThat(store.attempts.subList(0, 3)).allSatisfy(b -> assertThat(b).isSameAs(first));
+    assertThat(store.written).hasSize(2).first().isSameAs(first);
+    assertThat(store.written).extracting(Batch::size).containsExactly(1, 1);
+    assertThat(health).hasSize(2);
+    assertThat(health.get(0)).startsWith("full: ").contains(FILE.toString());
+    assertThat(health.get(1)).isEqualTo("writable");
+    assertThat(on(context, commits::full)).isNull();
+    assertThat(on(context, commits::commits)).isEqualTo(2L);
+    assertThat(fullGauge()).isZero();
+    Thread.sleep(GroupCommit.RETRY_MS + 200);
+    assertThat(actions).as("each action runs once").hasSize(4);
+    on(context, () -> {
+      commits.close();
+      return null;
+    });
+  }
+
+  @Test
+  void aFailureThatIsNotAFullDiskStillStopsWithoutAnswering(Vertx vertx) throws Exception {
+    FailingStore store = new FailingStore(1, new StoreException("cannot write to " + FILE
+        + ": [SQLITE_IOERR] disk I/O error", new SQLiteException("[SQLITE_IOERR] disk I/O error",
+            SQLiteErrorCode.SQLITE_IOERR)));
+    Context context = vertx.getOrCreateContext();
+    GroupCommit commits = on(context, () -> {
+      GroupCommit c = new GroupCommit(vertx, store, FILE, new IpamMetrics(registry), recorder);
+      c.submit(b -> b.add(row(1, "c1")), action("c1"));
+      return c;
+    });
+    await(Duration.ofSeconds(5), () -> !health.isEmpty(), "the failure reported");
+    assertThat(health).containsExactly("failed: cannot write to " + FILE
+        + ": [SQLITE_IOERR] disk I/O error");
+    on(context, () -> {
+      commits.submit(b -> b.add(row(2, "c2")), action("c2"));
+      return null;
+    });
+    Thread.sleep(GroupCommit.RETRY_MS + 200);
+    assertThat(store.attempts).as("no retry").hasSize(1);
+    assertThat(actions).isEmpty();
+    assertThat(on(context, commits::full)).isNull();
+    assertThat(fullGauge()).isZero();
+  }
+}

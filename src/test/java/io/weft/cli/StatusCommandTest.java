@@ -1,0 +1,30 @@
+package io.weft.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+
+/** The human status says when the agent's store cannot write, and stays quiet when it can. */
+class StatusCommandTest {
+  private static Map<String, Object> status(Object store) {
+    Map<String, Object> fields = new java.util.HashMap<>(Map.of("version", "t", "name",
+        "0a:00:00:00:00:01", "nickname", "t", "peers", List.of(), "errors", List.of(),
+        "persistence", "sqlite"));
+    if (store != null) {
+      fields.put("store", store);
+    }
+    return fields;
+  }
+
+  @Test
+  void aFullStoreIsShownOnThePersistenceLine() {
+    assertThat(StatusCommand.human(status("full: cannot write to /d/weft.db: database or disk is"
+        + " full"))).contains("Persistence: sqlite - store full: cannot write to /d/weft.db:"
+            + " database or disk is full!");
+    assertThat(StatusCommand.human(status("ok"))).endsWith("Persistence: sqlite");
+    // An older agent sends no store field.
+    assertThat(StatusCommand.human(status(null))).endsWith("Persistence: sqlite");
+  }
+}
