@@ -144,7 +144,7 @@ class DiskFullIT {
   }
 
   /** Writes {@code file} until its file system has no space left. */
-  private static void fill(Path file) {
+  static void fill(Path file) {
     byte[] block = new byte[64 * 1024];
     try (OutputStream out = Files.newOutputStream(file)) {
       for (int i = 0; i < 1_000_000; i++) {

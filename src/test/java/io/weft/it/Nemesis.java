@@ -3,6 +3,8 @@ package io.weft.it;
 import io.weft.it.nemesis.Client;
 import io.weft.it.nemesis.Fault;
 import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collections;
@@ -151,6 +153,23 @@ final class Nemesis {
     if (r.statusCode() != 200) {
       throw new AssertionError("rmpeer " + old + " answered " + r.statusCode() + ": " + r.body());
     }
+  }
+
+  /**
+   * Fills host {@code host}'s data directory (made small with {@code NemesisHosts.smallDisk})
+   * for {@code full} ms, then empties it: meanwhile the agent must refuse changes (503) rather
+   * than stop or answer what it could not save, and carry on by itself afterwards.
+   */
+  void fillDisk(int host, long full) throws Exception {
+    long start = clock.getAsLong();
+    Path filler = hosts.dataDir(host).resolve("nemesis-filler");
+    DiskFullIT.fill(filler);
+    Thread.sleep(full);
+    Files.delete(filler);
+    AgentProcess.await(Duration.ofSeconds(120), () -> hosts.http(host, "GET", "/health/ready")
+        .statusCode() == 200, "h" + host + " ready again once its disk has space");
+    faults.add(new Fault(Fault.Kind.DISK_FULL, List.of(host), "h" + host + "'s data directory"
+        + " full for " + full + " ms", start, clock.getAsLong()));
   }
 
   private void awaitLive(int host) {

@@ -35,6 +35,7 @@ final class NemesisHosts implements AutoCloseable {
   private final int[] generation;
   private final boolean[] killedByUs;
   final List<String> unexpectedExits = new ArrayList<>();
+  private final List<Path> mounts = new ArrayList<>();
   private final String hook;
   private final HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
       .connectTimeout(Duration.ofSeconds(3)).build();
@@ -129,6 +130,16 @@ final class NemesisHosts implements AutoCloseable {
     killedByUs[i] = false;
     agents[i] = new ProcessBuilder(command).redirectErrorStream(true)
         .redirectOutput(ProcessBuilder.Redirect.appendTo(log(i).toFile())).start();
+  }
+
+  /**
+   * Puts host {@code i}'s data directory on a tmpfs of {@code size} (say {@code 16m}) so that
+   * the nemesis can fill it; unmounted by {@link #close}.
+   */
+  void smallDisk(int i, String size) throws IOException, InterruptedException {
+    Files.createDirectories(dataDir(i));
+    must("mount", "-t", "tmpfs", "-o", "size=" + size, "tmpfs", dataDir(i).toString());
+    mounts.add(dataDir(i));
   }
 
   /** kill -9; the exit is ours, not an anomaly. */
@@ -277,5 +288,8 @@ final class NemesisHosts implements AutoCloseable {
       run("ip", "netns", "del", host(i));
     }
     run("ip", "netns", "del", bridgeNs());
+    for (Path mount : mounts) {
+      run("umount", mount.toString());
+    }
   }
 }

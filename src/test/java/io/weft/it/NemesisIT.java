@@ -58,7 +58,16 @@ class NemesisIT {
         seed, seconds, count, seed);
     try (NemesisHosts hosts = new NemesisHosts(count, dir, null)) {
       hosts.network();
-      List<Anomaly> anomalies = run(hosts, seed, seconds, new Random(seed));
+      Random random = new Random(seed);
+      List<Anomaly> anomalies = run(hosts, Long.toString(seed), seed, seconds, nemesis -> {
+        long end = System.nanoTime() + Duration.ofSeconds(seconds).toNanos();
+        do {
+          Thread.sleep(3_000 + random.nextInt(4_000));
+          nemesis.random(random);
+          hosts.noteExits(now());
+        } while (System.nanoTime() < end);
+        Thread.sleep(5_000);
+      });
       assertThat(anomalies).as("anomalies of seed %d (report in target/nemesis/%d)", seed, seed)
           .isEmpty();
     }
@@ -70,16 +79,55 @@ class NemesisIT {
     long seed = 17;
     try (NemesisHosts hosts = new NemesisHosts(3, dir, "skip-store")) {
       hosts.network();
-      List<Anomaly> anomalies = run(hosts, seed, 0, null);
+      List<Anomaly> anomalies = run(hosts, "broken-" + seed, seed, 0, nemesis -> {
+        Thread.sleep(10_000);
+        nemesis.kill(1, 3_000);
+        Thread.sleep(5_000);
+      });
       assertThat(anomalies).extracting(Anomaly::kind).contains(Anomaly.Kind.LOST);
     }
   }
 
   /**
-   * Starts the agents, the clients and the faults (random when {@code random} is given, else
-   * one kill -9 of host 1), heals, and checks.
+   * A full disk: host 2's data directory, a small tmpfs, filled for 10 s under the clients' load
+   * and emptied. Host 2 must refuse changes meanwhile (503, saying its disk is full), never stop,
+   * lose nothing it answered, and allocate again by itself after.
    */
-  private List<Anomaly> run(NemesisHosts hosts, long seed, long seconds, Random random)
+  @Test
+  void aFullDiskLosesNothingAndTheAgentCarriesOnBySelf() throws Exception {
+    long seed = 23;
+    try (NemesisHosts hosts = new NemesisHosts(3, dir, null)) {
+      hosts.network();
+      hosts.smallDisk(2, "16m");
+      List<Anomaly> anomalies = run(hosts, "disk-full-" + seed, seed, 0, nemesis -> {
+        Thread.sleep(8_000);
+        nemesis.fillDisk(2, 10_000);
+        Thread.sleep(8_000);
+      });
+      assertThat(anomalies).as("anomalies (report in target/nemesis/disk-full-%d)", seed)
+          .isEmpty();
+      Fault full = faults.stream().filter(f -> f.kind() == Fault.Kind.DISK_FULL).findFirst()
+          .orElseThrow();
+      List<Op> onHost2 = history.stream().filter(o -> o.host() == 2).toList();
+      assertThat(onHost2).as("changes refused on h2 while its disk was full")
+          .anyMatch(o -> o.invoked() >= full.start() && o.detail().startsWith("503")
+              && o.detail().contains("is full"));
+      assertThat(onHost2).as("allocations answered on h2 after its disk had space again")
+          .anyMatch(o -> o.invoked() > full.end() && o.kind() == Op.Kind.ALLOCATE
+              && o.outcome() == Op.Outcome.OK);
+    }
+  }
+
+  /** What the nemesis does between the clients' start and the final heal. */
+  interface Plan {
+    void apply(Nemesis nemesis) throws Exception;
+  }
+
+  /**
+   * Starts the agents, the clients and the faults of {@code plan}, heals, checks, and writes
+   * the report to {@code target/nemesis/<name>}.
+   */
+  private List<Anomaly> run(NemesisHosts hosts, String name, long seed, long seconds, Plan plan)
       throws Exception {
     started = System.nanoTime();
     for (int i = 1; i <= hosts.count; i++) {
@@ -105,19 +153,7 @@ class NemesisIT {
     // written, then the failure is thrown.
     Throwable harness = null;
     try {
-      if (random == null) {
-        Thread.sleep(10_000);
-        nemesis.kill(1, 3_000);
-        Thread.sleep(5_000);
-      } else {
-        long end = System.nanoTime() + Duration.ofSeconds(seconds).toNanos();
-        do {
-          Thread.sleep(3_000 + random.nextInt(4_000));
-          nemesis.random(random);
-          hosts.noteExits(now());
-        } while (System.nanoTime() < end);
-        Thread.sleep(5_000);
-      }
+      plan.apply(nemesis);
     } catch (Exception | AssertionError e) {
       harness = e;
       hosts.reviveAll();
@@ -133,7 +169,7 @@ class NemesisIT {
     long convergedMs = (System.nanoTime() - healed) / 1_000_000;
     FinalState end = finalState(hosts, converged, convergedMs);
     List<Anomaly> anomalies = new Checker().check(history, faults, end);
-    Path out = Path.of("target", "nemesis", (random == null ? "broken-" : "") + seed);
+    Path out = Path.of("target", "nemesis", name);
     String report = Report.write(out, seed, seconds, history, faults, end, anomalies);
     for (int i = 1; i <= hosts.count; i++) {
       if (Files.exists(hosts.log(i))) {

@@ -12,7 +12,9 @@ public record Fault(Kind kind, List<Integer> hosts, String description, long sta
 
   /** The faults the nemesis knows. */
   public enum Kind {
-    PARTITION_ONE, PARTITION_HALVES, PARTITION_BRIDGE, PARTITION_RING, KILL, PAUSE, LOSE_DISK;
+    PARTITION_ONE, PARTITION_HALVES, PARTITION_BRIDGE, PARTITION_RING, KILL, PAUSE, LOSE_DISK,
+    /** A host's data directory (a small tmpfs) filled, then emptied: changes answered 503. */
+    DISK_FULL;
 
     /** Whether this fault cuts the network (as opposed to stopping processes). */
     public boolean partition() {

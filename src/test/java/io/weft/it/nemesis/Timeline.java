@@ -73,6 +73,7 @@ final class Timeline {
       case KILL -> new Color(200, 0, 0);
       case PAUSE -> new Color(150, 0, 200);
       case LOSE_DISK -> new Color(90, 60, 30);
+      case DISK_FULL -> new Color(0, 150, 150);
       default -> new Color(0, 90, 220);
     };
   }
