@@ -236,6 +236,39 @@ class AllocatorTest {
     assertThat(c.result(flagged)).as("no error: still waiting for the owner").isNull();
   }
 
+  /**
+   * A peer back from an old copy of its state allocates in a range it had since split and given
+   * away: a ring naming that split (our entry at .128, peer 2's at .192) takes .192/26 from us
+   * with the address in it, and the address is reported freed, the reason naming the peer.
+   */
+  @Test
+  void anAddressDroppedByAMergeIsReportedFreedNamingThePeer() {
+    TestCluster c = new TestCluster("10.0.3.0/24");
+    Allocator a = c.add(1, 1, false);
+    assertThat(c.value(c.claim(1, "c1", "10.0.3.200/24"))).isEqualTo("10.0.3.200/24");
+    assertThat(c.value(c.claim(1, "c2", "10.0.3.100/24"))).isEqualTo("10.0.3.100/24");
+    RingState ours = a.ringState();
+    io.weft.ring.Entry first = ours.entries().get(0);
+    long base = c.universe.range().start();
+    assertThat(ours.entries()).singleElement().extracting(io.weft.ring.Entry::token)
+        .isEqualTo(base);
+    // A newer version of our own entry, as peer 2 may hold it from before our restart.
+    RingState theirs = new RingState(ours.universe(), List.of(
+        new io.weft.ring.Entry(base, peer(1), first.version() + 1, 0),
+        new io.weft.ring.Entry(base + 128, peer(1), 1, 0),
+        new io.weft.ring.Entry(base + 192, peer(2), 1, 0)), ours.seeds(), Set.of());
+    Outcome out = a.receive(c.nowMs, new Message.RingUpdate(peer(2), theirs));
+    assertThat(out.events()).filteredOn(e -> e.type() == EventType.FREED)
+        .singleElement().satisfies(e -> {
+          assertThat(e.id()).isEqualTo("c1");
+          assertThat(e.address()).isEqualTo("10.0.3.200/24");
+          assertThat(e.reason()).contains("merge").contains(peer(2).toString());
+        });
+    assertThat(out.persist()).isTrue();
+    assertThat(a.lookup("c1", null)).isEmpty();
+    assertThat(a.lookup("c2", null)).as("kept: still ours").hasSize(1);
+  }
+
   @Test
   void claimsOfAddressesOwnedElsewhereAskTheOwner() {
     TestCluster c = new TestCluster("10.0.3.0/24");
