@@ -192,6 +192,83 @@ class AllocatorTest {
     assertThat(a.owned()).containsKeys("c1", "c2", "10.0.3.9", "c5", "c7");
   }
 
+  /**
+   * Weave's noErrorOnUnknown: while no ring says who owns the address, such a claim is answered
+   * "ok" at once (and kept, to be made once the ring exists); without it the claim waits.
+   */
+  @Test
+  void noErrorOnUnknownAnswersAClaimBeforeAnyRingExists() {
+    TestCluster c = new TestCluster("10.0.3.0/24");
+    Allocator a = c.add(1, 2, false); // quorum 2, alone: no ring for now
+    long plain = c.claim(1, "c1", "10.0.3.5/24", false);
+    long flagged = c.claim(1, "c2", "10.0.3.6/24", true);
+    c.tickAll(1_000);
+    assertThat(c.result(plain)).as("waits for the ring").isNull();
+    assertThat(c.value(flagged)).isEqualTo("10.0.3.6/24");
+    assertThat(a.ringState().entries()).isEmpty();
+    c.add(2, 2, false);
+    c.settle();
+    c.tickAll(1_000);
+    assertThat(c.value(plain)).isEqualTo("10.0.3.5/24");
+    assertThat(a.lookup("c2", null)).as("made once the ring exists").extracting(Object::toString)
+        .containsExactly("10.0.3.6/24");
+  }
+
+  /** With an unreachable owner, a claim fails after a few tries; with the flag it keeps waiting. */
+  @Test
+  void noErrorOnUnknownKeepsAClaimOnAnUnreachableOwnerWaiting() {
+    TestCluster c = new TestCluster("10.0.3.0/24");
+    c.add(1, 2, false);
+    c.add(2, 2, false);
+    c.value(allocated(c, 1, "c0", "10.0.3.0/24"));
+    String elsewhere = c.get(2).ringState().entries().stream()
+        .filter(e -> e.peer().equals(peer(2))).findFirst().map(e -> Ip.format(e.token() + 7))
+        .orElseThrow() + "/24";
+    c.peers.remove(peer(2)); // unreachable from now on
+    c.apply(peer(1), c.get(1).memberLeft(c.nowMs, peer(2)));
+    long plain = c.claim(1, "c1", elsewhere, false);
+    long flagged = c.claim(1, "c2", elsewhere, true);
+    for (int i = 0; i < 30; i++) {
+      c.tickAll(1_000);
+    }
+    assertThat(c.result(plain).code()).isEqualTo(ResultCode.CONFLICT);
+    assertThat(c.result(plain).value()).contains("unreachable");
+    assertThat(c.result(flagged)).as("no error: still waiting for the owner").isNull();
+  }
+
+  /**
+   * A peer back from an old copy of its state allocates in a range it had since split and given
+   * away: a ring naming that split (our entry at .128, peer 2's at .192) takes .192/26 from us
+   * with the address in it, and the address is reported freed, the reason naming the peer.
+   */
+  @Test
+  void anAddressDroppedByAMergeIsReportedFreedNamingThePeer() {
+    TestCluster c = new TestCluster("10.0.3.0/24");
+    Allocator a = c.add(1, 1, false);
+    assertThat(c.value(c.claim(1, "c1", "10.0.3.200/24"))).isEqualTo("10.0.3.200/24");
+    assertThat(c.value(c.claim(1, "c2", "10.0.3.100/24"))).isEqualTo("10.0.3.100/24");
+    RingState ours = a.ringState();
+    io.weft.ring.Entry first = ours.entries().get(0);
+    long base = c.universe.range().start();
+    assertThat(ours.entries()).singleElement().extracting(io.weft.ring.Entry::token)
+        .isEqualTo(base);
+    // A newer version of our own entry, as peer 2 may hold it from before our restart.
+    RingState theirs = new RingState(ours.universe(), List.of(
+        new io.weft.ring.Entry(base, peer(1), first.version() + 1, 0),
+        new io.weft.ring.Entry(base + 128, peer(1), 1, 0),
+        new io.weft.ring.Entry(base + 192, peer(2), 1, 0)), ours.seeds(), Set.of());
+    Outcome out = a.receive(c.nowMs, new Message.RingUpdate(peer(2), theirs));
+    assertThat(out.events()).filteredOn(e -> e.type() == EventType.FREED)
+        .singleElement().satisfies(e -> {
+          assertThat(e.id()).isEqualTo("c1");
+          assertThat(e.address()).isEqualTo("10.0.3.200/24");
+          assertThat(e.reason()).contains("merge").contains(peer(2).toString());
+        });
+    assertThat(out.persist()).isTrue();
+    assertThat(a.lookup("c1", null)).isEmpty();
+    assertThat(a.lookup("c2", null)).as("kept: still ours").hasSize(1);
+  }
+
   @Test
   void claimsOfAddressesOwnedElsewhereAskTheOwner() {
     TestCluster c = new TestCluster("10.0.3.0/24");
@@ -311,7 +388,11 @@ class AllocatorTest {
   }
 
   private static long allocated(TestCluster c, int at, String ident) {
-    long id = c.allocate(at, ident, "10.0.0.0/22");
+    return allocated(c, at, ident, "10.0.0.0/22");
+  }
+
+  private static long allocated(TestCluster c, int at, String ident, String subnet) {
+    long id = c.allocate(at, ident, subnet);
     c.tickAll(1_000);
     c.tickAll(1_000);
     return id;

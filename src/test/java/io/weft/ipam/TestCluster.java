@@ -120,9 +120,13 @@ final class TestCluster {
   }
 
   long claim(int at, String ident, String address) {
+    return claim(at, ident, address, false);
+  }
+
+  long claim(int at, String ident, String address, boolean noErrorOnUnknown) {
     long id = nextRequest++;
     apply(peer(at), get(at).claim(nowMs, id, ident,
-        io.weft.net.PrefixedAddress.parse(address), false, true));
+        io.weft.net.PrefixedAddress.parse(address), noErrorOnUnknown, true));
     return id;
   }
 

@@ -91,6 +91,23 @@ class WeaveClientIT {
   }
 
   /**
+   * The form body's noErrorOnUnknown is read: alone with a quorum of 2 there is no ring, so only
+   * a claim carrying the flag is answered; the same claim without it waits until its timeout.
+   */
+  @Test
+  void noErrorOnUnknownInAFormBodyAnswersAClaimBeforeAnyRing(@TempDir Path dir)
+      throws Exception {
+    try (AgentProcess a = new AgentProcess(dir.resolve("a"))) {
+      a.start("--ipalloc-init", "consensus=2").awaitLive(START);
+      WeaveClient weave = new WeaveClient(a.httpAddr());
+      assertThat(weave.httpVerb("PUT", "/ip/x/10.32.3.4/12",
+          Map.of("noErrorOnUnknown", "true"))).isEmpty();
+      assertThatThrownBy(() -> weave.httpVerb("PUT", "/ip/y/10.32.3.5/12?timeout=1",
+          Map.of())).as("without the flag: waits for a ring").hasMessageStartingWith("503");
+    }
+  }
+
+  /**
    * Weave's Docker IPAM driver: RequestPool asks for the default subnet, RequestAddress allocates
    * anonymously in the pool or claims the given address anonymously, ReleaseAddress deletes the
    * bare address as an ident.

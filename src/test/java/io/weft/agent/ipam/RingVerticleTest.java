@@ -256,6 +256,21 @@ class RingVerticleTest {
     assertThat(test.awaitCompletion(60, TimeUnit.SECONDS)).isTrue();
   }
 
+  /** The bus's noErrorOnUnknown field is read: before any ring only a flagged claim is answered. */
+  @Test
+  void noErrorOnUnknownAnswersAClaimBeforeTheRingExists(Vertx vertx, VertxTestContext test)
+      throws Exception {
+    JsonObject claim = op("claim").put("id", "c1").put("address", "10.32.0.9/24");
+    deploy(vertx, 2)
+        .compose(id -> ask(vertx, claim.copy().put("timeoutMs", 300)))
+        .onComplete(test.failing(waited -> test.verify(() -> {
+          assertThat(failureCode(waited)).as("without the flag it waits").isEqualTo(503);
+          ask(vertx, claim.copy().put("noErrorOnUnknown", true).put("timeoutMs", 30_000))
+              .onComplete(test.succeeding(ok -> test.completeNow()));
+        })));
+    assertThat(test.awaitCompletion(60, TimeUnit.SECONDS)).isTrue();
+  }
+
   @Test
   void aBadDeadlineAndASubnetWithoutHostsAreRefused400(Vertx vertx, VertxTestContext test)
       throws Exception {
