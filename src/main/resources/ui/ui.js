@@ -252,6 +252,16 @@ function fact(term, value, badge) {
   return d;
 }
 
+// CNI attachments this host holds, from /status "cni": "3 attachments (podman-weft: 3)" or "none".
+function cniFact(cni) {
+  const n = cni ? cni.attachments : 0;
+  const networks = Object.entries(cni ? cni.networks : {}).map(([name, k]) => name + ": " + count(k));
+  const d = n ? fact("CNI", count(n) + (n === 1 ? " attachment" : " attachments") + " (" + networks.join(", ") + ")")
+    : fact("CNI", "none", "dim");
+  d.id = "cni-state";
+  return d;
+}
+
 function drawCluster() {
   const s = state.status;
   const consensusBadge = { achieved: "ok", waiting: "warn", deferred: "dim" }[s.consensus] || "dim";
@@ -267,6 +277,7 @@ function drawCluster() {
     fact("Pending allocations", s.pendingAllocations),
     fact("Pending claims", s.pendingClaims),
     fact("Docker", s.docker, dockerBadge),
+    cniFact(s.cni),
     fact("Role", s.observer ? "observer" : "elector"));
   if (typeof s.tls === "boolean") $("facts").append(fact("Peer traffic", s.tls ? "TLS" : "plain", s.tls ? "ok" : "dim"));
   if (s.reset) $("facts").append(fact("Reset", "handed its ranges away", "bad"));

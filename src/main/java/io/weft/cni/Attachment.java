@@ -34,6 +34,19 @@ record Attachment(String network, String containerId, String ifname) {
     return "cni-gateway:" + gatewayAddress;
   }
 
+  /**
+   * The network of an attachment's ident, or null for any other ident (a container's, a
+   * gateway's, an anonymous address). The name ends at the first {@code :} after {@code cni:}:
+   * a network name never contains one, and both forms have something after it.
+   */
+  static String networkOf(String ident) {
+    if (!ident.startsWith("cni:")) {
+      return null;
+    }
+    int end = ident.indexOf(':', 4);
+    return end > 4 && end < ident.length() - 1 ? ident.substring(4, end) : null;
+  }
+
   /** Whether a network name can be part of an ident; the specification allows the same set. */
   static boolean isValidNetworkName(String network) {
     return PLAIN.matcher(network).matches() && network.length() <= MAX_NETWORK_NAME;

@@ -10,6 +10,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 
 /**
  * The addresses this peer has handed out, by ident, with the reverse index by address. An
@@ -92,6 +93,11 @@ final class Allocations {
     List<Allocation> all = new ArrayList<>(byAddress.size());
     byIdent.values().forEach(all::addAll);
     return all;
+  }
+
+  /** Every ident holding an address: a read-only view, not a copy. */
+  Set<String> idents() {
+    return Collections.unmodifiableSet(byIdent.keySet());
   }
 
   int size() {

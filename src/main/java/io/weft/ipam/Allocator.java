@@ -211,6 +211,14 @@ public final class Allocator {
     return allocations.byIdent();
   }
 
+  /**
+   * Every ident holding an address, as a read-only view: {@code /status} counts the CNI ones
+   * every few seconds, and copying {@link #owned()} for that would cost a map per poll.
+   */
+  public Set<String> idents() {
+    return allocations.idents();
+  }
+
   // ---- containers ----
 
   /** The container stopped: its requests are cancelled; its addresses go after the grace. */

@@ -36,6 +36,7 @@ class AllocatorTest {
     assertThat(a.lookup("c2", null)).isEmpty();
     assertThat(a.lookup("c3", null)).hasSize(1);
     assertThat(a.status().activeAddresses()).isEqualTo(1);
+    assertThat(a.idents()).as("what /status counts CNI attachments from").containsExactly("c3");
   }
 
   @Test

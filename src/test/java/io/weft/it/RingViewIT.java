@@ -7,16 +7,20 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.TreeMap;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.openqa.selenium.By;
+import org.openqa.selenium.WebElement;
 
 /**
  * The ring view in a real browser: three agents from the jar, one page open on the first. The
- * page shows the peers with the shares {@code /status/ipam} gives, marks a killed peer
+ * page shows the peers with the shares {@code /status/ipam} gives, a tooltip on every ring range,
+ * this host's CNI attachments beside its Docker state, marks a killed peer
  * unreachable and shows a new allocation as it happens, all without reloading. Screenshots of
  * a laptop and a phone window go to {@code target/ring-view/}.
  */
@@ -25,6 +29,10 @@ class RingViewIT {
   /** {@code name(nickname)   N IPs (P% of total)}, as {@code /status/ipam} writes a peer. */
   static final Pattern IPAM_LINE = Pattern.compile(
       "^(\\S+?)\\((\\S*)\\)\\s+(\\d+) IPs \\((\\d+\\.\\d)% of total\\).*$");
+  /** A ring segment's tooltip: "N addresses (P%), CIDR[, …]" and "free reported: N". */
+  static final Pattern TOOLTIP = Pattern.compile(
+      "([\\d,]+) addresses \\(\\d+\\.\\d%\\), (\\d+\\.\\d+\\.\\d+\\.\\d+/\\d+)"
+      + "[^\\n]*\\nfree reported: ([\\d,]+)");
   /** What the page's peer table says, read in one go (it is redrawn every two seconds). */
   static final String READ_PEERS = "return [...document.querySelectorAll('#peers tbody tr')]"
       + ".map(tr => tr.dataset.peer + ' ' + tr.dataset.reachable + ' '"
@@ -49,6 +57,14 @@ class RingViewIT {
               .isEqualTo(200);
         }
       }
+      // Two CNI attachments as weft-ipam would file them, and its gateway claim, which is none.
+      for (String ident : List.of("cni:podman-weft:eth0:" + "ab".repeat(32),
+          "cni:podman-weft:eth1:" + "ab".repeat(32))) {
+        assertThat(page.send("POST", "/ip/" + ident).statusCode()).isEqualTo(200);
+      }
+      assertThat(page.send("POST", "/ip/cni-gateway:x").statusCode()).isEqualTo(200);
+      assertThat(page.status().getJsonObject("cni")).isEqualTo(new JsonObject()
+          .put("attachments", 2).put("networks", new JsonObject().put("podman-weft", 2)));
       // A subnet another peer owns: it donates part of it, so the ring gains ranges.
       String self = page.status().getString("name");
       String lent = new JsonObject(page.get("/status/ring").body()).getJsonArray("ranges")
@@ -69,6 +85,17 @@ class RingViewIT {
         Long arcs = browser.script("return new Set([...document.querySelectorAll('#ring path.arc')]"
             + ".map(p => p.dataset.owner)).size");
         assertThat(arcs).as("ring arcs coloured by three owners").isEqualTo(3L);
+        try {
+          browser.await(Duration.ofSeconds(20), () -> ringTooltips(browser).equals(
+              ringTooltips(page)), "a tooltip on every ring range with its CIDR and counts");
+        } catch (AssertionError e) {
+          // Says which ranges differ (the await only says that it timed out).
+          assertThat(ringTooltips(browser)).as(e.getMessage()).isEqualTo(ringTooltips(page));
+        }
+        WebElement cni = browser.driver.findElement(By.id("cni-state"));
+        assertThat(cni.isDisplayed()).as("the CNI state is shown").isTrue();
+        assertThat(cni.findElement(By.tagName("dd")).getText())
+            .isEqualTo("2 attachments (podman-weft: 2)");
 
         long killed = System.nanoTime();
         victim.kill();
@@ -123,6 +150,33 @@ class RingViewIT {
       }
     }
     return shares;
+  }
+
+  /**
+   * First address to the figures its tooltip must carry, from {@code /status/ring}: the first
+   * CIDR and the size as the page formats it (the free count, which can lag a redraw, is only
+   * required to be there).
+   */
+  static Map<String, String> ringTooltips(AgentProcess agent) {
+    Map<String, String> expected = new TreeMap<>();
+    new JsonObject(agent.get("/status/ring").body()).getJsonArray("ranges").stream()
+        .map(JsonObject.class::cast)
+        .forEach(r -> expected.put(r.getString("first"), r.getJsonArray("cidrs").getString(0)
+            + " " + String.format(Locale.ROOT, "%,d", r.getLong("size")) + " addresses"));
+    return expected;
+  }
+
+  /** First address to those figures, where the SVG {@code <title>} of its ring segment has them. */
+  static Map<String, String> ringTooltips(Browser browser) {
+    List<List<String>> arcs = browser.script("return [...document.querySelectorAll('#ring path.arc')]"
+        + ".map(p => [p.dataset.first, p.querySelector(':scope > title')?.textContent ?? ''])");
+    Map<String, String> found = new TreeMap<>();
+    for (List<String> arc : arcs) {
+      Matcher m = TOOLTIP.matcher(arc.get(1));
+      found.put(arc.get(0), m.find() ? m.group(2) + " " + m.group(1) + " addresses"
+          : "no tooltip with a CIDR and counts: " + arc.get(1));
+    }
+    return found;
   }
 
   static List<String> pageRows(Browser browser) {

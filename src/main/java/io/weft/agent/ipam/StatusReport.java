@@ -4,6 +4,7 @@ import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import io.weft.agent.cluster.Member;
 import io.weft.agent.cluster.Membership;
+import io.weft.cni.AttachmentCount;
 import io.weft.docker.DockerStatus;
 import io.weft.ipam.Allocator;
 import io.weft.ipam.AllocatorStatus;
@@ -63,12 +64,20 @@ final class StatusReport {
         .put("warnings", warnings)
         .put("docker", docker.word())
         .put("dockerDetail", docker.details())
+        .put("cni", cni(AttachmentCount.of(allocator.idents())))
         .put("persistence", "sqlite")
         .put("dataFile", dataFile)
         .put("clusterName", options.clusterName())
         // Until Hazelcast has joined, this peer serves from its own ranges and reaches no one.
         .put("cluster", membership.self() == null ? "joining" : "joined")
         .put("reset", allocator.isShutDown());
+  }
+
+  /** {@code {"attachments": N, "networks": {"NAME": N, ...}}}, networks sorted by name. */
+  static JsonObject cni(AttachmentCount count) {
+    JsonObject networks = new JsonObject();
+    count.byNetwork().forEach(networks::put);
+    return new JsonObject().put("attachments", count.attachments()).put("networks", networks);
   }
 
   private static JsonObject peer(PeerName p, Map<PeerName, String> nicknames, boolean reachable,
