@@ -52,6 +52,10 @@ public final class Checker {
       new Excuse(Pattern.compile("Operation: .* NormalResponse already responseReceived"),
           java.util.EnumSet.of(Fault.Kind.PAUSE),
           "Hazelcast: an operation retried while its member was paused got both answers"),
+      new Excuse(Pattern.compile("GroupCommit: the disk is full"),
+          java.util.EnumSet.of(Fault.Kind.DISK_FULL),
+          "weft: the one line that tells the operator the data directory filled (changes are"
+          + " refused meanwhile and written once there is space)"),
       new Excuse(Pattern.compile("ConnectionBase: Connection reset"),
           java.util.EnumSet.allOf(Fault.Kind.class),
           "Vert.x event bus: a peer's TCP connection was reset (killed, or forgotten while cut)"));
