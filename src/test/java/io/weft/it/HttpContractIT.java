@@ -41,6 +41,28 @@ class HttpContractIT {
         .method(method, HttpRequest.BodyPublishers.ofString(body)).build());
   }
 
+  /**
+   * The API is HTTP/1.1, as Weave's: a client that offers an h2c upgrade (Java's default) is
+   * answered in HTTP/1.1, and many such requests leave no ERROR line (over h2c a metrics library
+   * logged one when a stream closed early).
+   */
+  @Test
+  void anH2cUpgradeIsAnsweredInHttp11WithoutAnErrorLine(@TempDir Path dir) throws Exception {
+    try (AgentProcess a = new AgentProcess(dir.resolve("a"))) {
+      a.start().awaitLive(START);
+      HttpClient h2 = HttpClient.newBuilder().version(HttpClient.Version.HTTP_2)
+          .connectTimeout(Duration.ofSeconds(5)).build();
+      for (int i = 0; i < 50; i++) {
+        HttpResponse<String> r = h2.send(request(a, "/ip/h2c-" + i)
+            .POST(HttpRequest.BodyPublishers.noBody()).build(),
+            HttpResponse.BodyHandlers.ofString());
+        assertThat(r.statusCode()).as(r.body()).isEqualTo(200);
+        assertThat(r.version()).isEqualTo(HttpClient.Version.HTTP_1_1);
+      }
+      assertThat(a.log()).doesNotContain("ERROR");
+    }
+  }
+
   @Test
   void deadlinesFormValuesSubnetSizeAndWaitingLimits(@TempDir Path dir) throws Exception {
     try (AgentProcess a = new AgentProcess(dir.resolve("a"))) {

@@ -8,6 +8,7 @@ import io.vertx.core.eventbus.DeliveryOptions;
 import io.vertx.core.eventbus.ReplyException;
 import io.vertx.core.eventbus.ReplyFailure;
 import io.vertx.core.http.HttpServer;
+import io.vertx.core.http.HttpServerOptions;
 import io.vertx.core.http.HttpServerRequest;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.healthchecks.HealthChecks;
@@ -94,7 +95,12 @@ public final class HttpApiVerticle extends VerticleBase {
     router.errorHandler(413, ctx -> text(ctx, 413, "only a small form body (check-alive,"
         + " noErrorOnUnknown) is read: at most " + MAX_BODY_BYTES + " bytes are accepted"));
     HostPort at = httpAddr;
-    return vertx.createHttpServer().requestHandler(router).listen(at.port(), at.host())
+    // HTTP/1.1 only, as Weave's API and its clients (curl, the Docker and CNI plugins) speak it.
+    // A client that offers an h2c upgrade (Java's HttpClient does by default) is answered in
+    // HTTP/1.1: over h2c, vertx-micrometer logs a NullPointerException (onStreamClosed, no
+    // request metric) when a stream closes before its request was measured.
+    return vertx.createHttpServer(new HttpServerOptions().setHttp2ClearTextEnabled(false))
+        .requestHandler(router).listen(at.port(), at.host())
         .onSuccess(s -> server = s);
   }
 
