@@ -33,6 +33,7 @@ final class ClusterJoin {
    * long as it lasts, and meanwhile this agent serves from its own ranges.
    */
   private static final long JOIN_REPORT_MS = 60_000;
+  private static final long JOIN_AGAIN_MS = 5_000;
 
   private final ClusterSettings settings;
   private volatile HazelcastClusterManager clusterManager;
@@ -95,6 +96,17 @@ final class ClusterJoin {
     clustered.compose(v -> transport.attach(v).map(v)).onComplete(ar -> {
       local.cancelTimer(report);
       if (ar.failed()) {
+        if (leaving) {
+          return;
+        }
+        if (!bindFailure(ar.cause())) {
+          // Hazelcast refuses joins while its cluster state is locked (a merge or migration
+          // under way): that passes, so try again rather than stop a peer that serves.
+          LOG.warn("cannot join the cluster now ({}); trying again in {} s (this peer serves from"
+              + " its own ranges meanwhile)", ar.cause().getMessage(), JOIN_AGAIN_MS / 1000);
+          joinAgain(JOIN_AGAIN_MS);
+          return;
+        }
         String why = "cannot join the cluster: " + ar.cause().getMessage() + "; check that"
             + " --cluster-addr and --bus-port are free addresses of this host";
         LOG.error(why);
@@ -124,6 +136,11 @@ final class ClusterJoin {
     }
     LOG.warn("the cluster layer is stuck: {}; leaving the cluster and joining it again (this"
         + " peer serves from its own ranges meanwhile)", why);
+    joinAgain(0);
+  }
+
+  /** Closes the current (stuck or failed) cluster and, after {@code delayMs}, joins again. */
+  private void joinAgain(long delayMs) {
     joined = false;
     transport.detach();
     HazelcastClusterManager stuck = clusterManager;
@@ -134,6 +151,11 @@ final class ClusterJoin {
     // Vert.x is best not made from inside another's threads.
     Thread again = new Thread(() -> {
       close(stuck, old);
+      try {
+        Thread.sleep(delayMs);
+      } catch (InterruptedException e) {
+        return;
+      }
       if (!leaving) {
         start();
         local.runOnContext(v -> attach(local, transport, fatal));
@@ -143,17 +165,32 @@ final class ClusterJoin {
     again.start();
   }
 
+  /** Whether a failed join is this host's own addresses being taken: an operator's to mend. */
+  private static boolean bindFailure(Throwable failure) {
+    for (Throwable t = failure; t != null; t = t.getCause()) {
+      String message = String.valueOf(t.getMessage());
+      if (t instanceof java.net.BindException || message.contains("Cannot bind")
+          || message.contains("already in use")) {
+        return true;
+      }
+    }
+    return false;
+  }
+
   private static void close(HazelcastClusterManager stuck, Future<Vertx> old) {
     try {
-      unhook(stuck);
-      stuck.getHazelcastInstance().getLifecycleService().terminate();
+      // Null when the join failed before Hazelcast started.
+      if (stuck.getHazelcastInstance() != null) {
+        unhook(stuck);
+        stuck.getHazelcastInstance().getLifecycleService().terminate();
+      }
     } catch (RuntimeException e) {
       LOG.debug("terminating Hazelcast: {}", e.toString());
     }
     try {
       old.await(15, TimeUnit.SECONDS).close().await(30, TimeUnit.SECONDS);
     } catch (Exception e) {
-      LOG.warn("the stuck cluster did not close cleanly: {}", e.toString());
+      LOG.debug("the cluster left did not close cleanly: {}", e.toString());
     }
   }
 

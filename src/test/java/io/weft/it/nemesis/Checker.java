@@ -56,6 +56,12 @@ public final class Checker {
           java.util.EnumSet.of(Fault.Kind.DISK_FULL),
           "weft: the one line that tells the operator the data directory filled (changes are"
           + " refused meanwhile and written once there is space)"),
+      new Excuse(Pattern.compile("(security: .* (Node could not join cluster|Reason of failure"
+          + " for node join)|TcpIpJoiner: .* Hazelcast instance is not active|Node: .* Could not"
+          + " join cluster|VertxImpl: Failed to initialize clustered Vert.x|LockClusterStateOp: .*"
+          + " Can not lock cluster state)"), java.util.EnumSet.allOf(Fault.Kind.class),
+          "Hazelcast: a join refused while the cluster state was locked by a merge; the agent"
+          + " tries again (it must still converge, which is checked)"),
       new Excuse(Pattern.compile("ConnectionBase: Connection reset"),
           java.util.EnumSet.allOf(Fault.Kind.class),
           "Vert.x event bus: a peer's TCP connection was reset (killed, or forgotten while cut)"));
