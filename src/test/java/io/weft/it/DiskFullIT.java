@@ -12,6 +12,8 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import static io.weft.testing.SmallDisk.fill;
+import static io.weft.testing.SmallDisk.run;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -143,21 +145,5 @@ class DiskFullIT {
     return held;
   }
 
-  /** Writes {@code file} until its file system has no space left. */
-  static void fill(Path file) {
-    byte[] block = new byte[64 * 1024];
-    try (OutputStream out = Files.newOutputStream(file)) {
-      for (int i = 0; i < 1_000_000; i++) {
-        out.write(block);
-      }
-      throw new AssertionError("wrote 64 GiB to " + file + " without filling its file system");
-    } catch (IOException e) {
-      assertThat(e.getMessage()).contains("No space left on device");
-    }
-  }
 
-  private static int run(String... command) throws IOException, InterruptedException {
-    return new ProcessBuilder(command).redirectErrorStream(true)
-        .redirectOutput(ProcessBuilder.Redirect.DISCARD).start().waitFor();
-  }
 }

@@ -163,7 +163,7 @@ final class Nemesis {
   void fillDisk(int host, long full) throws Exception {
     long start = clock.getAsLong();
     Path filler = hosts.dataDir(host).resolve("nemesis-filler");
-    DiskFullIT.fill(filler);
+    io.weft.testing.SmallDisk.fill(filler);
     Thread.sleep(full);
     Files.delete(filler);
     AgentProcess.await(Duration.ofSeconds(120), () -> hosts.http(host, "GET", "/health/ready")

@@ -8,6 +8,8 @@ import java.io.IOException;
 import java.io.OutputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import static io.weft.testing.SmallDisk.fill;
+import static io.weft.testing.SmallDisk.run;
 import java.sql.SQLException;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -78,21 +80,5 @@ class StoreDiskFullTest {
     }
   }
 
-  /** Writes {@code file} until the file system has no space left. */
-  private static void fill(Path file) {
-    byte[] block = new byte[64 * 1024];
-    try (OutputStream out = Files.newOutputStream(file)) {
-      for (int i = 0; i < 1_000_000; i++) {
-        out.write(block);
-      }
-      throw new AssertionError("wrote 64 GiB to " + file + " without filling its file system");
-    } catch (IOException e) {
-      assertThat(e.getMessage()).contains("No space left on device");
-    }
-  }
 
-  private static int run(String... command) throws IOException, InterruptedException {
-    return new ProcessBuilder(command).redirectErrorStream(true)
-        .redirectOutput(ProcessBuilder.Redirect.DISCARD).start().waitFor();
-  }
 }
