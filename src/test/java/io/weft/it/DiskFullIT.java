@@ -1,7 +1,6 @@
 package io.weft.it;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
@@ -36,8 +35,7 @@ class DiskFullIT {
   void aFullDiskRefusesChangesKeepsAnsweringAndResumesByItself(@TempDir Path dir)
       throws Exception {
     Path data = Files.createDirectories(dir.resolve("small"));
-    assumeTrue(run("mount", "-t", "tmpfs", "-o", "size=4m", "tmpfs", data.toString()) == 0,
-        "mounting a tmpfs needs root");
+    io.weft.testing.SmallDisk.mount(data, "4m");
     Map<String, String> answered = new LinkedHashMap<>();
     List<String> refused = new ArrayList<>();
     AgentProcess agent = new AgentProcess(data);

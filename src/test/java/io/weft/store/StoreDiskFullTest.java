@@ -2,7 +2,6 @@ package io.weft.store;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.catchThrowableOfType;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import java.io.IOException;
 import java.io.OutputStream;
@@ -48,8 +47,7 @@ class StoreDiskFullTest {
   void aTransactionStoppedByAFullDiskIsWrittenWholeOnceThereIsSpace(@TempDir Path dir)
       throws Exception {
     Path small = Files.createDirectories(dir.resolve("small"));
-    assumeTrue(run("mount", "-t", "tmpfs", "-o", "size=1m", "tmpfs", small.toString()) == 0,
-        "mounting a tmpfs needs root");
+    io.weft.testing.SmallDisk.mount(small, "1m");
     try (Store store = Store.open(small)) {
       Batch first = new Batch();
       first.add(new Batch.Row(1, "before", 24, false));

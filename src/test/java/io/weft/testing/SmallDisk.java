@@ -1,6 +1,7 @@
 package io.weft.testing;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import java.io.IOException;
 import java.io.OutputStream;
@@ -10,6 +11,15 @@ import java.nio.file.Path;
 /** A small tmpfs for tests of a full disk (root only), and the means to fill it. */
 public final class SmallDisk {
   private SmallDisk() {
+  }
+
+  /**
+   * Mounts a tmpfs of {@code size} (say {@code 1m}) on the existing directory {@code dir}; the
+   * test is skipped where that is not allowed (not root). Undo with {@code run("umount", dir)}.
+   */
+  public static void mount(Path dir, String size) throws IOException, InterruptedException {
+    assumeTrue(run("mount", "-t", "tmpfs", "-o", "size=" + size, "tmpfs", dir.toString()) == 0,
+        "mounting a tmpfs needs root");
   }
 
   /** Writes {@code file} until its file system has no space left. */

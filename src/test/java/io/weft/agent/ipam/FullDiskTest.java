@@ -1,7 +1,6 @@
 package io.weft.agent.ipam;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.vertx.core.Future;
@@ -56,8 +55,7 @@ class FullDiskTest {
   @BeforeEach
   void mount() throws Exception {
     small = Files.createDirectories(dir.resolve("small"));
-    assumeTrue(run("mount", "-t", "tmpfs", "-o", "size=1m", "tmpfs", small.toString()) == 0,
-        "mounting a tmpfs needs root");
+    io.weft.testing.SmallDisk.mount(small, "1m");
   }
 
   @AfterEach
