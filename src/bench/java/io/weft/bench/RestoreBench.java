@@ -156,7 +156,8 @@ public final class RestoreBench {
     while (System.nanoTime() < deadline) {
       try {
         HttpResponse<String> r = HTTP.send(HttpRequest.newBuilder(
-            URI.create("http://127.0.0.1:" + http + "/health/live")).build(),
+            URI.create("http://127.0.0.1:" + http + "/health/live"))
+            .timeout(java.time.Duration.ofSeconds(10)).build(),
             HttpResponse.BodyHandlers.ofString());
         if (r.statusCode() == 200) {
           return;

@@ -21,7 +21,8 @@ import java.util.concurrent.TimeUnit;
  * allocation; three agents launched at the same moment, launch to the first allocation answered
  * (it needs their consensus). Build first ({@code mvn -q package -DskipTests}), then run:
  * {@code mvn -q -Pbench test-compile exec:exec -Dbench.main=io.weft.bench.StartupBench
- * -Djmh.args=5} (rounds of each).
+ * -Djmh.args=5} (rounds of each), or {@code -Djmh.args="5 launcher"} to start the agents through
+ * the launcher with the build's class-data-sharing archive, as the installed unit does.
  */
 public final class StartupBench {
   private static final HttpClient HTTP = HttpClient.newBuilder()
@@ -38,20 +39,30 @@ public final class StartupBench {
     }
 
     Process launch(String clusterName, List<String> peers) throws IOException {
-      List<String> command = new ArrayList<>(List.of("java", "-jar", "target/weft.jar",
-          "launch", "--data-dir", data.toString(), "--http-addr", "127.0.0.1:" + http,
+      List<String> command = new ArrayList<>(throughLauncher
+          ? List.of("sh", "src/deb/bin/weft") : List.of("java", "-jar", "target/weft.jar"));
+      command.addAll(List.of("launch", "--data-dir", data.toString(), "--http-addr", "127.0.0.1:" + http,
           "--cluster-addr", clusterAddr(), "--bus-port", Integer.toString(bus), "--bridge-addr",
           "none", "--docker-host", "none", "--docker-plugin", "none", "--cluster-name",
           clusterName));
       command.addAll(peers);
-      return new ProcessBuilder(command).redirectErrorStream(true)
+      ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true)
           .redirectOutput(ProcessBuilder.Redirect.appendTo(
-              data.resolveSibling(data.getFileName() + ".log").toFile())).start();
+              data.resolveSibling(data.getFileName() + ".log").toFile()));
+      builder.environment().put("WEFT_HOME", "target");
+      return builder.start();
     }
   }
 
+  /** Launch as the installed unit does (the launcher, with {@code weft.jsa}) or as plain java. */
+  private static boolean throughLauncher;
+
   public static void main(String[] args) throws Exception {
     int rounds = args.length > 0 ? Integer.parseInt(args[0]) : 5;
+    throughLauncher = args.length > 1 && args[1].equals("launcher");
+    System.out.println(throughLauncher
+        ? "through src/deb/bin/weft with WEFT_HOME=target (target/weft.jsa when it is there)"
+        : "java -jar target/weft.jar (no archive)");
     Path dir = Files.createTempDirectory("weft-startup-bench");
     System.out.println("load before: " + load());
     long[] live = new long[rounds];

@@ -8,7 +8,6 @@ import io.vertx.core.VertxOptions;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.healthchecks.HealthChecks;
 import io.vertx.ext.healthchecks.Status;
-import io.vertx.micrometer.MicrometerMetricsFactory;
 import io.vertx.micrometer.MicrometerMetricsOptions;
 import io.weft.agent.bridge.BridgeVerticle;
 import io.weft.agent.cluster.ClusterSettings;
@@ -26,6 +25,7 @@ import io.weft.docker.ContainerWatchVerticle;
 import io.weft.docker.DockerStatus;
 import io.weft.dockerplugin.IpamDriverVerticle;
 import io.weft.ipam.PersistedState;
+import io.weft.metrics.GuardedMetricsFactory;
 import io.weft.metrics.MetricRegistries;
 import io.weft.ring.PeerName;
 import io.weft.store.Store;
@@ -187,7 +187,7 @@ public final class Agent {
             // counted by weft_gossip_* instead.
             .addDisabledMetricsCategory(io.vertx.micrometer.MetricsDomain.EVENT_BUS));
     vertx = Vertx.builder().with(vertxOptions)
-        .withMetrics(new MicrometerMetricsFactory(metrics)).build();
+        .withMetrics(new GuardedMetricsFactory(metrics)).build();
     ClusterTransport transport = new ClusterTransport(vertx, peerName);
 
     vertx.eventBus().localConsumer(PING, m -> m.reply("pong"));

@@ -1,0 +1,217 @@
+package io.weft.metrics;
+
+import io.micrometer.core.instrument.MeterRegistry;
+import io.vertx.core.VertxOptions;
+import io.vertx.core.datagram.DatagramSocketOptions;
+import io.vertx.core.http.HttpClientOptions;
+import io.vertx.core.http.HttpMethod;
+import io.vertx.core.http.HttpServerOptions;
+import io.vertx.core.http.ServerWebSocket;
+import io.vertx.core.net.NetClientOptions;
+import io.vertx.core.net.NetServerOptions;
+import io.vertx.core.net.SocketAddress;
+import io.vertx.core.spi.metrics.ClientMetrics;
+import io.vertx.core.spi.metrics.DatagramSocketMetrics;
+import io.vertx.core.spi.metrics.EventBusMetrics;
+import io.vertx.core.spi.metrics.HttpClientMetrics;
+import io.vertx.core.spi.metrics.HttpServerMetrics;
+import io.vertx.core.spi.metrics.PoolMetrics;
+import io.vertx.core.spi.metrics.TCPMetrics;
+import io.vertx.core.spi.metrics.VertxMetrics;
+import io.vertx.core.spi.observability.HttpRequest;
+import io.vertx.core.spi.observability.HttpResponse;
+import io.vertx.micrometer.MicrometerMetricsFactory;
+
+/**
+ * Vert.x's Micrometer metrics, with the HTTP server's guarded against a race in Vert.x 5: a
+ * server creates its metrics only once its port is bound, so a connection accepted in between
+ * (a health probe polling a starting agent) has no connection metric, and Micrometer's request
+ * meters then throw {@code NullPointerException} on its first request, which is never answered:
+ * the probe hangs. Here a request on such a connection is served and simply not counted.
+ */
+public final class GuardedMetricsFactory extends MicrometerMetricsFactory {
+  public GuardedMetricsFactory(MeterRegistry registry) {
+    super(registry);
+  }
+
+  @Override
+  public VertxMetrics metrics(VertxOptions options) {
+    return new Guarded(super.metrics(options));
+  }
+
+  /** Every call goes to Micrometer's; only HTTP server metrics are wrapped. */
+  private record Guarded(VertxMetrics metrics) implements VertxMetrics {
+    @Override
+    public EventBusMetrics createEventBusMetrics() {
+      return metrics.createEventBusMetrics();
+    }
+
+    @Override
+    public HttpServerMetrics<?, ?, ?> createHttpServerMetrics(HttpServerOptions options,
+        SocketAddress localAddress) {
+      HttpServerMetrics<?, ?, ?> server = metrics.createHttpServerMetrics(options, localAddress);
+      return server == null ? null : new GuardedHttpServer(server);
+    }
+
+    @Override
+    public ClientMetrics<?, ?, ?> createClientMetrics(SocketAddress remoteAddress, String type,
+        String namespace) {
+      return metrics.createClientMetrics(remoteAddress, type, namespace);
+    }
+
+    @Override
+    public HttpClientMetrics<?, ?, ?> createHttpClientMetrics(HttpClientOptions options) {
+      return metrics.createHttpClientMetrics(options);
+    }
+
+    @Override
+    public TCPMetrics<?> createNetServerMetrics(NetServerOptions options,
+        SocketAddress localAddress) {
+      return metrics.createNetServerMetrics(options, localAddress);
+    }
+
+    @Override
+    public TCPMetrics<?> createNetClientMetrics(NetClientOptions options) {
+      return metrics.createNetClientMetrics(options);
+    }
+
+    @Override
+    public DatagramSocketMetrics createDatagramSocketMetrics(DatagramSocketOptions options) {
+      return metrics.createDatagramSocketMetrics(options);
+    }
+
+    @Override
+    public PoolMetrics<?, ?> createPoolMetrics(String type, String name, int maxSize) {
+      return metrics.createPoolMetrics(type, name, maxSize);
+    }
+
+    @Override
+    public void vertxCreated(io.vertx.core.Vertx vertx) {
+      metrics.vertxCreated(vertx);
+    }
+
+    @Override
+    public boolean isMetricsEnabled() {
+      return metrics.isMetricsEnabled();
+    }
+
+    @Override
+    public void close() {
+      metrics.close();
+    }
+  }
+
+  /**
+   * Passes every call on unless the connection or request metric it is about is missing (the
+   * connection was accepted before the server's metrics existed): then it does nothing.
+   */
+  @SuppressWarnings({"unchecked", "rawtypes"})
+  static final class GuardedHttpServer implements HttpServerMetrics<Object, Object, Object> {
+    private final HttpServerMetrics server;
+
+    GuardedHttpServer(HttpServerMetrics<?, ?, ?> server) {
+      this.server = server;
+    }
+
+    @Override
+    public Object requestBegin(Object socketMetric, HttpRequest request) {
+      return socketMetric == null ? null : server.requestBegin(socketMetric, request);
+    }
+
+    @Override
+    public void requestEnd(Object requestMetric, HttpRequest request, long bytesRead) {
+      if (requestMetric != null) {
+        server.requestEnd(requestMetric, request, bytesRead);
+      }
+    }
+
+    @Override
+    public void requestReset(Object requestMetric) {
+      if (requestMetric != null) {
+        server.requestReset(requestMetric);
+      }
+    }
+
+    @Override
+    public void responseBegin(Object requestMetric, HttpResponse response) {
+      if (requestMetric != null) {
+        server.responseBegin(requestMetric, response);
+      }
+    }
+
+    @Override
+    public Object responsePushed(Object socketMetric, HttpMethod method, String uri,
+        HttpResponse response) {
+      return socketMetric == null ? null : server.responsePushed(socketMetric, method, uri,
+          response);
+    }
+
+    @Override
+    public void responseEnd(Object requestMetric, HttpResponse response, long bytesWritten) {
+      if (requestMetric != null) {
+        server.responseEnd(requestMetric, response, bytesWritten);
+      }
+    }
+
+    @Override
+    public Object connected(Object socketMetric, Object requestMetric,
+        ServerWebSocket serverWebSocket) {
+      return socketMetric == null || requestMetric == null ? null
+          : server.connected(socketMetric, requestMetric, serverWebSocket);
+    }
+
+    @Override
+    public void disconnected(Object webSocketMetric) {
+      if (webSocketMetric != null) {
+        server.disconnected(webSocketMetric);
+      }
+    }
+
+    @Override
+    public void requestRouted(Object requestMetric, String route) {
+      if (requestMetric != null) {
+        server.requestRouted(requestMetric, route);
+      }
+    }
+
+    @Override
+    public Object connected(SocketAddress remoteAddress, String remoteName) {
+      return server.connected(remoteAddress, remoteName);
+    }
+
+    @Override
+    public void disconnected(Object socketMetric, SocketAddress remoteAddress) {
+      if (socketMetric != null) {
+        server.disconnected(socketMetric, remoteAddress);
+      }
+    }
+
+    @Override
+    public void bytesRead(Object socketMetric, SocketAddress remoteAddress, long numberOfBytes) {
+      if (socketMetric != null) {
+        server.bytesRead(socketMetric, remoteAddress, numberOfBytes);
+      }
+    }
+
+    @Override
+    public void bytesWritten(Object socketMetric, SocketAddress remoteAddress,
+        long numberOfBytes) {
+      if (socketMetric != null) {
+        server.bytesWritten(socketMetric, remoteAddress, numberOfBytes);
+      }
+    }
+
+    @Override
+    public void exceptionOccurred(Object socketMetric, SocketAddress remoteAddress,
+        Throwable t) {
+      if (socketMetric != null) {
+        server.exceptionOccurred(socketMetric, remoteAddress, t);
+      }
+    }
+
+    @Override
+    public void close() {
+      server.close();
+    }
+  }
+}
