@@ -38,6 +38,7 @@ public final class Store implements AutoCloseable {
   public static Store open(Path dataDir) {
     Path file = dataDir.resolve(FILE_NAME);
     boolean existed = Files.exists(file);
+    NativeLibrary.prepare(dataDir);
     Connection connection;
     try {
       connection = DriverManager.getConnection("jdbc:sqlite:" + file);

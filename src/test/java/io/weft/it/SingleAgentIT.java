@@ -3,6 +3,7 @@ package io.weft.it;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.vertx.core.json.JsonObject;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import org.junit.jupiter.api.Test;
@@ -38,6 +39,11 @@ class SingleAgentIT {
       assertThat(self.getBoolean("reachable")).isTrue();
 
       assertThat(agent.get("/health/live").body()).contains("\"UP\"");
+      // SQLite's native library is loaded from the data directory, not unpacked into /tmp.
+      assertThat(Files.readAllLines(Path.of("/proc/" + agent.pid() + "/maps")).stream()
+          .filter(line -> line.contains("sqlitejdbc")).map(line -> line.replaceAll(".* ", ""))
+          .distinct()).singleElement().asString()
+          .startsWith(agent.dataDir.resolve("native").toString() + "/libsqlitejdbc-");
       // Live comes first: the agent serves while Hazelcast joins, and is ready once it has.
       AgentProcess.await(Duration.ofSeconds(120), () -> agent.get("/health/ready").statusCode()
           == 200, "ready once the cluster has joined");
