@@ -64,6 +64,8 @@ public final class LogConfigurator extends ContextAwareBase implements Configura
     stdout.setEncoder(encoder);
     stdout.start();
     Logger root = context.getLogger(Logger.ROOT_LOGGER_NAME);
+    // An unknown or empty value is INFO, on purpose: the XML's Joran made both DEBUG (the
+    // default of Level.toLevel(String), and of an unset root), flooding the log after a typo.
     root.setLevel(Level.toLevel(environment.apply("WEFT_LOG_LEVEL"), Level.INFO));
     root.addAppender(stdout);
     QUIETER.forEach((name, level) -> context.getLogger(name).setLevel(level));

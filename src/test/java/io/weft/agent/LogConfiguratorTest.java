@@ -25,6 +25,16 @@ class LogConfiguratorTest {
     assertThat(appender.getTarget()).isEqualTo("System.out");
     assertThat(((PatternLayoutEncoder) appender.getEncoder()).getPattern())
         .isEqualTo("%d{yyyy-MM-dd'T'HH:mm:ss.SSSXXX} %-5level %logger{0}: %msg%n");
+    // The levels of the former logback.xml, written out rather than read from QUIETER.
+    assertThat(Map.of(
+        "com.hazelcast", Level.WARN,
+        "io.netty", Level.WARN,
+        "io.vertx", Level.WARN,
+        "io.micrometer", Level.WARN,
+        "com.hazelcast.cp", Level.ERROR,
+        "io.micrometer.core.instrument.MeterRegistry", Level.ERROR))
+        .allSatisfy((name, level) ->
+            assertThat(context.getLogger(name).getLevel()).isEqualTo(level));
     assertThat(context.getLogger("com.hazelcast.instance.impl.Node").getEffectiveLevel())
         .isEqualTo(Level.WARN);
     assertThat(context.getLogger("com.hazelcast.cp.CPSubsystem").getEffectiveLevel())
@@ -36,15 +46,18 @@ class LogConfiguratorTest {
   }
 
   @Test
-  void theRootLevelComesFromWeftLogLevelAndAnUnknownOneIsInfo() {
+  void theRootLevelComesFromWeftLogLevelAndAnUnknownOrEmptyOneIsInfo() {
     LoggerContext debug = new LoggerContext();
     new LogConfigurator(Map.of("WEFT_LOG_LEVEL", "DEBUG")::get, name -> null).configure(debug);
     LoggerContext wrong = new LoggerContext();
     new LogConfigurator(Map.of("WEFT_LOG_LEVEL", "LOUD")::get, name -> null).configure(wrong);
+    LoggerContext empty = new LoggerContext();
+    new LogConfigurator(Map.of("WEFT_LOG_LEVEL", "")::get, name -> null).configure(empty);
 
     assertThat(debug.getLogger("io.weft.agent.Agent").isDebugEnabled()).isTrue();
     assertThat(debug.getLogger("io.netty.channel.Channel").isDebugEnabled()).isFalse();
     assertThat(wrong.getLogger(Logger.ROOT_LOGGER_NAME).getLevel()).isEqualTo(Level.INFO);
+    assertThat(empty.getLogger(Logger.ROOT_LOGGER_NAME).getLevel()).isEqualTo(Level.INFO);
   }
 
   @Test
