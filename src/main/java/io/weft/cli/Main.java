@@ -5,43 +5,22 @@ import io.weft.cli.tls.TlsCommand;
 import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Map;
-import java.util.function.Supplier;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.HelpCommand;
 import picocli.CommandLine.IVersionProvider;
+import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Model.OptionSpec;
 
 /** The {@code weft} executable: one jar, one command per action (the README lists them). */
 @Command(name = "weft", mixinStandardHelpOptions = true, versionProvider = Main.VersionText.class,
-    description = "Hands every container on a cluster of hosts a unique IP address.")
+    description = "Hands every container on a cluster of hosts a unique IP address.",
+    subcommands = {LaunchCommand.class, StatusCommand.class, ConsenseCommand.class,
+        RmpeerCommand.class, ResetCommand.class, AllocateCommand.class, ClaimCommand.class,
+        ReleaseCommand.class, LookupCommand.class, TlsCommand.class, HelpCommand.class})
 public final class Main implements Runnable {
   static final int USAGE = 2;
-
-  /**
-   * The commands, in the order help lists them. Building a command's model reflects over all
-   * its flags (about 0.15 s for all of them at start-up), so a command line that names one
-   * command, as the agent's start and scripts' calls do, builds only that one; help, a typo
-   * or no command builds them all.
-   */
-  private static final Map<String, Supplier<Object>> COMMANDS = new LinkedHashMap<>();
-
-  static {
-    COMMANDS.put("launch", LaunchCommand::new);
-    COMMANDS.put("status", StatusCommand::new);
-    COMMANDS.put("consense", ConsenseCommand::new);
-    COMMANDS.put("rmpeer", RmpeerCommand::new);
-    COMMANDS.put("reset", ResetCommand::new);
-    COMMANDS.put("allocate", AllocateCommand::new);
-    COMMANDS.put("claim", ClaimCommand::new);
-    COMMANDS.put("release", ReleaseCommand::new);
-    COMMANDS.put("lookup", LookupCommand::new);
-    COMMANDS.put("tls", TlsCommand::new);
-    COMMANDS.put("help", HelpCommand::new);
-  }
 
   public static void main(String[] args) {
     int code;
@@ -80,13 +59,25 @@ public final class Main implements Runnable {
     return commandLine("");
   }
 
-  /** The command line for one that starts with {@code first}: see {@link #COMMANDS}. */
+  /**
+   * The command line for one that starts with {@code first}. Building a command's model reflects
+   * over all its flags (about 0.15 s for all the commands at start-up), so a command line that
+   * names one command, as the agent's start and scripts' calls do, builds only that one under a
+   * bare {@code weft}; help, a typo or no command builds them all.
+   */
   static CommandLine commandLine(String first) {
-    CommandLine cli = new CommandLine(new Main());
-    if (COMMANDS.containsKey(first) && !first.equals("help")) {
-      cli.addSubcommand(first, COMMANDS.get(first).get());
+    Class<?> named = "help".equals(first) ? null : commandNamed(first);
+    CommandLine cli;
+    if (named == null) {
+      cli = new CommandLine(new Main());
     } else {
-      COMMANDS.forEach((name, command) -> cli.addSubcommand(name, command.get()));
+      cli = new CommandLine(CommandSpec.wrapWithoutInspection(new Main()).name("weft")
+          .mixinStandardHelpOptions(true));
+      try {
+        cli.addSubcommand(first, CommandLine.defaultFactory().create(named));
+      } catch (Exception e) {
+        throw new IllegalStateException("cannot make the command " + first, e);
+      }
     }
     cli.setParameterExceptionHandler((e, args) -> {
       CommandLine failed = e.getCommandLine();
@@ -135,6 +126,17 @@ public final class Main implements Runnable {
     config.checkKeys(known);
     launch.setDefaultValueProvider(config);
     ((LaunchCommand) launch.getCommand()).configPeers = config.peers();
+  }
+
+  /** The command class whose name is {@code name}, read from the annotations alone. */
+  private static Class<?> commandNamed(String name) {
+    for (Class<?> command : Main.class.getAnnotation(Command.class).subcommands()) {
+      Command annotation = command.getAnnotation(Command.class);
+      if (annotation != null && annotation.name().equals(name)) {
+        return command;
+      }
+    }
+    return null;
   }
 
   @Override
