@@ -61,7 +61,7 @@ public final class Main implements Runnable {
 
   /**
    * The command line for one that starts with {@code first}. Building a command's model reflects
-   * over all its flags (about 0.15 s for all the commands at start-up), so a command line that
+   * over all its flags (most of the 0.2 s picocli took at start-up), so a command line that
    * names one command, as the agent's start and scripts' calls do, builds only that one under a
    * bare {@code weft}; help, a typo or no command builds them all.
    */

@@ -2,6 +2,7 @@
  * The SQLite file that holds a peer's state: allocation rows, the ring and Paxos knowledge as
  * JSON, the peer name and the range. {@link io.weft.store.Batch} is one transaction; the agent
  * commits batches from one writer off the event loop. {@link io.weft.store.DiskFull} tells a full
- * disk, which the writer waits out, from a failure that stops the agent.
+ * disk, which the writer waits out, from a failure that stops the agent. SQLite's native library
+ * is kept beside the file ({@code native/}) instead of unpacked into /tmp at every start.
  */
 package io.weft.store;
