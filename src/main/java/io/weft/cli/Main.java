@@ -73,11 +73,7 @@ public final class Main implements Runnable {
     } else {
       cli = new CommandLine(CommandSpec.wrapWithoutInspection(new Main()).name("weft")
           .mixinStandardHelpOptions(true));
-      try {
-        cli.addSubcommand(first, CommandLine.defaultFactory().create(named));
-      } catch (Exception e) {
-        throw new IllegalStateException("cannot make the command " + first, e);
-      }
+      cli.addSubcommand(first, named);
     }
     cli.setParameterExceptionHandler((e, args) -> {
       CommandLine failed = e.getCommandLine();
