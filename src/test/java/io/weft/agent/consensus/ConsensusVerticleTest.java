@@ -15,7 +15,6 @@ import io.vertx.junit5.VertxTestContext;
 import io.weft.agent.cluster.Membership;
 import io.weft.agent.ipam.ConsensusLink;
 import io.weft.agent.ipam.IpamApi;
-import io.weft.agent.ipam.IpamHealth;
 import io.weft.agent.ipam.IpamMetrics;
 import io.weft.agent.ipam.IpamSettings;
 import io.weft.agent.ipam.RingVerticle;
@@ -26,6 +25,7 @@ import io.weft.ipam.PersistedState;
 import io.weft.net.Cidr;
 import io.weft.ring.PeerName;
 import io.weft.store.Store;
+import io.weft.testing.RecordingHealth;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -51,29 +51,7 @@ class ConsensusVerticleTest {
   @TempDir
   Path dir;
   private Store store;
-  private final List<String> stops = new ArrayList<>();
-  private final IpamHealth health = new IpamHealth() {
-    @Override
-    public void wasReset() {}
-
-    @Override
-    public void storeFailed(String why) {
-      stops.add("store: " + why);
-    }
-
-    @Override
-    public void storeFull(String why) {
-      stops.add("full: " + why);
-    }
-
-    @Override
-    public void storeWritable() {}
-
-    @Override
-    public void internalError(String why) {
-      stops.add("internal: " + why);
-    }
-  };
+  private final RecordingHealth health = new RecordingHealth();
 
   @AfterEach
   void close(Vertx vertx) throws Exception {
@@ -131,7 +109,7 @@ class ConsensusVerticleTest {
     vertx.deployVerticle(new ConsensusVerticle(settings(1), noPeers(), empty, health))
         .onComplete(test.succeeding(id -> vertx.eventBus().send(ConsensusLink.ESTABLISH, null)));
     assertThat(test.awaitCompletion(60, TimeUnit.SECONDS)).isTrue();
-    assertThat(stops).isEmpty();
+    assertThat(health.stops()).isEmpty();
   }
 
   @Test
@@ -172,7 +150,7 @@ class ConsensusVerticleTest {
           test.completeNow();
         })));
     assertThat(test.awaitCompletion(60, TimeUnit.SECONDS)).isTrue();
-    assertThat(stops).isEmpty();
+    assertThat(health.stops()).isEmpty();
   }
 
   private static Membership noPeers() {

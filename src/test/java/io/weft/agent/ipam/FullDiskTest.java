@@ -18,6 +18,7 @@ import io.weft.net.Cidr;
 import io.weft.ring.PeerName;
 import io.weft.store.Batch;
 import io.weft.store.Store;
+import io.weft.testing.RecordingHealth;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.nio.file.Files;
@@ -25,8 +26,6 @@ import java.nio.file.Path;
 import static io.weft.testing.SmallDisk.fill;
 import static io.weft.testing.SmallDisk.run;
 import java.time.Duration;
-import java.util.ArrayList;
-import java.util.Collections;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
@@ -50,7 +49,8 @@ class FullDiskTest {
   Path dir;
   private Path small;
   private Store store;
-  private final List<String> health = Collections.synchronizedList(new ArrayList<>());
+  private final RecordingHealth recorder = new RecordingHealth();
+  private final List<String> health = recorder.events();
 
   @BeforeEach
   void mount() throws Exception {
@@ -72,30 +72,6 @@ class FullDiskTest {
     Cidr range = Cidr.parse("10.32.0.0/24");
     IpamSettings settings = new IpamSettings(SELF, "test", range, range, 1, false,
         Duration.ofSeconds(30), "weft", "dev");
-    IpamHealth recorder = new IpamHealth() {
-      @Override
-      public void wasReset() {}
-
-      @Override
-      public void storeFailed(String why) {
-        health.add("failed: " + why);
-      }
-
-      @Override
-      public void storeFull(String why) {
-        health.add("full: " + why);
-      }
-
-      @Override
-      public void storeWritable() {
-        health.add("writable");
-      }
-
-      @Override
-      public void internalError(String why) {
-        health.add("internal: " + why);
-      }
-    };
     PersistedState restored = StateCodec.load(store, range);
     RingVerticle ring = new RingVerticle(settings, new Membership(null, m -> { }), store,
         restored, new IpamMetrics(new SimpleMeterRegistry()), DockerStatus.disabled(), recorder);

@@ -8,6 +8,7 @@ import io.vertx.core.Vertx;
 import io.vertx.junit5.VertxExtension;
 import io.weft.store.Batch;
 import io.weft.store.StoreException;
+import io.weft.testing.RecordingHealth;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -56,33 +57,8 @@ class GroupCommitTest {
   }
 
   /** What the writer told the agent, in order. */
-  private final List<String> health = Collections.synchronizedList(new ArrayList<>());
-  private final IpamHealth recorder = new IpamHealth() {
-    @Override
-    public void wasReset() {
-      health.add("reset");
-    }
-
-    @Override
-    public void storeFailed(String why) {
-      health.add("failed: " + why);
-    }
-
-    @Override
-    public void storeFull(String why) {
-      health.add("full: " + why);
-    }
-
-    @Override
-    public void storeWritable() {
-      health.add("writable");
-    }
-
-    @Override
-    public void internalError(String why) {
-      health.add("internal: " + why);
-    }
-  };
+  private final RecordingHealth recorder = new RecordingHealth();
+  private final List<String> health = recorder.events();
   private final SimpleMeterRegistry registry = new SimpleMeterRegistry();
   private final List<String> actions = Collections.synchronizedList(new ArrayList<>());
 

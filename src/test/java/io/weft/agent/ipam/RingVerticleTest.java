@@ -19,6 +19,7 @@ import io.weft.ipam.PersistedState;
 import io.weft.net.Cidr;
 import io.weft.ring.PeerName;
 import io.weft.store.Store;
+import io.weft.testing.RecordingHealth;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -45,7 +46,7 @@ class RingVerticleTest {
   Path dir;
   private Store store;
   private RingVerticle ring;
-  private final List<String> stops = new ArrayList<>();
+  private final RecordingHealth health = new RecordingHealth();
 
   @AfterEach
   void closeStore(Vertx vertx) throws Exception {
@@ -60,28 +61,6 @@ class RingVerticleTest {
     Cidr range = Cidr.parse("10.32.0.0/24");
     IpamSettings settings = new IpamSettings(SELF, "test", range, range, quorum, false,
         Duration.ofSeconds(30), "weft", "dev");
-    IpamHealth health = new IpamHealth() {
-      @Override
-      public void wasReset() {}
-
-      @Override
-      public void storeFailed(String why) {
-        stops.add("store: " + why);
-      }
-
-      @Override
-      public void storeFull(String why) {
-        stops.add("full: " + why);
-      }
-
-      @Override
-      public void storeWritable() {}
-
-      @Override
-      public void internalError(String why) {
-        stops.add("internal: " + why);
-      }
-    };
     PersistedState restored = StateCodec.load(store, range);
     ring = new RingVerticle(settings, new Membership(null, m -> { }), store,
         restored, new IpamMetrics(new SimpleMeterRegistry()), DockerStatus.disabled(), health);
@@ -115,7 +94,7 @@ class RingVerticleTest {
           test.completeNow();
         })));
     assertThat(test.awaitCompletion(60, TimeUnit.SECONDS)).isTrue();
-    assertThat(stops).isEmpty();
+    assertThat(health.stops()).isEmpty();
   }
 
   /** The HTTP API's direct calls: the same checks, commits and answers as weft.ipam. */
@@ -150,7 +129,7 @@ class RingVerticleTest {
           test.completeNow();
         })));
     assertThat(test.awaitCompletion(60, TimeUnit.SECONDS)).isTrue();
-    assertThat(stops).isEmpty();
+    assertThat(health.stops()).isEmpty();
   }
 
   @Test
