@@ -92,10 +92,13 @@ class RingViewIT {
           // Says which ranges differ (the await only says that it timed out).
           assertThat(ringTooltips(browser)).as(e.getMessage()).isEqualTo(ringTooltips(page));
         }
-        WebElement cni = browser.driver.findElement(By.id("cni-state"));
-        assertThat(cni.isDisplayed()).as("the CNI state is shown").isTrue();
-        assertThat(cni.findElement(By.tagName("dd")).getText())
-            .isEqualTo("2 attachments (podman-weft: 2)");
+        // The page redraws its status every second: an element found before a redraw is stale
+        // after it, so read it again until it shows what is expected.
+        browser.await(Duration.ofSeconds(20), () -> {
+          WebElement cni = browser.driver.findElement(By.id("cni-state"));
+          return cni.isDisplayed() && cni.findElement(By.tagName("dd")).getText()
+              .equals("2 attachments (podman-weft: 2)");
+        }, "the CNI state shown as '2 attachments (podman-weft: 2)'");
 
         long killed = System.nanoTime();
         victim.kill();
