@@ -4,11 +4,9 @@ import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
-import io.vertx.core.VertxOptions;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.healthchecks.HealthChecks;
 import io.vertx.ext.healthchecks.Status;
-import io.vertx.micrometer.MicrometerMetricsOptions;
 import io.weft.agent.bridge.BridgeVerticle;
 import io.weft.agent.cluster.ClusterSettings;
 import io.weft.agent.cluster.HandshakeRefusals;
@@ -25,7 +23,6 @@ import io.weft.docker.ContainerWatchVerticle;
 import io.weft.docker.DockerStatus;
 import io.weft.dockerplugin.IpamDriverVerticle;
 import io.weft.ipam.PersistedState;
-import io.weft.metrics.GuardedMetricsFactory;
 import io.weft.metrics.MetricRegistries;
 import io.weft.ring.PeerName;
 import io.weft.store.Store;
@@ -47,6 +44,7 @@ import org.slf4j.LoggerFactory;
 public final class Agent {
   private static final Logger LOG = LoggerFactory.getLogger(Agent.class);
   private static final String PING = "weft.ping";
+  private static final String NETTY_JFR = "io.netty.jfr.enabled";
 
   private final AgentOptions options;
   private final DataDirectory dataDir;
@@ -55,6 +53,7 @@ public final class Agent {
   private final Promise<String> fatal = Promise.promise();
   private Vertx vertx;
   private ClusterJoin join;
+  private Future<AutoCloseable> jvmMeters;
 
   private final PersistedState restored;
 
@@ -70,26 +69,25 @@ public final class Agent {
   /** Starts an agent; on failure everything taken so far is released again. */
   public static Agent start(AgentOptions options) throws AgentStartException {
     long startedAt = System.currentTimeMillis();
-    DataDirectory dataDir = DataDirectory.acquire(options.dataDir());
-    Store store;
-    try {
-      store = Store.open(dataDir.path());
-    } catch (StoreException e) {
-      dataDir.close();
-      throw new AgentStartException(e.getMessage());
+    // Netty 4.2 reports its buffer allocator to Java Flight Recorder; the first buffer of the
+    // first request then registers JFR's event classes (~150 ms of a restart's first answer,
+    // and they are not in a class-data-sharing archive). Off unless the operator turns it on.
+    if (System.getProperty(NETTY_JFR) == null) {
+      System.setProperty(NETTY_JFR, "false");
     }
-    PersistedState state;
+    LocalRuntime.Pending local = LocalRuntime.buildInBackground(options);
+    Agent agent;
     try {
-      store = setAsideForeignState(options, dataDir, store);
-      state = StateCodec.load(store, options.range());
-    } catch (StoreException | IllegalArgumentException | IOException e) {
-      store.close();
-      dataDir.close();
-      throw new AgentStartException(e.getMessage());
+      agent = open(options);
+    } catch (AgentStartException | RuntimeException e) {
+      local.discard();
+      throw e;
     }
-    Agent agent = new Agent(options, dataDir, store, identity(options, store), state);
     try {
-      agent.serve(startedAt);
+      agent.serve(local.get(), startedAt);
+    } catch (AgentStartException e) {
+      agent.close();
+      throw e;
     } catch (TimeoutException e) {
       agent.close();
       throw new AgentStartException("starting the agent's verticles did not finish within 30 s:"
@@ -117,6 +115,28 @@ public final class Agent {
             + " expires at {}, within 30 days: make a new one with 'weft tls cert create' and"
             + " restart this agent with it", t.cert(), t.expiry()));
     return agent;
+  }
+
+  /** Takes the data directory, opens the store and restores the saved state. */
+  private static Agent open(AgentOptions options) throws AgentStartException {
+    DataDirectory dataDir = DataDirectory.acquire(options.dataDir());
+    Store store;
+    try {
+      store = Store.open(dataDir.path());
+    } catch (StoreException e) {
+      dataDir.close();
+      throw new AgentStartException(e.getMessage());
+    }
+    PersistedState state;
+    try {
+      store = setAsideForeignState(options, dataDir, store);
+      state = StateCodec.load(store, options.range());
+    } catch (StoreException | IllegalArgumentException | IOException e) {
+      store.close();
+      dataDir.close();
+      throw new AgentStartException(e.getMessage());
+    }
+    return new Agent(options, dataDir, store, identity(options, store), state);
   }
 
   /**
@@ -166,7 +186,9 @@ public final class Agent {
    * that carries peer traffic joins in the background ({@link ClusterJoin}), so that a restarted
    * peer answers from its own ranges whatever the cluster is doing.
    */
-  private void serve(long startedAt) throws TimeoutException {
+  private void serve(LocalRuntime local, long startedAt) throws TimeoutException {
+    vertx = local.vertx();
+    PrometheusMeterRegistry metrics = local.metrics();
     JsonObject metadata = Member.metadata(peerName.toString(), options.nickname(),
         options.httpAddr().toString(), options.observer(), startedAt);
     join = new ClusterJoin(clusterSettings(), peerTls(), options.clusterHost(),
@@ -174,20 +196,6 @@ public final class Agent {
     if (options.tls().isPresent()) {
       HandshakeRefusals.install();
     }
-    PrometheusMeterRegistry metrics = MetricRegistries.create();
-    options.tls().ifPresent(t -> io.micrometer.core.instrument.Gauge.builder(
-            "weft.tls.certificate.expiry", t, f -> f.expiry().getEpochSecond())
-        .baseUnit("seconds")
-        .description("When this host's peer-traffic certificate (--tls-cert) expires, as Unix time")
-        .register(metrics));
-    VertxOptions vertxOptions = new VertxOptions()
-        .setMetricsOptions(new MicrometerMetricsOptions().setEnabled(true)
-            .setJvmMetricsEnabled(true)
-            // Per-message event-bus meters cost ~10% of an allocation's CPU; peer traffic is
-            // counted by weft_gossip_* instead.
-            .addDisabledMetricsCategory(io.vertx.micrometer.MetricsDomain.EVENT_BUS));
-    vertx = Vertx.builder().with(vertxOptions)
-        .withMetrics(new GuardedMetricsFactory(metrics)).build();
     ClusterTransport transport = new ClusterTransport(vertx, peerName);
 
     vertx.eventBus().localConsumer(PING, m -> m.reply("pong"));
@@ -225,6 +233,7 @@ public final class Agent {
     // restarted peer's own ranges do not need the cluster.
     join.start();
     join.attach(vertx, transport, fatal::tryComplete);
+    jvmMeters = vertx.executeBlocking(() -> MetricRegistries.bindJvm(metrics));
   }
 
   /** What the lower layers need of the options, so that they do not depend on this package. */
@@ -278,6 +287,15 @@ public final class Agent {
 
   /** Leaves the cluster and releases the store and the data directory. Blocks; not on a loop. */
   public void close() {
+    if (jvmMeters != null) {
+      jvmMeters.onSuccess(meters -> {
+        try {
+          meters.close();
+        } catch (Exception e) {
+          LOG.debug("unbinding the JVM's meters: {}", e.toString());
+        }
+      });
+    }
     if (vertx != null) {
       try {
         vertx.close().await(15, TimeUnit.SECONDS);

@@ -1,5 +1,6 @@
 package io.weft.cli;
 
+import io.weft.agent.EarlyStart;
 import io.weft.agent.Version;
 import io.weft.cli.tls.TlsCommand;
 import java.io.PrintWriter;
@@ -23,6 +24,9 @@ public final class Main implements Runnable {
   static final int USAGE = 2;
 
   public static void main(String[] args) {
+    if (args.length > 0 && args[0].equals("launch")) {
+      EarlyStart.begin();
+    }
     int code;
     try {
       code = run(args);
