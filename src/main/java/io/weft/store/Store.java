@@ -168,38 +168,103 @@ public final class Store implements AutoCloseable {
     void row(long address, String ident, int prefix, boolean container);
   }
 
-  /** Everything at once, as rows (tests, tools); a restart uses {@link #load(RowSink)}. */
+  /** Everything at once, as rows (tests, tools); a restart uses {@link #load(RowSink, RowSink)}. */
   public Loaded load() {
-    List<Batch.Row> rows = new ArrayList<>();
+    List<Batch.Row> lower = new ArrayList<>();
+    List<Batch.Row> upper = new ArrayList<>();
     Saved saved = load((address, ident, prefix, container)
-        -> rows.add(new Batch.Row(address, ident, prefix, container)));
-    return new Loaded(saved.ring(), saved.paxos(), rows);
+        -> lower.add(new Batch.Row(address, ident, prefix, container)),
+        (address, ident, prefix, container)
+        -> upper.add(new Batch.Row(address, ident, prefix, container)));
+    lower.addAll(upper);
+    return new Loaded(saved.ring(), saved.paxos(), lower);
   }
 
   /**
-   * The ring, the Paxos state and every allocation, the allocations in one query in address
-   * order, handed to {@code rows} as they are read (no list of row objects in between). The
-   * driver crosses into native code once per column read, which dominated a restart with a
-   * million allocations: address, prefix and container come packed in one integer
+   * The ring, the Paxos state and every allocation, handed to the sinks as they are read (no
+   * list of row objects in between): the lower half of the addresses in use, in address order,
+   * to {@code lower} on this thread, and at the same time the upper half to {@code upper} on a
+   * thread and connection of its own (WAL lets both read), so that a restart with a million
+   * allocations reads on both cores. Each sink is called from one thread only.
+   * The driver crosses into native code once per column read, the largest cost of a row:
+   * address, prefix and container come packed in one integer
    * ({@code address << 8 | prefix << 1 | container}; an IPv4 address, a prefix of at most 32),
    * so a row costs two column reads instead of four.
    */
-  public Saved load(RowSink rows) {
+  public Saved load(RowSink lower, RowSink upper) {
     try (Statement s = connection.createStatement()) {
       String ring = single(s, "SELECT state FROM ring WHERE id = 1");
       String paxos = single(s, "SELECT state FROM paxos WHERE id = 1");
-      try (ResultSet rs = s.executeQuery("SELECT (address << 8) | (prefix << 1) | container,"
-          + " ident FROM allocations ORDER BY address")) {
+      long first;
+      long last;
+      try (ResultSet rs = s.executeQuery("SELECT min(address), max(address) FROM allocations")) {
+        first = rs.getLong(1);
+        last = rs.getLong(2);
+      }
+      if (last - first < 4096) {
+        last = first; // none or few: not worth a second connection
+      }
+      long split = first + (last - first) / 2; // the addresses are dense in the owned ranges
+      UpperHalf other = last > split ? new UpperHalf(split, upper) : null;
+      readRows(connection, Long.MIN_VALUE, last > split ? split : Long.MAX_VALUE, lower);
+      if (other != null) {
+        other.join();
+      }
+      return new Saved(ring, paxos);
+    } catch (SQLException e) {
+      throw new StoreException("cannot read the state in " + file + ": " + e.getMessage()
+          + ". Move the file aside to start with empty state, or restore it from a backup", e);
+    }
+  }
+
+  private static void readRows(Connection on, long from, long to, RowSink rows)
+      throws SQLException {
+    try (PreparedStatement query = on.prepareStatement("SELECT (address << 8) | (prefix << 1)"
+        + " | container, ident FROM allocations WHERE address > ? AND address <= ?"
+        + " ORDER BY address")) {
+      query.setLong(1, from == Long.MIN_VALUE ? -1 : from);
+      query.setLong(2, to);
+      try (ResultSet rs = query.executeQuery()) {
         while (rs.next()) {
           long packed = rs.getLong(1);
           rows.row(packed >>> 8, rs.getString(2), (int) (packed >>> 1) & 0x7f,
               (packed & 1) != 0);
         }
       }
-      return new Saved(ring, paxos);
-    } catch (SQLException e) {
-      throw new StoreException("cannot read the state in " + file + ": " + e.getMessage()
-          + ". Move the file aside to start with empty state, or restore it from a backup", e);
+    }
+  }
+
+  /** The rows above {@code split}, read on a thread and a read-only connection of their own. */
+  private final class UpperHalf {
+    private final Thread reader;
+    private Throwable failure;
+
+    UpperHalf(long split, RowSink rows) {
+      reader = new Thread(() -> {
+        try (Connection own = DriverManager.getConnection("jdbc:sqlite:" + file)) {
+          readRows(own, split, Long.MAX_VALUE, rows);
+        } catch (Throwable t) {
+          failure = t;
+        }
+      }, "weft-store-load");
+      reader.setDaemon(true);
+      reader.start();
+    }
+
+    void join() throws SQLException {
+      try {
+        reader.join();
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        throw new SQLException("interrupted while reading the allocations", e);
+      }
+      if (failure instanceof SQLException sql) {
+        throw sql;
+      } else if (failure instanceof RuntimeException runtime) {
+        throw runtime;
+      } else if (failure != null) {
+        throw new SQLException(failure);
+      }
     }
   }
 

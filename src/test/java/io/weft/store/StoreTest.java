@@ -6,6 +6,10 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.DriverManager;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Set;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -33,6 +37,42 @@ class StoreTest {
       assertThat(loaded.paxos()).isEqualTo("{\"nodes\":[]}");
       assertThat(loaded.allocations()).containsExactly(new Batch.Row(10, "c3", 24, true),
           new Batch.Row(11, "c2", 12, false));
+    }
+  }
+
+  /**
+   * A wide spread of addresses is read in two halves at once, the upper on a thread and
+   * connection of its own: every row arrives exactly once, and each half in address order on one
+   * thread.
+   */
+  @Test
+  void manyRowsAreReadInTwoHalvesInAddressOrder(@TempDir Path dir) {
+    try (Store store = Store.open(dir)) {
+      Batch batch = new Batch();
+      for (long a = 0; a < 20_000; a++) {
+        batch.add(new Batch.Row(167_772_160L + a * 3, "c" + a, 8, a % 2 == 0));
+      }
+      store.commit(batch);
+      List<Long> lower = new ArrayList<>();
+      List<Long> upper = new ArrayList<>();
+      Set<Thread> lowerThreads = new HashSet<>();
+      Set<Thread> upperThreads = new HashSet<>();
+      store.load((address, ident, prefix, container) -> {
+        lower.add(address);
+        lowerThreads.add(Thread.currentThread());
+        assertThat(ident).isEqualTo("c" + (address - 167_772_160L) / 3);
+      }, (address, ident, prefix, container) -> {
+        upper.add(address);
+        upperThreads.add(Thread.currentThread());
+        assertThat(prefix).isEqualTo(8);
+      });
+      assertThat(lower).isSorted().isNotEmpty();
+      assertThat(upper).isSorted().isNotEmpty();
+      assertThat(lower.get(lower.size() - 1)).isLessThan(upper.get(0));
+      assertThat(lower.size() + upper.size()).isEqualTo(20_000);
+      assertThat(lowerThreads).containsExactly(Thread.currentThread());
+      assertThat(upperThreads).hasSize(1).doesNotContain(Thread.currentThread());
+      assertThat(store.load().allocations()).hasSize(20_000);
     }
   }
 

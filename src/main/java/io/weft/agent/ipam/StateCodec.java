@@ -50,14 +50,19 @@ public final class StateCodec {
 
   /**
    * The state saved in the store; an empty state over {@code universe} when there is none. The
-   * allocations are built straight from the rows as they are read: a restart with a million of
-   * them must not cost more than the objects the lookups keep.
+   * allocations are built straight from the rows as they are read, the two halves of the
+   * addresses on two threads: a restart with a million of them must not cost more than the
+   * objects the lookups keep.
    */
   public static PersistedState load(Store store, Cidr universe) {
     List<Allocation> allocations = new ArrayList<>();
+    List<Allocation> upper = new ArrayList<>();
     try {
       Store.Saved saved = store.load((address, ident, prefix, container) -> allocations.add(
+          new Allocation(ident, new PrefixedAddress(address, prefix), container)),
+          (address, ident, prefix, container) -> upper.add(
           new Allocation(ident, new PrefixedAddress(address, prefix), container)));
+      allocations.addAll(upper);
       RingState ring = saved.ring() == null
           ? new RingState(universe.range(), List.of(), List.of(), Set.of())
           : Wire.ring(new JsonObject(saved.ring()));
