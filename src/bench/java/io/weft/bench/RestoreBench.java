@@ -7,7 +7,6 @@ import io.weft.ipam.PersistedState;
 import io.weft.net.Cidr;
 import io.weft.ring.PeerName;
 import io.weft.store.Store;
-import java.io.IOException;
 import java.net.ServerSocket;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -19,10 +18,8 @@ import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.PreparedStatement;
 import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.List;
 import java.util.SplittableRandom;
-import java.util.stream.Stream;
 
 /**
  * Restart time against the number of allocations held: a data directory with N allocations in
@@ -63,17 +60,9 @@ public final class RestoreBench {
           launchToLive(dir, n, r, archive);
         }
       }
-      deleteTree(dir); // 80 MB at a million allocations
+      BenchFiles.deleteTree(dir); // 80 MB at a million allocations
     }
     System.out.printf("load average after: %s%n", loadAverage());
-  }
-
-  private static void deleteTree(Path dir) throws IOException {
-    try (Stream<Path> paths = Files.walk(dir)) {
-      for (Path p : paths.sorted(Comparator.reverseOrder()).toList()) {
-        Files.delete(p);
-      }
-    }
   }
 
   private static List<Boolean> archiveModes() {

@@ -73,6 +73,7 @@ final class BridgeConnection implements BridgeFrames.Sink {
           listening.put(to, bus.consumer(to, m -> write(new JsonObject().put("type", "message")
               .put("address", m.address()).put("headers", new JsonObject())
               .put("send", false).put("body", m.body()))));
+          countListener(to, 1);
         }
       }
       case "unregister" -> {
@@ -80,11 +81,19 @@ final class BridgeConnection implements BridgeFrames.Sink {
           error("access_denied");
         } else if (listening.containsKey(to)) {
           listening.remove(to).unregister();
+          countListener(to, -1);
         } else {
           error("unknown_address");
         }
       }
       default -> error("unknown_type");
+    }
+  }
+
+  /** Every peer's events reach this host only while a tool here listens to them. */
+  private void countListener(String address, int change) {
+    if (IpamApi.ALL_EVENTS.equals(address)) {
+      bus.send(IpamApi.ALL_EVENTS_LISTENERS, change, new DeliveryOptions().setLocalOnly(true));
     }
   }
 
@@ -141,6 +150,7 @@ final class BridgeConnection implements BridgeFrames.Sink {
 
   private void closed() {
     listening.values().forEach(MessageConsumer::unregister);
+    listening.keySet().forEach(address -> countListener(address, -1));
     listening.clear();
     for (String token : waiting) {
       bus.send(IpamApi.ADDRESS, new JsonObject().put("op", "cancel").put("token", token),

@@ -5,6 +5,7 @@ import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.eventbus.DeliveryOptions;
 import io.vertx.core.eventbus.EventBus;
+import io.vertx.core.eventbus.MessageConsumer;
 import io.vertx.core.json.JsonObject;
 import io.weft.ring.PeerName;
 
@@ -25,10 +26,16 @@ public final class ClusterTransport implements PeerTransport {
   private final Vertx local;
   private final String self;
   private volatile EventBus cluster;
+  // Every peer's events, relayed from the clustered bus while local tools listen to them.
+  private int allEventsListeners;
+  private EventBus relayingFrom;
+  private MessageConsumer<JsonObject> allEventsRelay;
 
   public ClusterTransport(Vertx local, PeerName self) {
     this.local = local;
     this.self = self.toString();
+    local.eventBus().<Integer>localConsumer(IpamApi.ALL_EVENTS_LISTENERS,
+        m -> listenersChanged(m.body()));
   }
 
   /**
@@ -45,15 +52,43 @@ public final class ClusterTransport implements PeerTransport {
         m -> local.eventBus().send(Delivery.PEER_PREFIX + self, m.body(), HERE));
     var consensus = bus.<Buffer>consumer(ConsensusLink.PEER_PREFIX + self,
         m -> local.eventBus().send(ConsensusLink.PEER_PREFIX + self, m.body(), HERE));
-    // This peer's own events are published locally at once (publishEvent), not again.
-    var events = bus.<JsonObject>consumer(IpamApi.ALL_EVENTS, m -> {
-      if (!self.equals(m.body().getString("origin"))) {
-        local.eventBus().publish(IpamApi.ALL_EVENTS, m.body(), HERE);
-      }
-    });
     return Future.all(gossip.completion(), direct.completion(), consensus.completion(),
-            events.completion())
+            relayAllEvents(bus))
         .onSuccess(x -> cluster = bus).mapEmpty();
+  }
+
+  private synchronized void listenersChanged(int change) {
+    allEventsListeners = Math.max(0, allEventsListeners + change);
+    if (relayingFrom != null) {
+      relayAllEvents(relayingFrom);
+    }
+  }
+
+  /**
+   * Registers the relay of every peer's events on {@code bus} while local tools listen to them,
+   * and removes it when none do: a cluster-wide publication reaches only the peers registered,
+   * so an allocation is not sent to every peer (and back to this one) for nobody.
+   */
+  private synchronized Future<Void> relayAllEvents(EventBus bus) {
+    if (relayingFrom != bus && allEventsRelay != null) {
+      allEventsRelay = null; // registered on a bus that was left
+    }
+    relayingFrom = bus;
+    if (allEventsListeners > 0 && allEventsRelay == null) {
+      // This peer's own events are published locally at once (publishEvent), not again.
+      allEventsRelay = bus.consumer(IpamApi.ALL_EVENTS, m -> {
+        if (!self.equals(m.body().getString("origin"))) {
+          local.eventBus().publish(IpamApi.ALL_EVENTS, m.body(), HERE);
+        }
+      });
+      return allEventsRelay.completion();
+    }
+    if (allEventsListeners == 0 && allEventsRelay != null) {
+      Future<Void> gone = allEventsRelay.unregister();
+      allEventsRelay = null;
+      return gone;
+    }
+    return Future.succeededFuture();
   }
 
   /**
@@ -62,6 +97,10 @@ public final class ClusterTransport implements PeerTransport {
    */
   public void detach() {
     cluster = null;
+    synchronized (this) {
+      relayingFrom = null;
+      allEventsRelay = null;
+    }
   }
 
   /** Whether peer traffic flows: the clustered event bus has joined. */

@@ -11,6 +11,12 @@ public final class IpamApi {
   public static final String EVENTS = "weft.events";
   /** Where every agent's IPAM events are published, cluster-wide: a tool's explicit choice. */
   public static final String ALL_EVENTS = "weft.events.all";
+  /**
+   * Local only, internal: a tool that starts listening to {@link #ALL_EVENTS} sends +1 here, and
+   * -1 when it stops. Only while some do does this agent ask its peers for their events, so that
+   * allocations are not broadcast to every peer when no tool anywhere wants them.
+   */
+  public static final String ALL_EVENTS_LISTENERS = "weft.events.all.listeners";
 
   private IpamApi() {}
 }
