@@ -28,6 +28,7 @@ import io.weft.ring.PeerName;
 import io.weft.store.Store;
 import io.weft.store.StoreException;
 import java.io.IOException;
+import java.net.BindException;
 import java.nio.file.Path;
 import java.security.SecureRandom;
 import java.util.concurrent.TimeUnit;
@@ -92,8 +93,14 @@ public final class Agent {
       agent.close();
       throw new AgentStartException("starting the agent's verticles did not finish within 30 s:"
           + " the host may be overloaded; look at the lines above for one that failed");
-    } catch (RuntimeException e) {
+    } catch (Exception e) { // a RuntimeException, or a checked one Vert.x rethrows as it is
       agent.close();
+      if (e instanceof BindException) {
+        throw new AgentStartException("cannot listen: " + e.getMessage() + ". Another program"
+            + " (or weft agent) uses --http-addr " + options.httpAddr() + " or --bridge-addr"
+            + options.bridgeAddr().map(a -> " " + a).orElse("") + ": stop it, or give this"
+            + " agent other addresses");
+      }
       throw new AgentStartException("cannot start: " + e.getMessage());
     }
     LOG.info("weft {} started in {} ms (serving; joining the cluster in the background):"

@@ -115,4 +115,16 @@ class SingleAgentIT {
       assertThat(first.get("/health/live").statusCode()).isEqualTo(200);
     }
   }
+
+  @Test
+  void anHttpAddressInUseExitsWithAClearError(@TempDir Path dir) throws Exception {
+    try (AgentProcess agent = new AgentProcess(dir.resolve("a"));
+        java.net.ServerSocket taken = new java.net.ServerSocket()) {
+      taken.bind(new java.net.InetSocketAddress("127.0.0.1", agent.httpPort));
+      agent.start();
+      assertThat(agent.awaitExit(Duration.ofSeconds(30))).isEqualTo(1);
+      assertThat(agent.log()).contains("weft cannot start: cannot listen")
+          .contains("--http-addr " + agent.httpAddr()).contains("give this agent other addresses");
+    }
+  }
 }
