@@ -23,6 +23,10 @@
  *
  * <p>Logging is configured in code by {@code LogConfigurator} (a logback {@code Configurator}
  * service), not from a logback.xml: parsing the XML cost about a tenth of a second of every start.
+ * A start uses both cores: {@code EarlyStart} configures logging and the SQLite driver while the
+ * command line is parsed, and {@code LocalRuntime} builds the local Vert.x and its metric
+ * registry while the store opens and restores (the store itself reads its two halves at once);
+ * the JVM's meters are bound once the agent serves.
  *
  * <p>The packages form layers (each imports only from the ones below it):
  *
