@@ -168,24 +168,26 @@ public final class Store implements AutoCloseable {
     void row(long address, String ident, int prefix, boolean container);
   }
 
-  /** Everything at once, as rows (tests, tools); a restart uses {@link #load(RowSink, RowSink)}. */
+  /** Everything at once, as rows (tests, tools); a restart uses the two-sink load below. */
   public Loaded load() {
     List<Batch.Row> lower = new ArrayList<>();
     List<Batch.Row> upper = new ArrayList<>();
-    Saved saved = load((address, ident, prefix, container)
-        -> lower.add(new Batch.Row(address, ident, prefix, container)),
-        (address, ident, prefix, container)
-        -> upper.add(new Batch.Row(address, ident, prefix, container)));
+    Saved saved = load(into(lower), into(upper));
     lower.addAll(upper);
     return new Loaded(saved.ring(), saved.paxos(), lower);
+  }
+
+  private static RowSink into(List<Batch.Row> rows) {
+    return (address, ident, prefix, container)
+        -> rows.add(new Batch.Row(address, ident, prefix, container));
   }
 
   /**
    * The ring, the Paxos state and every allocation, handed to the sinks as they are read (no
    * list of row objects in between): the lower half of the addresses in use, in address order,
    * to {@code lower} on this thread, and at the same time the upper half to {@code upper} on a
-   * thread and connection of its own (WAL lets both read), so that a restart with a million
-   * allocations reads on both cores. Each sink is called from one thread only.
+   * thread and a second connection of its own (WAL lets both read), so that a restart with a
+   * million allocations reads on both cores. Each sink is called from one thread only.
    * The driver crosses into native code once per column read, the largest cost of a row:
    * address, prefix and container come packed in one integer
    * ({@code address << 8 | prefix << 1 | container}; an IPv4 address, a prefix of at most 32),
@@ -206,7 +208,7 @@ public final class Store implements AutoCloseable {
       }
       long split = first + (last - first) / 2; // the addresses are dense in the owned ranges
       UpperHalf other = last > split ? new UpperHalf(split, upper) : null;
-      readRows(connection, Long.MIN_VALUE, last > split ? split : Long.MAX_VALUE, lower);
+      readRows(connection, -1, last > split ? split : Long.MAX_VALUE, lower);
       if (other != null) {
         other.join();
       }
@@ -217,12 +219,13 @@ public final class Store implements AutoCloseable {
     }
   }
 
+  /** The rows with {@code from < address <= to} in address order; addresses are never negative. */
   private static void readRows(Connection on, long from, long to, RowSink rows)
       throws SQLException {
     try (PreparedStatement query = on.prepareStatement("SELECT (address << 8) | (prefix << 1)"
         + " | container, ident FROM allocations WHERE address > ? AND address <= ?"
         + " ORDER BY address")) {
-      query.setLong(1, from == Long.MIN_VALUE ? -1 : from);
+      query.setLong(1, from);
       query.setLong(2, to);
       try (ResultSet rs = query.executeQuery()) {
         while (rs.next()) {
@@ -234,7 +237,7 @@ public final class Store implements AutoCloseable {
     }
   }
 
-  /** The rows above {@code split}, read on a thread and a read-only connection of their own. */
+  /** The rows above {@code split}, read on a thread and a second connection of their own. */
   private final class UpperHalf {
     private final Thread reader;
     private Throwable failure;

@@ -70,10 +70,7 @@ public final class ClusterTransport implements PeerTransport {
    * so an allocation is not sent to every peer (and back to this one) for nobody.
    */
   private synchronized Future<Void> relayAllEvents(EventBus bus) {
-    if (relayingFrom != bus && allEventsRelay != null) {
-      allEventsRelay = null; // registered on a bus that was left
-    }
-    relayingFrom = bus;
+    relayingFrom = bus; // a relay on a bus that was left is forgotten by detach()
     if (allEventsListeners > 0 && allEventsRelay == null) {
       // This peer's own events are published locally at once (publishEvent), not again.
       allEventsRelay = bus.consumer(IpamApi.ALL_EVENTS, m -> {

@@ -44,6 +44,11 @@ public final class StateCodec {
     }
   }
 
+  private static Store.RowSink into(List<Allocation> allocations) {
+    return (address, ident, prefix, container) -> allocations.add(
+        new Allocation(ident, new PrefixedAddress(address, prefix), container));
+  }
+
   private static Batch.Row row(Allocation a) {
     return new Batch.Row(a.address().address(), a.ident(), a.address().prefix(), a.container());
   }
@@ -58,10 +63,7 @@ public final class StateCodec {
     List<Allocation> allocations = new ArrayList<>();
     List<Allocation> upper = new ArrayList<>();
     try {
-      Store.Saved saved = store.load((address, ident, prefix, container) -> allocations.add(
-          new Allocation(ident, new PrefixedAddress(address, prefix), container)),
-          (address, ident, prefix, container) -> upper.add(
-          new Allocation(ident, new PrefixedAddress(address, prefix), container)));
+      Store.Saved saved = store.load(into(allocations), into(upper));
       allocations.addAll(upper);
       RingState ring = saved.ring() == null
           ? new RingState(universe.range(), List.of(), List.of(), Set.of())
