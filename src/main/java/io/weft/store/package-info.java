@@ -3,6 +3,8 @@
  * JSON, the peer name and the range. {@link io.weft.store.Batch} is one transaction; the agent
  * commits batches from one writer off the event loop. {@link io.weft.store.DiskFull} tells a full
  * disk, which the writer waits out, from a failure that stops the agent. SQLite's native library
- * is kept beside the file ({@code native/}) instead of unpacked into /tmp at every start.
+ * is kept beside the file ({@code native/}) instead of unpacked into /tmp at every start. A
+ * restart reads the allocation rows in chunks that SQLite packs into one blob each
+ * ({@code AllocationRows}), the two halves of the addresses at once on two connections.
  */
 package io.weft.store;
