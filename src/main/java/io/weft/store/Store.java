@@ -11,6 +11,8 @@ import java.sql.Statement;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
+import java.util.Properties;
+import org.sqlite.SQLiteConfig;
 
 /**
  * The agent's SQLite file, {@code weft.db} in the data directory (WAL, synchronous=FULL).
@@ -41,7 +43,7 @@ public final class Store implements AutoCloseable {
     NativeLibrary.prepare(dataDir);
     Connection connection;
     try {
-      connection = DriverManager.getConnection("jdbc:sqlite:" + file);
+      connection = connect(file);
     } catch (SQLException e) {
       throw new StoreException("cannot open the store " + file + ": " + e.getMessage(), e);
     }
@@ -57,6 +59,17 @@ public final class Store implements AutoCloseable {
       throw new StoreException("the store " + file + " " + what + ": " + e.getMessage()
           + ". Move it aside to start with empty state, or restore it from a backup", e);
     }
+  }
+
+  /**
+   * A connection to {@code file}. The driver's default asks SQLite for the row id after every
+   * insert, with a statement it prepares each time, in case the caller wants generated keys:
+   * weft never does, and that was a third of the writer's time per committed allocation.
+   */
+  private static Connection connect(Path file) throws SQLException {
+    Properties properties = new Properties();
+    properties.setProperty(SQLiteConfig.Pragma.JDBC_GET_GENERATED_KEYS.pragmaName, "false");
+    return DriverManager.getConnection("jdbc:sqlite:" + file, properties);
   }
 
   public Path file() {
@@ -188,10 +201,7 @@ public final class Store implements AutoCloseable {
    * to {@code lower} on this thread, and at the same time the upper half to {@code upper} on a
    * thread and a second connection of its own (WAL lets both read), so that a restart with a
    * million allocations reads on both cores. Each sink is called from one thread only.
-   * The driver crosses into native code once per column read, the largest cost of a row:
-   * address, prefix and container come packed in one integer
-   * ({@code address << 8 | prefix << 1 | container}; an IPv4 address, a prefix of at most 32),
-   * so a row costs two column reads instead of four.
+   * The rows come from SQLite in chunks of many at once ({@link AllocationRows}).
    */
   public Saved load(RowSink lower, RowSink upper) {
     try (Statement s = connection.createStatement()) {
@@ -199,7 +209,10 @@ public final class Store implements AutoCloseable {
       String paxos = single(s, "SELECT state FROM paxos WHERE id = 1");
       long first;
       long last;
-      try (ResultSet rs = s.executeQuery("SELECT min(address), max(address) FROM allocations")) {
+      // Two subqueries: SQLite finds a lone min() or max() at an end of the primary key, but
+      // scans the whole table for both in one.
+      try (ResultSet rs = s.executeQuery("SELECT (SELECT min(address) FROM allocations),"
+          + " (SELECT max(address) FROM allocations)")) {
         first = rs.getLong(1);
         last = rs.getLong(2);
       }
@@ -208,7 +221,7 @@ public final class Store implements AutoCloseable {
       }
       long split = first + (last - first) / 2; // the addresses are dense in the owned ranges
       UpperHalf other = last > split ? new UpperHalf(split, upper) : null;
-      readRows(connection, -1, last > split ? split : Long.MAX_VALUE, lower);
+      AllocationRows.read(connection, -1, last > split ? split : Long.MAX_VALUE, lower);
       if (other != null) {
         other.join();
       }
@@ -219,24 +232,6 @@ public final class Store implements AutoCloseable {
     }
   }
 
-  /** The rows with {@code from < address <= to} in address order; addresses are never negative. */
-  private static void readRows(Connection on, long from, long to, RowSink rows)
-      throws SQLException {
-    try (PreparedStatement query = on.prepareStatement("SELECT (address << 8) | (prefix << 1)"
-        + " | container, ident FROM allocations WHERE address > ? AND address <= ?"
-        + " ORDER BY address")) {
-      query.setLong(1, from);
-      query.setLong(2, to);
-      try (ResultSet rs = query.executeQuery()) {
-        while (rs.next()) {
-          long packed = rs.getLong(1);
-          rows.row(packed >>> 8, rs.getString(2), (int) (packed >>> 1) & 0x7f,
-              (packed & 1) != 0);
-        }
-      }
-    }
-  }
-
   /** The rows above {@code split}, read on a thread and a second connection of their own. */
   private final class UpperHalf {
     private final Thread reader;
@@ -244,8 +239,8 @@ public final class Store implements AutoCloseable {
 
     UpperHalf(long split, RowSink rows) {
       reader = new Thread(() -> {
-        try (Connection own = DriverManager.getConnection("jdbc:sqlite:" + file)) {
-          readRows(own, split, Long.MAX_VALUE, rows);
+        try (Connection own = connect(file)) {
+          AllocationRows.read(own, split, Long.MAX_VALUE, rows);
         } catch (Throwable t) {
           failure = t;
         }
