@@ -93,7 +93,7 @@ final class ClusterJoin {
         + " connections but does not answer, or none is reachable; check that --cluster-addr is"
         + " an address of this host and that the PEERs run", (System.nanoTime() - startedAt)
         / 1_000_000_000L));
-    clustered.compose(v -> transport.attach(v).map(v)).onComplete(ar -> {
+    clustered.compose(v -> transport.attach(v, clusterManager).map(v)).onComplete(ar -> {
       local.cancelTimer(report);
       if (ar.failed()) {
         if (leaving) {

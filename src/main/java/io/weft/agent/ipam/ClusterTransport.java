@@ -7,6 +7,7 @@ import io.vertx.core.eventbus.DeliveryOptions;
 import io.vertx.core.eventbus.EventBus;
 import io.vertx.core.eventbus.MessageConsumer;
 import io.vertx.core.json.JsonObject;
+import io.vertx.core.spi.cluster.ClusterManager;
 import io.weft.ring.PeerName;
 
 /**
@@ -30,10 +31,12 @@ public final class ClusterTransport implements PeerTransport {
   private int allEventsListeners;
   private EventBus relayingFrom;
   private MessageConsumer<JsonObject> allEventsRelay;
+  private final PeerEventListeners peersListening;
 
   public ClusterTransport(Vertx local, PeerName self) {
     this.local = local;
     this.self = self.toString();
+    this.peersListening = new PeerEventListeners(local);
     local.eventBus().<Integer>localConsumer(IpamApi.ALL_EVENTS_LISTENERS,
         m -> listenersChanged(m.body()));
   }
@@ -42,7 +45,7 @@ public final class ClusterTransport implements PeerTransport {
    * Starts carrying peer traffic over {@code clustered}'s event bus; completes once the relays
    * are registered cluster-wide, so that peers can reach this one.
    */
-  public Future<Void> attach(Vertx clustered) {
+  public Future<Void> attach(Vertx clustered, ClusterManager manager) {
     EventBus bus = clustered.eventBus();
     // Published here too: the ring verticle and, until a ring exists, the consensus verticle
     // both hear gossip.
@@ -53,7 +56,7 @@ public final class ClusterTransport implements PeerTransport {
     var consensus = bus.<Buffer>consumer(ConsensusLink.PEER_PREFIX + self,
         m -> local.eventBus().send(ConsensusLink.PEER_PREFIX + self, m.body(), HERE));
     return Future.all(gossip.completion(), direct.completion(), consensus.completion(),
-            relayAllEvents(bus))
+            relayAllEvents(bus), peersListening.attach(bus, manager))
         .onSuccess(x -> cluster = bus).mapEmpty();
   }
 
@@ -78,7 +81,8 @@ public final class ClusterTransport implements PeerTransport {
           local.eventBus().publish(IpamApi.ALL_EVENTS, m.body(), HERE);
         }
       });
-      return allEventsRelay.completion();
+      return allEventsRelay.completion()
+          .onSuccess(v -> PeerEventListeners.announce(bus, self));
     }
     if (allEventsListeners == 0 && allEventsRelay != null) {
       Future<Void> gone = allEventsRelay.unregister();
@@ -94,10 +98,16 @@ public final class ClusterTransport implements PeerTransport {
    */
   public void detach() {
     cluster = null;
+    peersListening.detach();
     synchronized (this) {
       relayingFrom = null;
       allEventsRelay = null;
     }
+  }
+
+  /** Whether another peer relays every peer's events to its tools: events go to peers then. */
+  boolean peersListen() {
+    return peersListening.any();
   }
 
   /** Whether peer traffic flows: the clustered event bus has joined. */
@@ -125,7 +135,7 @@ public final class ClusterTransport implements PeerTransport {
   public void publishEvent(JsonObject event) {
     local.eventBus().publish(IpamApi.ALL_EVENTS, event, HERE);
     EventBus bus = cluster;
-    if (bus != null) {
+    if (bus != null && peersListening.any()) {
       bus.publish(IpamApi.ALL_EVENTS, event);
     }
   }

@@ -12,7 +12,9 @@
  * clustered event bus ({@code weft.gossip} to all, {@code weft.peer.NAME} to one) in the JSON of
  * {@code Wire}, through a {@code PeerTransport}: in the agent a {@code ClusterTransport}, which
  * relays between the clustered Vert.x (joined in the background) and the verticle's local one,
- * and carries nothing until it is attached. The consensus that seeds the ring is the consensus
+ * and carries nothing until it is attached. Events go to other peers only while one of them
+ * relays every peer's events to a tool ({@code PeerEventListeners}): Vert.x asks Hazelcast again
+ * at every publication to an address that nobody consumes. The consensus that seeds the ring is the consensus
  * verticle's (the package above this one): the ring verticle asks it for a ring and ends it
  * through {@code ConsensusLink} on the local event bus, and carries each consensus outcome it
  * hands back like its own, so this verticle stays the one writer of the store and the one
