@@ -303,6 +303,9 @@ public final class Agent {
         }
       });
     }
+    if (join != null) {
+      join.stopReporting(); // the local Vert.x closes first: nothing may be reported on it after
+    }
     if (vertx != null) {
       try {
         vertx.close().await(15, TimeUnit.SECONDS);

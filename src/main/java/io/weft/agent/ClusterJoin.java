@@ -217,6 +217,12 @@ final class ClusterJoin {
     }
   }
 
+  /** The agent is stopping: members that come and go are no longer reported. */
+  void stopReporting() {
+    leaving = true; // and no join again from now on
+    membership.stopReporting();
+  }
+
   /** Leaves the cluster (waiting for a join under way to finish first). Blocks; not on a loop. */
   void leave() {
     leaving = true;

@@ -59,6 +59,8 @@ public final class Membership implements NodeListener {
   /** The clustered Vert.x: greetings travel on its (authenticated) event bus. */
   private volatile Vertx peers;
   private volatile Member self;
+  /** The agent is stopping: its local Vert.x may be closed already. */
+  private volatile boolean stopped;
   private long greeter = -1;
   /** Listed nodes with no identity read yet, and when they were last tried. */
   private final Map<String, Long> unresolved = new ConcurrentHashMap<>();
@@ -106,6 +108,16 @@ public final class Membership implements NodeListener {
   }
 
   /**
+   * The agent is stopping. Its local Vert.x closes before the cluster is left, and a member that
+   * leaves (or joins) meanwhile is no longer reported: on a closed event bus that failed, and
+   * Hazelcast logged it as an error.
+   */
+  public void stopReporting() {
+    stopped = true;
+    clusterManager.nodeListener(null);
+  }
+
+  /**
    * This agent left the cluster to join it again through {@code next}: every member is reported
    * gone (the ring verticle then treats them as unreachable), and {@link #start} begins again
    * with the node id the new join gives this agent.
@@ -127,7 +139,9 @@ public final class Membership implements NodeListener {
     // The old cluster manager may still be dispatching events of the cluster this agent left.
     clusterManager.nodeListener(null);
     clusterManager = next;
-    next.nodeListener(this);
+    if (!stopped) {
+      next.nodeListener(this);
+    }
   }
 
   /**
@@ -232,7 +246,7 @@ public final class Membership implements NodeListener {
     listedAt.remove(nodeId);
     heard.remove(nodeId);
     Member gone = members.remove(nodeId);
-    if (gone != null && vertx != null) {
+    if (gone != null && vertx != null && !stopped) {
       LOG.info("member left: {} at {}:{} ({} in cluster)", gone.label(), gone.host(),
           gone.busPort(), members.size());
       vertx.eventBus().publish(ADDRESS, new JsonObject().put("type", "left")
@@ -247,6 +261,9 @@ public final class Membership implements NodeListener {
         return; // this agent has left that cluster since
       }
       if (failure != null || info == null) {
+        if (stopped) {
+          return;
+        }
         if (attempt < INFO_ATTEMPTS && clusterManager.getNodes().contains(nodeId)) {
           vertx.setTimer(100, t -> resolve(nodeId, attempt + 1));
         } else if (attempt == INFO_ATTEMPTS) {
@@ -346,6 +363,9 @@ public final class Membership implements NodeListener {
     }
     LOG.info("member joined: {} at {}:{} ({} in cluster)", spoken.label(), spoken.host(),
         spoken.busPort(), members.size());
+    if (stopped) {
+      return;
+    }
     vertx.eventBus().publish(ADDRESS, new JsonObject().put("type", "joined")
         .put("member", spoken.toJson()));
     Member me = self;
