@@ -1,7 +1,11 @@
 package io.weft.agent;
 
+import io.vertx.core.Future;
+import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
 import io.vertx.core.spi.cluster.ClusterManager;
+import io.vertx.core.spi.cluster.NodeInfo;
+import io.vertx.spi.cluster.hazelcast.HazelcastClusterManager;
 import io.weft.agent.cluster.Membership;
 import java.util.function.Consumer;
 import org.slf4j.Logger;
@@ -61,8 +65,8 @@ final class ClusterWatch {
    * event bus: a peer that was dropped and merged back can find it gone (removed by the others,
    * never written again), and is then listed by Hazelcast but unreachable to everyone.
    */
-  private io.vertx.core.Future<Void> ownNodeInfo() {
-    io.vertx.core.Promise<io.vertx.core.spi.cluster.NodeInfo> read = io.vertx.core.Promise.promise();
+  private Future<Void> ownNodeInfo() {
+    Promise<NodeInfo> read = Promise.promise();
     clusterManager.getNodeInfo(clusterManager.getNodeId(), read);
     return read.future().mapEmpty();
   }
@@ -87,7 +91,7 @@ final class ClusterWatch {
       try {
         Thread.sleep(10_000);
         synchronized (clusterManager) {
-          while (((io.vertx.spi.cluster.hazelcast.HazelcastClusterManager) clusterManager)
+          while (((HazelcastClusterManager) clusterManager)
               .getHazelcastInstance().getLifecycleService().isRunning()) {
             Thread.sleep(200);
           }

@@ -1,5 +1,6 @@
 package io.weft.store;
 
+import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
@@ -334,14 +335,14 @@ public final class Store implements AutoCloseable {
    * Moves the store aside, never deleting it: {@code weft.db} becomes
    * {@code weft.db.<reason>.<timestamp>} (with its WAL files). Returns the new name.
    */
-  public static Path setAside(Path dataDir, String reason, long nowMs) throws java.io.IOException {
+  public static Path setAside(Path dataDir, String reason, long nowMs) throws IOException {
     Path file = dataDir.resolve(FILE_NAME);
     Path aside = dataDir.resolve(FILE_NAME + "." + reason + "." + nowMs);
-    java.nio.file.Files.move(file, aside);
+    Files.move(file, aside);
     for (String suffix : new String[] {"-wal", "-shm"}) {
       Path extra = dataDir.resolve(FILE_NAME + suffix);
-      if (java.nio.file.Files.exists(extra)) {
-        java.nio.file.Files.move(extra, dataDir.resolve(aside.getFileName() + suffix));
+      if (Files.exists(extra)) {
+        Files.move(extra, dataDir.resolve(aside.getFileName() + suffix));
       }
     }
     return aside;

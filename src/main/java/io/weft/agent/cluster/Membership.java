@@ -1,5 +1,6 @@
 package io.weft.agent.cluster;
 
+import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.eventbus.DeliveryOptions;
 import io.vertx.core.eventbus.Message;
@@ -149,11 +150,11 @@ public final class Membership implements NodeListener {
    * address up in the cluster's registry: completes once it came back. Whether the cluster layer
    * still works, end to end, as peers need it to.
    */
-  public io.vertx.core.Future<Void> greetSelf(long timeoutMs) {
+  public Future<Void> greetSelf(long timeoutMs) {
     Vertx bus = peers;
     Member me = self;
     if (bus == null || me == null) {
-      return io.vertx.core.Future.failedFuture("not joined");
+      return Future.failedFuture("not joined");
     }
     return bus.eventBus().request(HELLO_PREFIX + me.nodeId(), introduction(),
         new DeliveryOptions().setSendTimeout(timeoutMs)).mapEmpty();
