@@ -31,6 +31,9 @@ final class PeerEventListeners {
   // Counts announcements, so that a read of the registrations begun before one arrived does not
   // undo what it said.
   private volatile long announcements;
+  // One read at a time: while Hazelcast's partitions move, a read can wait for a long time on a
+  // worker thread, and reads every 2 s must not pile up there.
+  private volatile boolean checking;
 
   PeerEventListeners(Vertx local) {
     local.setPeriodic(CHECK_MS, t -> check());
@@ -39,6 +42,7 @@ final class PeerEventListeners {
   /** Starts listening for announcements on {@code bus}; completes once registered. */
   Future<Void> attach(EventBus bus, ClusterManager manager) {
     cluster = manager;
+    checking = false; // a read of the cluster left may never answer
     var heard = bus.<String>consumer(RELAYS, m -> {
       announcements++;
       any = true;
@@ -64,12 +68,14 @@ final class PeerEventListeners {
 
   private void check() {
     ClusterManager manager = cluster;
-    if (manager == null) {
+    if (manager == null || checking) {
       return;
     }
     long before = announcements;
+    checking = true;
     try {
       manager.getRegistrations(IpamApi.ALL_EVENTS, (List<RegistrationInfo> found, Throwable e) -> {
+        checking = false;
         if (e != null || manager != cluster) {
           return; // tried again at the next check; meanwhile what was known stands
         }
@@ -81,6 +87,7 @@ final class PeerEventListeners {
       });
     } catch (RuntimeException leaving) {
       // The cluster is being left (Hazelcast shutting down): detach() follows, or the agent stops.
+      checking = false;
     }
   }
 }

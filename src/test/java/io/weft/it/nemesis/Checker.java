@@ -49,6 +49,10 @@ public final class Checker {
           + ".*LocalEventDispatcher"), java.util.EnumSet.allOf(Fault.Kind.class),
           "Hazelcast: membership events still queued when an agent terminated its member to"
           + " leave a stuck cluster (\"is not active\")"),
+      new Excuse(Pattern.compile("MigrationManager: .* Migration commit to .* failed for"
+          + " MigrationInfo"), java.util.EnumSet.allOf(Fault.Kind.class),
+          "Hazelcast: a partition migration was committing when an agent terminated its member"
+          + " to leave a stuck cluster (\"Hazelcast instance is not active\")"),
       new Excuse(Pattern.compile("Operation: .* NormalResponse already responseReceived"),
           java.util.EnumSet.of(Fault.Kind.PAUSE),
           "Hazelcast: an operation retried while its member was paused got both answers"),
