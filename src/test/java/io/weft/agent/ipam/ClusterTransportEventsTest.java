@@ -1,27 +1,17 @@
 package io.weft.agent.ipam;
 
+import static io.weft.testing.LoopbackCluster.await;
+import static io.weft.testing.LoopbackCluster.freePort;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.vertx.core.Vertx;
-import io.vertx.core.VertxOptions;
 import io.vertx.core.eventbus.DeliveryOptions;
-import io.vertx.core.eventbus.EventBusOptions;
 import io.vertx.core.json.JsonObject;
-import io.vertx.spi.cluster.hazelcast.HazelcastClusterManager;
-import io.weft.agent.cluster.ClusterSettings;
-import io.weft.agent.cluster.HazelcastSettings;
-import io.weft.net.HostPort;
 import io.weft.ring.PeerName;
-import java.io.IOException;
-import java.net.ServerSocket;
-import java.time.Duration;
-import java.util.ArrayList;
-import java.util.List;
-import java.util.Optional;
+import io.weft.testing.LoopbackCluster;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
-import java.util.function.BooleanSupplier;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
@@ -32,26 +22,23 @@ import org.junit.jupiter.api.Test;
  */
 class ClusterTransportEventsTest {
   private static final DeliveryOptions HERE = new DeliveryOptions().setLocalOnly(true);
-  private final List<Vertx> opened = new ArrayList<>();
+  private final LoopbackCluster cluster = new LoopbackCluster();
 
   @AfterEach
   void close() throws Exception {
-    for (Vertx v : opened) {
-      v.close().await(30, TimeUnit.SECONDS);
-    }
+    cluster.close();
   }
 
   @Test
   void eventsGoToOtherPeersOnlyWhileOneOfThemRelaysThem() throws Exception {
-    String cluster = "transport-events-" + System.nanoTime();
     int portA = freePort();
     int portB = freePort();
-    Vertx localA = open(Vertx.vertx());
-    Vertx localB = open(Vertx.vertx());
+    Vertx localA = cluster.local();
+    Vertx localB = cluster.local();
     ClusterTransport a = new ClusterTransport(localA, PeerName.parse("aa:00:00:00:00:01"));
     ClusterTransport b = new ClusterTransport(localB, PeerName.parse("aa:00:00:00:00:02"));
-    join(a, cluster, portA, portB);
-    join(b, cluster, portB, portA);
+    attach(a, portA, portB);
+    attach(b, portB, portA);
     assertThat(b.peersListen()).as("no tool listens to every peer's events").isFalse();
 
     BlockingQueue<JsonObject> heardOnA = new LinkedBlockingQueue<>();
@@ -67,34 +54,8 @@ class ClusterTransportEventsTest {
     await(() -> !b.peersListen(), "B notices that nobody relays any more");
   }
 
-  private void join(ClusterTransport transport, String cluster, int own, int other)
-      throws Exception {
-    var settings = new ClusterSettings(cluster, Optional.of("127.0.0.1"), own,
-        List.of(new HostPort("127.0.0.1", other)));
-    var manager = new HazelcastClusterManager(HazelcastSettings.create(settings));
-    var bus = new EventBusOptions().setHost("127.0.0.1").setClusterPublicHost("127.0.0.1")
-        .setPort(0);
-    Vertx clustered = open(Vertx.builder().with(new VertxOptions().setEventBusOptions(bus))
-        .withClusterManager(manager).buildClustered().await(60, TimeUnit.SECONDS));
-    transport.attach(clustered, manager).await(30, TimeUnit.SECONDS);
-  }
-
-  private Vertx open(Vertx vertx) {
-    opened.add(0, vertx); // closed in reverse: the clustered ones first
-    return vertx;
-  }
-
-  private static void await(BooleanSupplier condition, String what) throws InterruptedException {
-    long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
-    while (!condition.getAsBoolean()) {
-      assertThat(System.nanoTime()).as("waited 60 s until " + what).isLessThan(deadline);
-      Thread.sleep(50);
-    }
-  }
-
-  private static int freePort() throws IOException {
-    try (ServerSocket s = new ServerSocket(0)) {
-      return s.getLocalPort();
-    }
+  private void attach(ClusterTransport transport, int own, int other) throws Exception {
+    LoopbackCluster.Member member = cluster.join(own, other, null);
+    transport.attach(member.clustered(), member.manager()).await(30, TimeUnit.SECONDS);
   }
 }
