@@ -36,7 +36,7 @@ public final class ClusterTransport implements PeerTransport {
   public ClusterTransport(Vertx local, PeerName self) {
     this.local = local;
     this.self = self.toString();
-    this.peersListening = new PeerEventListeners(local);
+    this.peersListening = new PeerEventListeners(local, this.self);
     local.eventBus().<Integer>localConsumer(IpamApi.ALL_EVENTS_LISTENERS,
         m -> listenersChanged(m.body()));
   }
@@ -82,7 +82,7 @@ public final class ClusterTransport implements PeerTransport {
         }
       });
       return allEventsRelay.completion()
-          .onSuccess(v -> PeerEventListeners.announce(bus, self));
+          .onSuccess(v -> peersListening.announce(bus));
     }
     if (allEventsListeners == 0 && allEventsRelay != null) {
       Future<Void> gone = allEventsRelay.unregister();

@@ -26,6 +26,7 @@ final class PeerEventListeners {
   static final String RELAYS = "weft.events.all.relays";
   static final long CHECK_MS = 2_000;
 
+  private final String self;
   private volatile ClusterManager cluster;
   private volatile boolean any;
   // Counts announcements, so that a read of the registrations begun before one arrived does not
@@ -35,7 +36,9 @@ final class PeerEventListeners {
   // worker thread, and reads every 2 s must not pile up there.
   private volatile boolean checking;
 
-  PeerEventListeners(Vertx local) {
+  /** {@code self} names this peer in its announcements, which it hears too and ignores. */
+  PeerEventListeners(Vertx local, String self) {
+    this.self = self;
     local.setPeriodic(CHECK_MS, t -> check());
   }
 
@@ -44,8 +47,10 @@ final class PeerEventListeners {
     cluster = manager;
     checking = false; // a read of the cluster left may never answer
     var heard = bus.<String>consumer(RELAYS, m -> {
-      announcements++;
-      any = true;
+      if (!self.equals(m.body())) {
+        announcements++;
+        any = true;
+      }
     });
     return heard.completion().onSuccess(v -> check());
   }
@@ -57,7 +62,7 @@ final class PeerEventListeners {
   }
 
   /** Tells the other peers that this one has just registered its relay on {@code bus}. */
-  static void announce(EventBus bus, String self) {
+  void announce(EventBus bus) {
     bus.publish(RELAYS, self);
   }
 

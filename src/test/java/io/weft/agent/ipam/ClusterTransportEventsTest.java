@@ -45,6 +45,7 @@ class ClusterTransportEventsTest {
     localA.eventBus().<JsonObject>localConsumer(IpamApi.ALL_EVENTS, m -> heardOnA.add(m.body()));
     localA.eventBus().send(IpamApi.ALL_EVENTS_LISTENERS, 1, HERE); // a tool on A subscribes
     await(b::peersListen, "B learns that A relays every peer's events");
+    assertThat(a.peersListen()).as("A's own relay is no other peer's").isFalse();
     b.publishEvent(new JsonObject().put("type", "allocated").put("origin", "aa:00:00:00:00:02"));
     JsonObject heard = heardOnA.poll(30, TimeUnit.SECONDS);
     assertThat(heard).isNotNull();
