@@ -4,8 +4,8 @@ import io.weft.net.Cidr;
 import io.weft.net.Ip;
 import io.weft.net.PrefixedAddress;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Collections;
-import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -22,8 +22,11 @@ final class Allocations {
 
   static final String ANONYMOUS = "_";
 
-  private Map<String, List<Allocation>> byIdent = new LinkedHashMap<>();
-  private Map<Long, Allocation> byAddress = new HashMap<>();
+  // An ident maps to its one Allocation, or to an Allocation[] (in the order they were added)
+  // when it holds several: most idents hold one address, and a list for each would be two
+  // objects more per allocation.
+  private Map<String, Object> byIdent = new LinkedHashMap<>();
+  private AddressTable byAddress = new AddressTable();
 
   /** The ident an allocation is filed under: the bare address for anonymous ones. */
   static String fileUnder(String ident, PrefixedAddress address) {
@@ -31,11 +34,21 @@ final class Allocations {
   }
 
   void add(Allocation allocation) {
-    if (byAddress.containsKey(allocation.address().address())) {
+    if (!byAddress.add(allocation)) {
       throw new IllegalStateException("address " + allocation.address() + " is held twice");
     }
-    byIdent.computeIfAbsent(allocation.ident(), i -> new ArrayList<>(1)).add(allocation);
-    byAddress.put(allocation.address().address(), allocation);
+    byIdent.merge(allocation.ident(), allocation, Allocations::append);
+  }
+
+  private static Object append(Object held, Object added) {
+    Allocation a = (Allocation) added;
+    if (held instanceof Allocation one) {
+      return new Allocation[] {one, a};
+    }
+    Allocation[] several = (Allocation[]) held;
+    Allocation[] more = Arrays.copyOf(several, several.length + 1);
+    more[several.length] = a;
+    return more;
   }
 
   /**
@@ -43,12 +56,11 @@ final class Allocations {
    * growing (and rehashing) step by step through a million allocations.
    */
   void restore(List<Allocation> restored) {
-    if (!byAddress.isEmpty()) {
+    if (byAddress.size() > 0) {
       throw new IllegalStateException("restore into a table that already holds allocations");
     }
-    int capacity = (int) Math.min(1 << 30, restored.size() * 4L / 3 + 16);
-    byAddress = new HashMap<>(capacity);
-    byIdent = new LinkedHashMap<>(capacity);
+    byAddress = new AddressTable(restored.size());
+    byIdent = new LinkedHashMap<>((int) Math.min(1 << 30, restored.size() * 4L / 3 + 16));
     restored.forEach(this::add);
   }
 
@@ -56,34 +68,61 @@ final class Allocations {
     return Optional.ofNullable(byAddress.get(address));
   }
 
+  /** The ident's allocations, in the order they were added: a read-only snapshot. */
   List<Allocation> of(String ident) {
-    return Collections.unmodifiableList(byIdent.getOrDefault(ident, List.of()));
+    Object held = byIdent.get(ident);
+    if (held == null) {
+      return List.of();
+    }
+    return held instanceof Allocation one ? List.of(one) : List.of((Allocation[]) held);
   }
 
   /** The ident's address inside {@code subnet}, if it has one (allocation is idempotent). */
   Optional<Allocation> in(String ident, Cidr subnet) {
-    for (Allocation a : byIdent.getOrDefault(ident, List.of())) {
-      if (subnet.contains(a.address().address()) && a.address().prefix() == subnet.prefix()) {
-        return Optional.of(a);
+    Object held = byIdent.get(ident);
+    if (held instanceof Allocation one) {
+      return inSubnet(one, subnet) ? Optional.of(one) : Optional.empty();
+    }
+    if (held != null) {
+      for (Allocation a : (Allocation[]) held) {
+        if (inSubnet(a, subnet)) {
+          return Optional.of(a);
+        }
       }
     }
     return Optional.empty();
   }
 
+  private static boolean inSubnet(Allocation a, Cidr subnet) {
+    return subnet.contains(a.ip()) && a.prefix() == subnet.prefix();
+  }
+
   boolean remove(Allocation allocation) {
-    List<Allocation> list = byIdent.get(allocation.ident());
-    if (list == null || !list.remove(allocation)) {
+    Object held = byIdent.get(allocation.ident());
+    if (held instanceof Allocation one) {
+      if (!one.equals(allocation)) {
+        return false;
+      }
+      byIdent.remove(allocation.ident());
+    } else if (held != null) {
+      Allocation[] several = (Allocation[]) held;
+      int at = Arrays.asList(several).indexOf(allocation);
+      if (at < 0) {
+        return false;
+      }
+      Allocation[] fewer = new Allocation[several.length - 1];
+      System.arraycopy(several, 0, fewer, 0, at);
+      System.arraycopy(several, at + 1, fewer, at, fewer.length - at);
+      byIdent.put(allocation.ident(), fewer.length == 1 ? fewer[0] : fewer);
+    } else {
       return false;
     }
-    if (list.isEmpty()) {
-      byIdent.remove(allocation.ident());
-    }
-    byAddress.remove(allocation.address().address());
+    byAddress.remove(allocation.ip());
     return true;
   }
 
   List<Allocation> removeAll(String ident) {
-    List<Allocation> removed = new ArrayList<>(byIdent.getOrDefault(ident, List.of()));
+    List<Allocation> removed = of(ident);
     removed.forEach(this::remove);
     return removed;
   }
@@ -91,7 +130,13 @@ final class Allocations {
   /** Every allocation, idents in the order they first allocated. */
   List<Allocation> all() {
     List<Allocation> all = new ArrayList<>(byAddress.size());
-    byIdent.values().forEach(all::addAll);
+    for (Object held : byIdent.values()) {
+      if (held instanceof Allocation one) {
+        all.add(one);
+      } else {
+        all.addAll(Arrays.asList((Allocation[]) held));
+      }
+    }
     return all;
   }
 
@@ -113,7 +158,7 @@ final class Allocations {
   List<PrefixedAddress> lookup(String ident, Cidr subnet) {
     List<PrefixedAddress> found = new ArrayList<>();
     for (Allocation a : of(ident)) {
-      if (subnet == null || subnet.contains(a.address().address())) {
+      if (subnet == null || subnet.contains(a.ip())) {
         found.add(a.address());
       }
     }

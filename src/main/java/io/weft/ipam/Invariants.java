@@ -33,7 +33,7 @@ final class Invariants {
       return problem;
     }
     for (Allocation a : allocations.all()) {
-      long address = a.address().address();
+      long address = a.ip();
       if (config.universe().contains(address) && space.isOwned(address)
           && !space.isUsed(address)) {
         return Optional.of("allocation " + a + " is free in the space");

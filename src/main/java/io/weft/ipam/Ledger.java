@@ -26,7 +26,7 @@ final class Ledger {
     allocations.restore(restored);
     long[] addresses = new long[restored.size()];
     for (int i = 0; i < addresses.length; i++) {
-      addresses[i] = restored.get(i).address().address();
+      addresses[i] = restored.get(i).ip();
     }
     Arrays.sort(addresses); // the store reads them in address order: already sorted, O(n)
     space.claimAscending(addresses, addresses.length);
@@ -42,7 +42,7 @@ final class Ledger {
   void release(Allocation a, Outcome out) {
     allocations.remove(a);
     out.removed.add(a);
-    long address = a.address().address();
+    long address = a.ip();
     if (space.isUsed(address)) {
       space.free(address);
     }

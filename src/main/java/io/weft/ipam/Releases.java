@@ -26,7 +26,7 @@ final class Releases {
   /** Frees one address of {@code ident}: the freed address, or 404 when it holds none. */
   Result free(String ident, long address, Outcome out) {
     for (Allocation a : allocations.of(ident)) {
-      if (a.address().address() == address) {
+      if (a.ip() == address) {
         ledger.release(a, out);
         return Result.freed(List.of(a.address()));
       }

@@ -5,15 +5,20 @@ import io.weft.net.Range;
 /**
  * The in-use bits of one owned range, one bit per address (128 KiB for a /12). Bits past the end
  * of the range in the last word are kept set, so searches for a free bit never stop there.
- * {@code firstMaybeFree} is the lowest word that may hold a free bit: every word below it is
- * full, which keeps lowest-free-first allocation O(1) amortised however full the chunk is.
+ * A search for a free address remembers how far it found every address in use, from where it
+ * began; the next search from there (allocations in one subnet all search from its second
+ * address) starts where that one ended, which keeps lowest-free-first allocation O(1)
+ * amortised however full the chunk is. Freeing an address inside that stretch shortens it.
  */
 final class Chunk {
   final long start;
   final long end;
   private final long[] words;
   private long used;
-  private int firstMaybeFree;
+  // Every address from offset hintFrom up to word hintWord is in use: what the last search for
+  // a free address found, so that the next one from there starts past it.
+  private long hintFrom;
+  private int hintWord;
 
   Chunk(long start, long end) {
     if (end <= start) {
@@ -70,8 +75,8 @@ final class Chunk {
     }
     words[w] &= ~bit;
     used--;
-    if (w < firstMaybeFree) {
-      firstMaybeFree = w;
+    if (offset >= hintFrom && w < hintWord) {
+      hintWord = w;
     }
   }
 
@@ -82,26 +87,34 @@ final class Chunk {
     if (lo >= hi) {
       return -1;
     }
-    int first = (int) (lo >>> 6);
-    // The hint may only move if the search skipped no bit at or above it.
-    boolean fromHint = lo <= ((long) firstMaybeFree << 6);
-    int w = Math.max(first, firstMaybeFree);
+    boolean fromHint = hintFrom <= lo && lo < (long) hintWord << 6;
+    int w = fromHint ? hintWord : (int) (lo >>> 6);
+    long mask = fromHint ? -1L : -1L << lo;
+    long searchedFrom = fromHint ? hintFrom : lo;
     int last = (int) ((hi - 1) >>> 6);
-    long mask = w == first ? -1L << lo : -1L;
     for (; w <= last; w++, mask = -1L) {
       long free = ~words[w] & mask;
       if (free != 0) {
-        if (fromHint) {
-          firstMaybeFree = w;
-        }
+        remember(searchedFrom, w);
         long offset = ((long) w << 6) + Long.numberOfTrailingZeros(free);
         return offset < hi ? start + offset : -1;
       }
     }
-    if (fromHint && hi == size()) {
-      firstMaybeFree = words.length;
-    }
+    remember(searchedFrom, w);
     return -1;
+  }
+
+  /** The word the next search from where the last one began starts at (tests). */
+  int hintWord() {
+    return hintWord;
+  }
+
+  /** Every address from offset {@code from} up to word {@code word} was found in use. */
+  private void remember(long from, int word) {
+    if ((long) word << 6 > from) {
+      hintFrom = from;
+      hintWord = word;
+    }
   }
 
   /** The lowest used address in {@code [from, to)} (clipped to this chunk), or -1. */
@@ -167,8 +180,10 @@ final class Chunk {
     int tail = (int) (size() & 63);
     long padding = tail == 0 ? 0 : 64 - tail;
     boolean hintHolds = true;
-    for (int w = 0; w < Math.min(firstMaybeFree, words.length); w++) {
-      hintHolds &= words[w] == -1L;
+    long hinted = Math.min((long) hintWord << 6, (long) words.length << 6);
+    for (long a = hintFrom; a < hinted; a = ((a >>> 6) + 1) << 6) {
+      long mask = -1L << a;
+      hintHolds &= (words[(int) (a >>> 6)] & mask) == mask;
     }
     return count - padding == used && hintHolds;
   }

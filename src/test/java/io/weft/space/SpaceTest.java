@@ -148,4 +148,24 @@ class SpaceTest {
     assertThat(space.allocate(universe)).hasValue(universe.start() + 7);
     assertThat(space.checkInvariants()).isEmpty();
   }
+
+  @Test
+  void searchesFromASubnetsSecondAddressResumeWhereTheLastEnded() {
+    // The subnet's network address (offset 0) is never handed out: the words the searches
+    // found full must still be skipped, or every allocation scans them all.
+    Chunk chunk = new Chunk(0, 1 << 20);
+    for (long i = 1; i <= 10_000; i++) {
+      assertThat(chunk.nextFree(1, 1 << 20)).isEqualTo(i);
+      chunk.set(i);
+    }
+    assertThat(chunk.hintWord()).isEqualTo(10_001 / 64);
+    chunk.clear(4_000);
+    assertThat(chunk.hintWord()).isEqualTo(4_000 / 64);
+    assertThat(chunk.nextFree(1, 1 << 20)).isEqualTo(4_000);
+    chunk.set(4_000);
+    assertThat(chunk.nextFree(1, 1 << 20)).isEqualTo(10_001);
+    assertThat(chunk.hintWord()).isEqualTo(10_001 / 64);
+    assertThat(chunk.nextFree(0, 1 << 20)).isZero();
+    assertThat(chunk.consistent()).isTrue();
+  }
 }

@@ -8,7 +8,6 @@ import io.weft.ipam.PersistedState;
 import io.weft.net.Cidr;
 import io.weft.paxos.Claims;
 import io.weft.paxos.NodeId;
-import io.weft.net.PrefixedAddress;
 import io.weft.ring.RingState;
 import io.weft.store.Batch;
 import io.weft.store.Store;
@@ -45,12 +44,16 @@ public final class StateCodec {
   }
 
   private static Store.RowSink into(List<Allocation> allocations) {
-    return (address, ident, prefix, container) -> allocations.add(
-        new Allocation(ident, new PrefixedAddress(address, prefix), container));
+    // The ident's hash is computed here, on the reading threads, for the table that files the
+    // allocations by ident when they are restored on the IPAM verticle's thread.
+    return (address, ident, prefix, container) -> {
+      ident.hashCode();
+      allocations.add(new Allocation(ident, address, prefix, container));
+    };
   }
 
   private static Batch.Row row(Allocation a) {
-    return new Batch.Row(a.address().address(), a.ident(), a.address().prefix(), a.container());
+    return new Batch.Row(a.ip(), a.ident(), a.prefix(), a.container());
   }
 
   /**
