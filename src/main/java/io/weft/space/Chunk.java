@@ -8,17 +8,21 @@ import io.weft.net.Range;
  * A search for a free address remembers how far it found every address in use, from where it
  * began; the next search from there (allocations in one subnet all search from its second
  * address) starts where that one ended, which keeps lowest-free-first allocation O(1)
- * amortised however full the chunk is. Freeing an address inside that stretch shortens it.
+ * amortised however full the chunk is. Freeing an address inside such a stretch shortens it.
+ * A few stretches are kept, one per place searched from, so that allocations alternating
+ * between subnets of one range (two Docker networks, say) do not erase each other's.
  */
 final class Chunk {
   final long start;
   final long end;
   private final long[] words;
   private long used;
-  // Every address from offset hintFrom up to word hintWord is in use: what the last search for
-  // a free address found, so that the next one from there starts past it.
-  private long hintFrom;
-  private int hintWord;
+  private static final int HINTS = 8;
+  // Hint i: every address from offset hintFrom[i] up to word hintWord[i] is in use, as a search
+  // for a free address from there found, so that the next one from there starts past it.
+  private final long[] hintFrom = new long[HINTS];
+  private final int[] hintWord = new int[HINTS];
+  private int nextHint;
 
   Chunk(long start, long end) {
     if (end <= start) {
@@ -75,8 +79,10 @@ final class Chunk {
     }
     words[w] &= ~bit;
     used--;
-    if (offset >= hintFrom && w < hintWord) {
-      hintWord = w;
+    for (int i = 0; i < HINTS; i++) {
+      if (offset >= hintFrom[i] && w < hintWord[i]) {
+        hintWord[i] = w;
+      }
     }
   }
 
@@ -87,34 +93,52 @@ final class Chunk {
     if (lo >= hi) {
       return -1;
     }
-    boolean fromHint = hintFrom <= lo && lo < (long) hintWord << 6;
-    int w = fromHint ? hintWord : (int) (lo >>> 6);
-    long mask = fromHint ? -1L : -1L << lo;
-    long searchedFrom = fromHint ? hintFrom : lo;
+    int hint = hintCovering(lo);
+    int w = hint >= 0 ? hintWord[hint] : (int) (lo >>> 6);
+    long mask = hint >= 0 ? -1L : -1L << lo;
     int last = (int) ((hi - 1) >>> 6);
     for (; w <= last; w++, mask = -1L) {
       long free = ~words[w] & mask;
       if (free != 0) {
-        remember(searchedFrom, w);
+        remember(hint, lo, w);
         long offset = ((long) w << 6) + Long.numberOfTrailingZeros(free);
         return offset < hi ? start + offset : -1;
       }
     }
-    remember(searchedFrom, w);
+    remember(hint, lo, w);
     return -1;
   }
 
-  /** The word the next search from where the last one began starts at (tests). */
-  int hintWord() {
-    return hintWord;
+  /** The hint whose stretch holds offset {@code lo} and reaches furthest, or -1. */
+  private int hintCovering(long lo) {
+    int best = -1;
+    for (int i = 0; i < HINTS; i++) {
+      if (hintFrom[i] <= lo && lo < (long) hintWord[i] << 6
+          && (best < 0 || hintWord[i] > hintWord[best])) {
+        best = i;
+      }
+    }
+    return best;
   }
 
-  /** Every address from offset {@code from} up to word {@code word} was found in use. */
-  private void remember(long from, int word) {
-    if ((long) word << 6 > from) {
-      hintFrom = from;
-      hintWord = word;
+  /**
+   * Every address from where the search began up to word {@code word} was found in use: that
+   * hint reaches further, or a new one (replacing the oldest) starts at {@code lo}.
+   */
+  private void remember(int hint, long lo, int word) {
+    if (hint >= 0) {
+      hintWord[hint] = word;
+    } else if ((long) word << 6 > lo) {
+      hintFrom[nextHint] = lo;
+      hintWord[nextHint] = word;
+      nextHint = (nextHint + 1) % HINTS;
     }
+  }
+
+  /** The word a search from offset {@code lo} would start at (tests). */
+  int searchStartsAt(long lo) {
+    int hint = hintCovering(lo);
+    return hint >= 0 ? hintWord[hint] : (int) (lo >>> 6);
   }
 
   /** The lowest used address in {@code [from, to)} (clipped to this chunk), or -1. */
@@ -180,10 +204,12 @@ final class Chunk {
     int tail = (int) (size() & 63);
     long padding = tail == 0 ? 0 : 64 - tail;
     boolean hintHolds = true;
-    long hinted = Math.min((long) hintWord << 6, (long) words.length << 6);
-    for (long a = hintFrom; a < hinted; a = ((a >>> 6) + 1) << 6) {
-      long mask = -1L << a;
-      hintHolds &= (words[(int) (a >>> 6)] & mask) == mask;
+    for (int i = 0; i < HINTS; i++) {
+      long hinted = Math.min((long) hintWord[i] << 6, (long) words.length << 6);
+      for (long a = hintFrom[i]; a < hinted; a = ((a >>> 6) + 1) << 6) {
+        long mask = -1L << a;
+        hintHolds &= (words[(int) (a >>> 6)] & mask) == mask;
+      }
     }
     return count - padding == used && hintHolds;
   }

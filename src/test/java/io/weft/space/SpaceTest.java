@@ -158,14 +158,34 @@ class SpaceTest {
       assertThat(chunk.nextFree(1, 1 << 20)).isEqualTo(i);
       chunk.set(i);
     }
-    assertThat(chunk.hintWord()).isEqualTo(10_001 / 64);
+    assertThat(chunk.searchStartsAt(1)).isEqualTo(10_001 / 64);
     chunk.clear(4_000);
-    assertThat(chunk.hintWord()).isEqualTo(4_000 / 64);
+    assertThat(chunk.searchStartsAt(1)).isEqualTo(4_000 / 64);
     assertThat(chunk.nextFree(1, 1 << 20)).isEqualTo(4_000);
     chunk.set(4_000);
     assertThat(chunk.nextFree(1, 1 << 20)).isEqualTo(10_001);
-    assertThat(chunk.hintWord()).isEqualTo(10_001 / 64);
+    assertThat(chunk.searchStartsAt(1)).isEqualTo(10_001 / 64);
     assertThat(chunk.nextFree(0, 1 << 20)).isZero();
+    assertThat(chunk.consistent()).isTrue();
+  }
+
+  @Test
+  void allocationsAlternatingBetweenTwoSubnetsKeepBothStretches() {
+    // Two /16 subnets of one owned /12, as two Docker networks would allocate from it.
+    long a = 1;
+    long b = (1 << 16) + 1;
+    Chunk chunk = new Chunk(0, 1 << 20);
+    for (int i = 0; i < 5_000; i++) {
+      assertThat(chunk.nextFree(a, 1 << 16)).isEqualTo(a + i);
+      chunk.set(a + i);
+      assertThat(chunk.nextFree(b, 2 << 16)).isEqualTo(b + i);
+      chunk.set(b + i);
+    }
+    assertThat(chunk.searchStartsAt(a)).isEqualTo((int) ((a + 5_000) / 64));
+    assertThat(chunk.searchStartsAt(b)).isEqualTo((int) ((b + 5_000) / 64));
+    chunk.clear(b + 100);
+    assertThat(chunk.searchStartsAt(a)).isEqualTo((int) ((a + 5_000) / 64));
+    assertThat(chunk.nextFree(b, 2 << 16)).isEqualTo(b + 100);
     assertThat(chunk.consistent()).isTrue();
   }
 }
