@@ -1,6 +1,5 @@
 package io.weft.ipam;
 
-import io.weft.net.Ip;
 import io.weft.net.PrefixedAddress;
 import java.util.Objects;
 
@@ -24,10 +23,7 @@ public final class Allocation {
 
   /** From the parts as stored; checked like a {@link PrefixedAddress}. */
   public Allocation(String ident, long address, int prefix, boolean container) {
-    Ip.checkAddress(address);
-    if (prefix < 0 || prefix > 32) {
-      throw new IllegalArgumentException("prefix " + prefix + " is outside 0..32");
-    }
+    PrefixedAddress.check(address, prefix);
     this.ident = Objects.requireNonNull(ident, "ident");
     this.address = (int) address;
     this.prefix = (byte) prefix;

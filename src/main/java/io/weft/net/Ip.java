@@ -57,8 +57,7 @@ public final class Ip {
         + ((address >>> 8) & 0xff) + "." + (address & 0xff);
   }
 
-  /** Throws when {@code address} is not an IPv4 address, 0 to 2^32 - 1. */
-  public static void checkAddress(long address) {
+  static void checkAddress(long address) {
     if (address < 0 || address >= LIMIT) {
       throw new IllegalArgumentException("address " + address + " is outside IPv4");
     }

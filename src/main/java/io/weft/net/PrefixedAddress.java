@@ -8,6 +8,14 @@ package io.weft.net;
 public record PrefixedAddress(long address, int prefix) {
 
   public PrefixedAddress {
+    check(address, prefix);
+  }
+
+  /**
+   * Throws unless {@code address} is an IPv4 address and {@code prefix} is 0..32: the check of
+   * this record, for holders that keep the two as numbers.
+   */
+  public static void check(long address, int prefix) {
     Ip.checkAddress(address);
     if (prefix < 0 || prefix > 32) {
       throw new IllegalArgumentException("prefix " + prefix + " is outside 0..32");
