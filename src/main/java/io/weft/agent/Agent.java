@@ -191,7 +191,8 @@ public final class Agent {
   /**
    * The local Vert.x (HTTP, the ring verticle, tools) starts at once and serves; the clustered one
    * that carries peer traffic joins in the background ({@link ClusterJoin}), so that a restarted
-   * peer answers from its own ranges whatever the cluster is doing.
+   * peer answers from its own ranges whatever the cluster is doing. The join begins after the
+   * local side, or before it for a fresh peer that needs its peers first ({@link StartOrder}).
    */
   private void serve(LocalRuntime local, long startedAt) throws TimeoutException {
     vertx = local.vertx();
@@ -202,6 +203,10 @@ public final class Agent {
         options.busPort(), metadata, this::duplicateName);
     if (options.tls().isPresent()) {
       HandshakeRefusals.install();
+    }
+    StartOrder order = StartOrder.of(restored, options.seeds(), options.quorum());
+    if (order == StartOrder.JOIN_FIRST) {
+      join.start();
     }
     ClusterTransport transport = new ClusterTransport(vertx, peerName);
 
@@ -236,9 +241,9 @@ public final class Agent {
                   return Future.succeededFuture(id);
                 }))
         .await(30, TimeUnit.SECONDS);
-    // Only now: on two cores, Hazelcast's start-up CPU would delay the local side, and a
-    // restarted peer's own ranges do not need the cluster.
-    join.start();
+    if (order == StartOrder.SERVE_FIRST) {
+      join.start();
+    }
     join.attach(vertx, transport, fatal::tryComplete);
     jvmMeters = vertx.executeBlocking(() -> MetricRegistries.bindJvm(metrics));
   }
