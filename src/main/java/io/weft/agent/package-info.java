@@ -3,9 +3,9 @@
  * io.weft.agent.Agent} opens the store, deploys the verticles of the packages below on a local
  * (not clustered) Vert.x and serves at once, while {@code ClusterJoin} joins Hazelcast on a
  * second, clustered Vert.x in the background and then attaches it as the peer transport. Which
-of the two starts first is {@code StartOrder}'s: a peer that can allocate alone serves first; a
-fresh peer of a cluster, with nothing to allocate from until a quorum agrees, begins its join
-first, so that the join's waits pass while its local side starts.
+ * of the two starts first is {@code StartOrder}'s: a peer that can allocate alone serves first; a
+ * fresh peer of a cluster, with nothing to allocate from until a quorum agrees, begins its join
+ * first, so that the join's waits pass while its local side starts.
  *
  * <p>Why two Vert.x instances and not a faster join: Hazelcast's join waits for the listed peers
  * (4.5 s when they are down, as long as they last when they accept connections but do not
