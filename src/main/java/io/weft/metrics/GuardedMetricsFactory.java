@@ -25,9 +25,11 @@ import io.vertx.micrometer.MicrometerMetricsFactory;
 /**
  * Vert.x's Micrometer metrics, with the HTTP server's guarded against a race in Vert.x 5: a
  * server creates its metrics only once its port is bound, so a connection accepted in between
- * (a health probe polling a starting agent) has no connection metric, and Micrometer's request
- * meters then throw {@code NullPointerException} on its first request, which is never answered:
- * the probe hangs. Here a request on such a connection is served and simply not counted.
+ * (a health probe polling a starting agent, a scraper that connected early and keeps its
+ * connection open) has no connection metric, and Micrometer's request meters then throw
+ * {@code NullPointerException} on its first request, which is never answered: the probe hangs.
+ * Here each request on such a connection is counted under a connection metric of its own that
+ * lasts as long as the request; the connection's bytes are not counted.
  */
 public final class GuardedMetricsFactory extends MicrometerMetricsFactory {
   public GuardedMetricsFactory(MeterRegistry registry) {
@@ -102,8 +104,10 @@ public final class GuardedMetricsFactory extends MicrometerMetricsFactory {
   }
 
   /**
-   * Passes every call on unless the connection or request metric it is about is missing (the
-   * connection was accepted before the server's metrics existed): then it does nothing.
+   * Passes every call on. A request on a connection that has no metric (accepted before the
+   * server's metrics existed) gets one made for it alone, given back when the request ends, so
+   * that the open-connections gauge counts the connection while it is in use and no longer; the
+   * other calls about such a connection do nothing.
    */
   @SuppressWarnings({"unchecked", "rawtypes"})
   static final class GuardedHttpServer implements HttpServerMetrics<Object, Object, Object> {
@@ -113,29 +117,51 @@ public final class GuardedMetricsFactory extends MicrometerMetricsFactory {
       this.server = server;
     }
 
+    /** The request metric of a request on an unmetered connection, and the one made for it. */
+    private record Unmetered(Object connection, SocketAddress remote, Object request) {}
+
+    private static Object request(Object requestMetric) {
+      return requestMetric instanceof Unmetered u ? u.request() : requestMetric;
+    }
+
+    private void ended(Object requestMetric) {
+      if (requestMetric instanceof Unmetered u) {
+        server.disconnected(u.connection(), u.remote());
+      }
+    }
+
     @Override
     public Object requestBegin(Object socketMetric, HttpRequest request) {
-      return socketMetric == null ? null : server.requestBegin(socketMetric, request);
+      if (socketMetric != null) {
+        return server.requestBegin(socketMetric, request);
+      }
+      SocketAddress remote = request.remoteAddress();
+      if (remote == null) {
+        return null;
+      }
+      Object connection = server.connected(remote, null);
+      return new Unmetered(connection, remote, server.requestBegin(connection, request));
     }
 
     @Override
     public void requestEnd(Object requestMetric, HttpRequest request, long bytesRead) {
       if (requestMetric != null) {
-        server.requestEnd(requestMetric, request, bytesRead);
+        server.requestEnd(request(requestMetric), request, bytesRead);
       }
     }
 
     @Override
     public void requestReset(Object requestMetric) {
       if (requestMetric != null) {
-        server.requestReset(requestMetric);
+        server.requestReset(request(requestMetric));
+        ended(requestMetric);
       }
     }
 
     @Override
     public void responseBegin(Object requestMetric, HttpResponse response) {
       if (requestMetric != null) {
-        server.responseBegin(requestMetric, response);
+        server.responseBegin(request(requestMetric), response);
       }
     }
 
@@ -149,7 +175,8 @@ public final class GuardedMetricsFactory extends MicrometerMetricsFactory {
     @Override
     public void responseEnd(Object requestMetric, HttpResponse response, long bytesWritten) {
       if (requestMetric != null) {
-        server.responseEnd(requestMetric, response, bytesWritten);
+        server.responseEnd(request(requestMetric), response, bytesWritten);
+        ended(requestMetric);
       }
     }
 
@@ -157,7 +184,7 @@ public final class GuardedMetricsFactory extends MicrometerMetricsFactory {
     public Object connected(Object socketMetric, Object requestMetric,
         ServerWebSocket serverWebSocket) {
       return socketMetric == null || requestMetric == null ? null
-          : server.connected(socketMetric, requestMetric, serverWebSocket);
+          : server.connected(socketMetric, request(requestMetric), serverWebSocket);
     }
 
     @Override
@@ -170,7 +197,7 @@ public final class GuardedMetricsFactory extends MicrometerMetricsFactory {
     @Override
     public void requestRouted(Object requestMetric, String route) {
       if (requestMetric != null) {
-        server.requestRouted(requestMetric, route);
+        server.requestRouted(request(requestMetric), route);
       }
     }
 
