@@ -120,7 +120,7 @@ public final class GuardedMetricsFactory extends MicrometerMetricsFactory {
     /** The request metric of a request on an unmetered connection, and the one made for it. */
     private record Unmetered(Object connection, SocketAddress remote, Object request) {}
 
-    private static Object request(Object requestMetric) {
+    private static Object unwrapped(Object requestMetric) {
       return requestMetric instanceof Unmetered u ? u.request() : requestMetric;
     }
 
@@ -146,14 +146,14 @@ public final class GuardedMetricsFactory extends MicrometerMetricsFactory {
     @Override
     public void requestEnd(Object requestMetric, HttpRequest request, long bytesRead) {
       if (requestMetric != null) {
-        server.requestEnd(request(requestMetric), request, bytesRead);
+        server.requestEnd(unwrapped(requestMetric), request, bytesRead);
       }
     }
 
     @Override
     public void requestReset(Object requestMetric) {
       if (requestMetric != null) {
-        server.requestReset(request(requestMetric));
+        server.requestReset(unwrapped(requestMetric));
         ended(requestMetric);
       }
     }
@@ -161,7 +161,7 @@ public final class GuardedMetricsFactory extends MicrometerMetricsFactory {
     @Override
     public void responseBegin(Object requestMetric, HttpResponse response) {
       if (requestMetric != null) {
-        server.responseBegin(request(requestMetric), response);
+        server.responseBegin(unwrapped(requestMetric), response);
       }
     }
 
@@ -175,7 +175,7 @@ public final class GuardedMetricsFactory extends MicrometerMetricsFactory {
     @Override
     public void responseEnd(Object requestMetric, HttpResponse response, long bytesWritten) {
       if (requestMetric != null) {
-        server.responseEnd(request(requestMetric), response, bytesWritten);
+        server.responseEnd(unwrapped(requestMetric), response, bytesWritten);
         ended(requestMetric);
       }
     }
@@ -184,7 +184,7 @@ public final class GuardedMetricsFactory extends MicrometerMetricsFactory {
     public Object connected(Object socketMetric, Object requestMetric,
         ServerWebSocket serverWebSocket) {
       return socketMetric == null || requestMetric == null ? null
-          : server.connected(socketMetric, request(requestMetric), serverWebSocket);
+          : server.connected(socketMetric, unwrapped(requestMetric), serverWebSocket);
     }
 
     @Override
@@ -197,7 +197,7 @@ public final class GuardedMetricsFactory extends MicrometerMetricsFactory {
     @Override
     public void requestRouted(Object requestMetric, String route) {
       if (requestMetric != null) {
-        server.requestRouted(request(requestMetric), route);
+        server.requestRouted(unwrapped(requestMetric), route);
       }
     }
 
