@@ -26,10 +26,12 @@ import java.util.SplittableRandom;
  * the peer's own /12 (made by a real agent that seeds its ring, then filled with rows), and
  * <ul>
  *   <li>the store load alone, in this JVM: {@code Store.open}, {@code StateCodec.load} and
- *       {@code Allocator.restore}, each timed (the first round includes class loading and JIT);
+ *       {@code Allocator.restore}, each timed (the first round includes class loading and JIT),
+ *       from the table (as after a crash) and from the snapshot a clean stop saves;
  *   <li>launch → {@code /health/live} of the built jar on that directory, as a restart after a
- *       host reboot sees it; with the class-data-sharing archive {@code target/weft.jsa} too when
- *       the build made one.
+ *       host reboot sees it, after a crash (the snapshot's mark removed first) and after a clean
+ *       stop; with the class-data-sharing archive {@code target/weft.jsa} too when the build
+ *       made one.
  * </ul>
  * Run: {@code mvn -q -Pbench package exec:exec -DskipTests -Dbench.main=io.weft.bench.RestoreBench
  * -Djmh.args="0 100000 1000000"} (allocation counts; default those three).
@@ -52,12 +54,16 @@ public final class RestoreBench {
     System.out.printf("load average before: %s%n", loadAverage());
     for (int n : counts) {
       Path dir = prepare(n);
-      for (int r = 1; r <= ROUNDS; r++) {
-        storeLoad(dir, n, r);
+      for (boolean snapshot : List.of(false, true)) {
+        for (int r = 1; r <= ROUNDS; r++) {
+          storeLoad(dir, n, r, snapshot);
+        }
       }
       for (boolean archive : archiveModes()) {
         for (int r = 1; r <= ROUNDS; r++) {
-          launchToLive(dir, n, r, archive);
+          // Alternately, so that both see the machine alike; each clean stop saves a snapshot.
+          launchToLive(dir, n, r, archive, false);
+          launchToLive(dir, n, r, archive, true);
         }
       }
       BenchFiles.deleteTree(dir); // 80 MB at a million allocations
@@ -92,6 +98,7 @@ public final class RestoreBench {
           insert.executeUpdate();
         }
       }
+      unmark(db); // the rows changed behind the snapshot the agent's stop saved
       db.commit();
     }
     System.out.printf("prepared %,d allocations in %s (weft.db %,d bytes)%n", n, dir,
@@ -99,7 +106,28 @@ public final class RestoreBench {
     return dir;
   }
 
-  private static void storeLoad(Path dir, int n, int round) {
+  /** As a crash leaves it: the next start reads the table itself. */
+  private static void unmark(Connection db) throws java.sql.SQLException {
+    db.createStatement().execute("DELETE FROM meta WHERE key = 'allocations_snapshot'");
+  }
+
+  private static void unmark(Path dir) throws java.sql.SQLException {
+    try (Connection db = DriverManager.getConnection("jdbc:sqlite:" + dir.resolve("weft.db"))) {
+      unmark(db);
+    }
+  }
+
+  private static void storeLoad(Path dir, int n, int round, boolean snapshot) throws Exception {
+    String saved = "";
+    if (snapshot) {
+      try (Store store = Store.open(dir)) {
+        long started = System.nanoTime();
+        store.saveSnapshot();
+        saved = String.format(" (saving it took %.0f ms)", ms(System.nanoTime() - started));
+      }
+    } else {
+      unmark(dir);
+    }
     long t0 = System.nanoTime();
     try (Store store = Store.open(dir)) {
       long t1 = System.nanoTime();
@@ -113,14 +141,17 @@ public final class RestoreBench {
         throw new AssertionError("restored " + allocator.persistedState().allocations().size()
             + " allocations, expected " + (n + 1));
       }
-      System.out.printf("store load  n=%,9d round %d: open %4.0f ms, rows %5.0f ms, allocator"
-          + " %5.0f ms, total %5.0f ms%n", n, round, ms(t1 - t0), ms(t2 - t1), ms(t3 - t2),
-          ms(t3 - t0));
+      System.out.printf("store load  n=%,9d round %d from the %-8s: open %4.0f ms, rows %5.0f ms,"
+          + " allocator %5.0f ms, total %5.0f ms%s%n", n, round, snapshot ? "snapshot" : "table",
+          ms(t1 - t0), ms(t2 - t1), ms(t3 - t2), ms(t3 - t0), saved);
     }
   }
 
-  private static void launchToLive(Path dir, int n, int round, boolean archive)
-      throws Exception {
+  private static void launchToLive(Path dir, int n, int round, boolean archive,
+      boolean cleanStopBefore) throws Exception {
+    if (!cleanStopBefore) {
+      unmark(dir);
+    }
     int http = freePort();
     long t0 = System.nanoTime();
     Process agent = launch(dir, http, archive);
@@ -128,8 +159,9 @@ public final class RestoreBench {
       awaitLive(http);
       long live = System.nanoTime() - t0;
       String lookup = send("GET", http, "/ip/" + String.format("%064x", Math.max(0, n - 1)));
-      System.out.printf("launch→live n=%,9d round %d%s: %5.0f ms (lookup of the last: %s)%n", n,
-          round, archive ? " with weft.jsa" : "", ms(live), lookup);
+      System.out.printf("launch→live n=%,9d round %d%s, after a %s: %5.0f ms (lookup of the"
+          + " last: %s)%n", n, round, archive ? " with weft.jsa" : "",
+          cleanStopBefore ? "clean stop" : "crash     ", ms(live), lookup);
     } finally {
       agent.destroy();
       agent.waitFor();

@@ -55,6 +55,8 @@ public final class Agent {
   private Vertx vertx;
   private ClusterJoin join;
   private Future<AutoCloseable> jvmMeters;
+  /** The agent served: a clean stop then leaves a snapshot of its allocations for the next. */
+  private boolean served;
 
   private final PersistedState restored;
 
@@ -246,6 +248,7 @@ public final class Agent {
     }
     join.attach(vertx, transport, fatal::tryComplete);
     jvmMeters = vertx.executeBlocking(() -> MetricRegistries.bindJvm(metrics));
+    served = true;
   }
 
   /** What the lower layers need of the options, so that they do not depend on this package. */
@@ -293,6 +296,23 @@ public final class Agent {
     return vertx;
   }
 
+  /**
+   * Once nothing writes any more: the next start reads this snapshot of the allocations instead
+   * of the table, which is most of a restart's reading at a million of them. Without it (a
+   * crash, a failure here) the next start reads the table, only slower.
+   */
+  private void saveSnapshot() {
+    long started = System.nanoTime();
+    try {
+      long rows = store.saveSnapshot();
+      LOG.info("saved a snapshot of the {} allocation(s) for the next start in {} ms", rows,
+          (System.nanoTime() - started) / 1_000_000);
+    } catch (StoreException e) {
+      LOG.warn("{}; the next start reads the allocations from their table instead, which is"
+          + " slower", e.getMessage());
+    }
+  }
+
   public PeerName peerName() {
     return peerName;
   }
@@ -311,15 +331,20 @@ public final class Agent {
     if (join != null) {
       join.stopReporting(); // the local Vert.x closes first: nothing may be reported on it after
     }
+    boolean stoppedCleanly = false;
     if (vertx != null) {
       try {
         vertx.close().await(15, TimeUnit.SECONDS);
+        stoppedCleanly = true;
       } catch (Exception e) {
         LOG.warn("stopping the agent's verticles did not finish cleanly: {}", e.toString());
       }
     }
     if (join != null) {
       join.leave();
+    }
+    if (served && stoppedCleanly) {
+      saveSnapshot();
     }
     store.close();
     dataDir.close();

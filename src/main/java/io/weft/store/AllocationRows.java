@@ -5,6 +5,7 @@ import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
+import java.sql.Statement;
 
 /**
  * Reads the allocation table for a restart, in chunks that SQLite packs into one value each.
@@ -32,36 +33,65 @@ final class AllocationRows {
 
   private AllocationRows() {}
 
-  /** The rows with {@code from < address <= to}, in address order; addresses are never negative. */
-  static void read(Connection on, long from, long to, Store.RowSink rows) throws SQLException {
-    try (PreparedStatement query = on.prepareStatement(QUERY)) {
+  /** One chunk: how many rows it holds, the last address in it, and its rows packed. */
+  record Chunk(int count, long last, byte[] packed) {}
+
+  /** The lowest and highest address in the table; both 0 when it is empty. */
+  record Bounds(long first, long last) {
+    static Bounds of(Connection on) throws SQLException {
+      // Two subqueries: SQLite finds a lone min() or max() at an end of the primary key, but
+      // scans the whole table for both in one.
+      try (Statement s = on.createStatement();
+          ResultSet rs = s.executeQuery("SELECT (SELECT min(address) FROM allocations),"
+              + " (SELECT max(address) FROM allocations)")) {
+        return new Bounds(rs.getLong(1), rs.getLong(2));
+      }
+    }
+  }
+
+  /** The query that packs the chunks, prepared on {@code on}; the caller closes it. */
+  static PreparedStatement prepare(Connection on) throws SQLException {
+    return on.prepareStatement(QUERY);
+  }
+
+  /** The chunk after address {@code after}, up to {@code to}; null when there are no rows. */
+  static Chunk next(PreparedStatement query, long after, long to) throws SQLException {
+    query.setLong(1, after);
+    query.setLong(2, to);
+    try (ResultSet rs = query.executeQuery()) {
+      int count = rs.getInt(1);
+      return count == 0 ? null : new Chunk(count, rs.getLong(2), rs.getBytes(3));
+    }
+  }
+
+  /**
+   * Hands the rows with {@code from < address <= to} to {@code rows}, in address order
+   * (addresses are never negative); returns how many there were.
+   */
+  static long read(Connection on, long from, long to, Store.RowSink rows) throws SQLException {
+    long read = 0;
+    try (PreparedStatement query = prepare(on)) {
       long after = from;
-      while (true) {
-        query.setLong(1, after);
-        query.setLong(2, to);
-        int count;
-        try (ResultSet rs = query.executeQuery()) {
-          count = rs.getInt(1);
-          if (count == 0) {
-            return;
-          }
-          long last = rs.getLong(2);
-          parse(rs.getBytes(3), after, rows);
-          after = last;
-        }
-        if (count < CHUNK) {
-          return;
+      Chunk chunk;
+      while ((chunk = next(query, after, to)) != null) {
+        parse(chunk.packed(), after, rows);
+        read += chunk.count();
+        after = chunk.last();
+        if (chunk.count() < CHUNK) {
+          break;
         }
       }
     }
+    return read;
   }
 
   /**
    * Hands every row of one chunk to {@code rows}. The order is checked, because a restore marks
    * the space used in one ascending pass: a chunk out of order would be a changed query plan,
-   * and stops the load rather than corrupting it.
+   * and stops the load rather than corrupting it. Returns the chunk's last address ({@code after}
+   * when it is empty).
    */
-  static void parse(byte[] chunk, long after, Store.RowSink rows) throws SQLException {
+  static long parse(byte[] chunk, long after, Store.RowSink rows) throws SQLException {
     long previous = after;
     int i = 0;
     while (i < chunk.length) {
@@ -84,6 +114,7 @@ final class AllocationRows {
       previous = address;
       rows.row(address, ident, (int) (packed >>> 1) & 0x7f, (packed & 1) != 0);
     }
+    return previous;
   }
 
   private static int hexDigit(byte c) {

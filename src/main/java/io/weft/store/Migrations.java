@@ -17,7 +17,11 @@ final class Migrations {
       "CREATE TABLE ring (id INTEGER PRIMARY KEY CHECK (id = 1), state TEXT NOT NULL);"
           + "CREATE TABLE paxos (id INTEGER PRIMARY KEY CHECK (id = 1), state TEXT NOT NULL);"
           + "CREATE TABLE allocations (address INTEGER PRIMARY KEY, ident TEXT NOT NULL,"
-          + " prefix INTEGER NOT NULL, container INTEGER NOT NULL)");
+          + " prefix INTEGER NOT NULL, container INTEGER NOT NULL)",
+      // 3: the copy of the allocations a clean stop leaves for the next start (Snapshot); a
+      // weft without this step must not open the file, since it would not mark the copy stale.
+      "CREATE TABLE snapshot (part INTEGER PRIMARY KEY, after INTEGER NOT NULL,"
+          + " rows BLOB NOT NULL)");
 
   static int latest() {
     return STEPS.size();

@@ -5,6 +5,8 @@
  * disk, which the writer waits out, from a failure that stops the agent. SQLite's native library
  * is kept beside the file ({@code native/}) instead of unpacked into /tmp at every start. A
  * restart reads the allocation rows in chunks that SQLite packs into one blob each
- * ({@code AllocationRows}), the two halves of the addresses at once on two connections.
+ * ({@code AllocationRows}), the two halves of the addresses at once on two connections; after a
+ * clean stop it reads the snapshot of those chunks that the stop saved ({@code Snapshot}) instead,
+ * which the first change to an allocation retires.
  */
 package io.weft.store;

@@ -98,6 +98,49 @@ class DurabilityIT {
     }
   }
 
+  /**
+   * A clean stop leaves a snapshot of the allocations that the next start reads instead of the
+   * table; the first allocation after that start retires it, so a crash then restarts from the
+   * table, with that allocation.
+   */
+  @Test
+  void aCleanStopsSnapshotIsReadOnceAndRetiredByTheNextChange(@TempDir Path dir)
+      throws Exception {
+    Path data = dir.resolve("a");
+    Map<String, String> answered = new java.util.LinkedHashMap<>();
+    AgentProcess first = new AgentProcess(data);
+    try (first) {
+      first.start().awaitLive(START);
+      for (int i = 0; i < 40; i++) {
+        answered.put("s" + i, first.send("POST", "/ip/s" + i).body().strip());
+      }
+      assertThat(first.terminate(Duration.ofSeconds(20))).isZero();
+      assertThat(first.log()).contains("saved a snapshot of the 40 allocation(s)");
+    }
+    AgentProcess second = first.sameDataDir();
+    try (second) {
+      second.start().awaitLive(START);
+      assertThat(second.log()).contains("read 40 allocation(s) from the snapshot");
+      for (Map.Entry<String, String> e : answered.entrySet()) {
+        assertThat(second.get("/ip/" + e.getKey()).body().strip()).isEqualTo(e.getValue());
+      }
+      answered.put("after", second.send("POST", "/ip/after").body().strip());
+      second.kill();
+    }
+    AgentProcess third = second.sameDataDir();
+    try (third) {
+      third.start().awaitLive(START);
+      // The log runs on from the earlier starts: only the second read a snapshot.
+      assertThat(third.log().split("from the snapshot", -1)).hasSize(2);
+      for (Map.Entry<String, String> e : answered.entrySet()) {
+        assertThat(third.get("/ip/" + e.getKey()).body().strip()).as(e.getKey())
+            .isEqualTo(e.getValue());
+      }
+      assertThat(answered.values()).doesNotContain(
+          third.send("POST", "/ip/fresh").body().strip());
+    }
+  }
+
   @Test
   void aWholeClusterKilledAndRestartedKeepsItsRingAndAllocations(@TempDir Path dir)
       throws Exception {
