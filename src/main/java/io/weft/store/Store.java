@@ -250,26 +250,39 @@ public final class Store implements AutoCloseable {
     }
   }
 
-  /** The snapshot made at the last clean stop: its first half of parts here, the rest beside. */
-  private void readSnapshot(Snapshot.Mark mark, RowSink lower, RowSink upper) throws SQLException {
+  /**
+   * The snapshot made at the last clean stop: its first half of parts here, the rest beside. One
+   * that cannot be read whole (only a damaged file) is dropped, and this start fails, since the
+   * sinks already hold part of it: the next start reads the table itself.
+   */
+  private void readSnapshot(Snapshot.Mark mark, RowSink lower, RowSink upper) {
     long started = System.nanoTime();
-    int parts = Snapshot.parts(connection);
-    int split = parts / 2;
-    SecondReader other = split > 0
-        ? new SecondReader(file, own -> Snapshot.read(own, split, parts, upper)) : null;
-    long read = Snapshot.read(connection, 0, split > 0 ? split : parts, lower);
-    if (other != null) {
-      read += other.join();
-    }
-    if (read != mark.rows()) {
-      // Only a damaged file gets here: the next start reads the table itself.
+    long read;
+    try {
+      int parts = Snapshot.parts(connection);
+      int split = parts / 2;
+      SecondReader other = split > 0
+          ? new SecondReader(file, own -> Snapshot.read(own, split, parts, upper)) : null;
+      read = Snapshot.read(connection, 0, split > 0 ? split : parts, lower);
+      if (other != null) {
+        read += other.join();
+      }
+      if (read != mark.rows()) {
+        throw new SQLException("it holds " + read + " rows where its mark says " + mark.rows());
+      }
+    } catch (SQLException | RuntimeException e) {
+      String dropped;
       try (PreparedStatement unmark = Snapshot.unmark(connection)) {
         unmark.executeUpdate();
+        snapshotMarked = false;
+        dropped = "it is dropped, so start the agent again and it reads the table itself";
+      } catch (SQLException again) {
+        e.addSuppressed(again);
+        dropped = "dropping it failed too (" + again.getMessage() + "): move the file aside to"
+            + " start with empty state, or restore it from a backup";
       }
-      snapshotMarked = false;
-      throw new SQLException("the snapshot of the allocations saved at the last stop holds " + read
-          + " rows where its mark says " + mark.rows() + "; the snapshot is dropped, so start the"
-          + " agent again and it reads the table itself");
+      throw new StoreException("the snapshot of the allocations in " + file + ", saved at the"
+          + " last clean stop, cannot be read (" + e.getMessage() + "); " + dropped, e);
     }
     LOG.info("read {} allocation(s) from the snapshot saved at the last clean stop in {} ms", read,
         (System.nanoTime() - started) / 1_000_000);

@@ -121,10 +121,37 @@ class SnapshotTest {
     try (Store store = Store.open(dir)) {
       assertThatThrownBy(store::load).isInstanceOf(StoreException.class)
           .hasMessageContaining("holds 1 rows where its mark says 2")
-          .hasMessageContaining("start the agent again");
+          .hasMessageContaining("start the agent again").hasMessageNotContaining("aside");
     }
     try (Store store = Store.open(dir)) {
       assertThat(idents(store)).containsExactly("a");
+    }
+  }
+
+  /** A damaged part, here one that does not begin where the part before ended. */
+  @Test
+  void aSnapshotThatCannotBeReadIsDroppedAndTheNextStartReadsTheTable(@TempDir Path dir)
+      throws Exception {
+    int n = AllocationRows.CHUNK * 2 + 5; // three parts: one read here, two beside
+    try (Store store = Store.open(dir)) {
+      Batch batch = new Batch();
+      for (int i = 0; i < n; i++) {
+        batch.add(new Batch.Row(BASE + i, "c" + i, 12, false));
+      }
+      store.commit(batch);
+      store.saveSnapshot();
+    }
+    try (Connection c = connect(dir)) {
+      c.createStatement().execute("UPDATE snapshot SET after = after - 1 WHERE part = 2");
+    }
+    try (Store store = Store.open(dir)) {
+      assertThatThrownBy(() -> store.load(
+          (address, ident, prefix, container) -> { }, (address, ident, prefix, container) -> { }))
+          .isInstanceOf(StoreException.class).hasMessageContaining("cannot be read")
+          .hasMessageContaining("start the agent again");
+    }
+    try (Store store = Store.open(dir)) {
+      assertThat(store.load().allocations()).hasSize(n);
     }
   }
 
