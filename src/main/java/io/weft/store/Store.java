@@ -296,12 +296,20 @@ public final class Store implements AutoCloseable {
 
   /** Writes one batch in one transaction, durable (fsync) when this returns. Blocks. */
   public synchronized void commit(Batch batch) {
+    boolean committed = false;
     try {
       inTransaction(() -> batch.writeTo(writer));
-      writer.committed();
+      committed = true;
     } catch (SQLException e) {
-      writer.rolledBack();
       throw new StoreException("cannot write to " + file + ": " + e.getMessage(), e);
+    } finally {
+      // Also when the transaction stopped on a RuntimeException (a meta write's StoreException):
+      // its removal of the snapshot's mark was rolled back with it.
+      if (committed) {
+        writer.committed();
+      } else {
+        writer.rolledBack();
+      }
     }
   }
 

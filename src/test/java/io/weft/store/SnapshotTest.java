@@ -73,8 +73,9 @@ class SnapshotTest {
   }
 
   /**
-   * A transaction that failed after removing the mark left it in place (rolled back): the next
-   * change must remove it again, or a later start would read a snapshot that misses that change.
+   * A transaction that failed after removing the mark, on an SQL error or on a RuntimeException,
+   * left it in place (rolled back): the next change must remove it again, or a later start would
+   * read a snapshot that misses that change.
    */
   @Test
   void aChangeThatFailedDoesNotCountAsHavingRetiredTheSnapshot(@TempDir Path dir) {
@@ -85,6 +86,10 @@ class SnapshotTest {
       Batch failing = batchOf(new Batch.Row(BASE + 2, "b", 12, true),
           new Batch.Row(BASE + 3, null, 12, true)); // NOT NULL: the transaction rolls back
       assertThatThrownBy(() -> store.commit(failing)).isInstanceOf(StoreException.class);
+      Batch broken = new Batch(); // stops on a RuntimeException after removing the mark
+      broken.add(new Batch.Row(BASE + 2, "b", 12, true));
+      broken.add(null);
+      assertThatThrownBy(() -> store.commit(broken)).isInstanceOf(NullPointerException.class);
       store.commit(batchOf(new Batch.Row(BASE + 4, "d", 12, true)));
     }
     try (Store store = Store.open(dir)) {
