@@ -49,18 +49,32 @@ final class AllocationRows {
     }
   }
 
-  /** The query that packs the chunks, prepared on {@code on}; the caller closes it. */
-  static PreparedStatement prepare(Connection on) throws SQLException {
-    return on.prepareStatement(QUERY);
+  /** Receives the chunks of {@link #eachChunk}, each with the address it follows. */
+  interface ChunkSink {
+    void chunk(long after, Chunk chunk) throws SQLException;
   }
 
-  /** The chunk after address {@code after}, up to {@code to}; null when there are no rows. */
-  static Chunk next(PreparedStatement query, long after, long to) throws SQLException {
-    query.setLong(1, after);
-    query.setLong(2, to);
-    try (ResultSet rs = query.executeQuery()) {
-      int count = rs.getInt(1);
-      return count == 0 ? null : new Chunk(count, rs.getLong(2), rs.getBytes(3));
+  /** Hands the chunks of the rows with {@code from < address <= to} to {@code chunks}, in order. */
+  static void eachChunk(Connection on, long from, long to, ChunkSink chunks) throws SQLException {
+    try (PreparedStatement query = on.prepareStatement(QUERY)) {
+      long after = from;
+      while (true) {
+        query.setLong(1, after);
+        query.setLong(2, to);
+        Chunk chunk;
+        try (ResultSet rs = query.executeQuery()) {
+          int count = rs.getInt(1);
+          if (count == 0) {
+            return;
+          }
+          chunk = new Chunk(count, rs.getLong(2), rs.getBytes(3));
+        }
+        chunks.chunk(after, chunk);
+        if (chunk.count() < CHUNK) {
+          return;
+        }
+        after = chunk.last();
+      }
     }
   }
 
@@ -69,20 +83,12 @@ final class AllocationRows {
    * (addresses are never negative); returns how many there were.
    */
   static long read(Connection on, long from, long to, Store.RowSink rows) throws SQLException {
-    long read = 0;
-    try (PreparedStatement query = prepare(on)) {
-      long after = from;
-      Chunk chunk;
-      while ((chunk = next(query, after, to)) != null) {
-        parse(chunk.packed(), after, rows);
-        read += chunk.count();
-        after = chunk.last();
-        if (chunk.count() < CHUNK) {
-          break;
-        }
-      }
-    }
-    return read;
+    long[] read = {0};
+    eachChunk(on, from, to, (after, chunk) -> {
+      parse(chunk.packed(), after, rows);
+      read[0] += chunk.count();
+    });
+    return read[0];
   }
 
   /**

@@ -55,27 +55,20 @@ final class Snapshot {
     try (Statement s = on.createStatement()) {
       s.execute("DELETE FROM snapshot");
     }
-    long rows = 0;
-    try (PreparedStatement query = AllocationRows.prepare(on);
-        PreparedStatement insert = on.prepareStatement(
-            "INSERT INTO snapshot (part, after, rows) VALUES (?, ?, ?)")) {
-      long after = -1;
-      int part = 0;
-      AllocationRows.Chunk chunk;
-      while ((chunk = AllocationRows.next(query, after, Long.MAX_VALUE)) != null) {
-        insert.setInt(1, part++);
+    long[] rows = {0};
+    int[] part = {0};
+    try (PreparedStatement insert = on.prepareStatement(
+        "INSERT INTO snapshot (part, after, rows) VALUES (?, ?, ?)")) {
+      AllocationRows.eachChunk(on, -1, Long.MAX_VALUE, (after, chunk) -> {
+        insert.setInt(1, part[0]++);
         insert.setLong(2, after);
         insert.setBytes(3, chunk.packed());
         insert.executeUpdate();
-        rows += chunk.count();
-        after = chunk.last();
-        if (chunk.count() < AllocationRows.CHUNK) {
-          break;
-        }
-      }
+        rows[0] += chunk.count();
+      });
     }
     AllocationRows.Bounds bounds = AllocationRows.Bounds.of(on);
-    return new Mark(rows, bounds.first(), bounds.last());
+    return new Mark(rows[0], bounds.first(), bounds.last());
   }
 
   /** The statement that removes the mark, prepared on {@code on}: the snapshot is stale then. */
