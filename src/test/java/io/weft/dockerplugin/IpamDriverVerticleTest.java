@@ -20,7 +20,6 @@ import io.weft.agent.ipam.IpamApi;
 import io.weft.net.Cidr;
 import io.weft.net.HostPort;
 import io.weft.net.Ip;
-import java.net.ServerSocket;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -68,9 +67,7 @@ class IpamDriverVerticleTest {
   }
 
   static int port() throws Exception {
-    try (ServerSocket s = new ServerSocket(0)) {
-      return s.getLocalPort();
-    }
+    return io.weft.testing.FreePorts.next();
   }
 
   static Answer call(Path at, HttpMethod method, String path, String body) throws Exception {

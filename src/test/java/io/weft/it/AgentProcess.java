@@ -2,7 +2,6 @@ package io.weft.it;
 
 import io.vertx.core.json.JsonObject;
 import java.io.IOException;
-import java.net.ServerSocket;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -56,40 +55,9 @@ final class AgentProcess implements AutoCloseable {
     return Path.of(System.getProperty("weft.jar", "target/weft.jar")).toAbsolutePath();
   }
 
-  /**
-   * A free port below the kernel's ephemeral range, never the same twice in this JVM. A port from
-   * {@code new ServerSocket(0)} comes from the ephemeral range, so between this call and the
-   * agent's bind another process's outgoing connection (or an agent dialling a peer that is not
-   * listening yet, which on loopback can connect to itself) may take it: Hazelcast then cannot
-   * bind ("Port ... is already in use").
-   */
+  /** A free port for an agent to bind; see {@link io.weft.testing.FreePorts}. */
   static int freePort() throws IOException {
-    for (int tries = 0; tries < 1000; tries++) {
-      int port = PORTS_FROM + Math.floorMod(nextPort.getAndIncrement(), PORTS_TO - PORTS_FROM);
-      try (ServerSocket socket = new ServerSocket()) {
-        socket.setReuseAddress(false);
-        socket.bind(new java.net.InetSocketAddress("0.0.0.0", port));
-        return port;
-      } catch (IOException taken) {
-        // in use: the next one
-      }
-    }
-    throw new IOException("no free port between " + PORTS_FROM + " and " + PORTS_TO);
-  }
-
-  private static final int PORTS_FROM = 15_000;
-  private static final int PORTS_TO = ephemeralLow();
-  private static final java.util.concurrent.atomic.AtomicInteger nextPort =
-      new java.util.concurrent.atomic.AtomicInteger(
-          new java.util.Random().nextInt(PORTS_TO - PORTS_FROM));
-
-  private static int ephemeralLow() {
-    try {
-      String range = java.nio.file.Files.readString(Path.of("/proc/sys/net/ipv4/ip_local_port_range"));
-      return Math.max(PORTS_FROM + 1000, Integer.parseInt(range.trim().split("\\s+")[0]));
-    } catch (IOException | RuntimeException e) {
-      return 32_768;
-    }
+    return io.weft.testing.FreePorts.next();
   }
 
   String clusterAddr() {

@@ -11,7 +11,6 @@ import io.weft.agent.cluster.ClusterSettings;
 import io.weft.agent.cluster.HazelcastSettings;
 import io.weft.net.HostPort;
 import java.io.IOException;
-import java.net.ServerSocket;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -81,9 +80,8 @@ public final class LoopbackCluster implements AutoCloseable {
     }
   }
 
+  /** A free port for a member to bind; see {@link FreePorts}. */
   public static int freePort() throws IOException {
-    try (ServerSocket s = new ServerSocket(0)) {
-      return s.getLocalPort();
-    }
+    return FreePorts.next();
   }
 }
