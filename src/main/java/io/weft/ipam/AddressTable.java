@@ -3,13 +3,13 @@ package io.weft.ipam;
 import java.util.Arrays;
 
 /**
- * The allocations by address: a hash table keyed by the 32-bit address itself, its entries and
- * chains held in arrays.
+ * The allocations' entries by address: a hash table from the 32-bit address itself to the index
+ * of its entry in {@link Allocations}, its slots and chains held in arrays.
  *
  * <p>Why not a {@code HashMap<Long, Allocation>}: that boxes every key and adds a node per
  * entry, two objects and about fifty bytes an allocation, which a restart with a million
  * allocations pays in hashing and garbage collection before it can serve, and every allocation
- * pays on the request path. Here an entry is a slot in four arrays, filled in the order entries
+ * pays on the request path. Here an entry is a slot in three arrays, filled in the order entries
  * come, so a restore (in address order) writes each array front to back; the buckets spread
  * addresses like {@code HashMap} does, consecutive addresses to consecutive buckets. A scattered
  * hash (open addressing) was tried first: it wrote the references all over one large array, and
@@ -20,10 +20,10 @@ final class AddressTable {
 
   /** By bucket: the first entry of its chain, plus one (0: empty). */
   private int[] heads;
-  /** By entry: its address, the next entry of its chain plus one (or of the free list). */
+  /** By slot: its address, the next slot of its chain plus one (or of the free list), its value. */
   private int[] keys;
   private int[] next;
-  private Allocation[] values;
+  private int[] values;
   /** Entries ever used (the rest of the arrays is untouched), and the free list's head + 1. */
   private int used;
   private int free;
@@ -42,26 +42,27 @@ final class AddressTable {
     heads = new int[capacity];
     keys = new int[capacity];
     next = new int[capacity];
-    values = new Allocation[capacity];
+    values = new int[capacity];
   }
 
   int size() {
     return size;
   }
 
-  Allocation get(long address) {
+  /** The value filed under {@code address}; -1 when there is none. */
+  int get(long address) {
     int key = (int) address;
     for (int e = heads[bucket(key)] - 1; e >= 0; e = next[e] - 1) {
       if (keys[e] == key) {
         return values[e];
       }
     }
-    return null;
+    return -1;
   }
 
-  /** Adds {@code a} under its address; false (and no change) when the address is held. */
-  boolean add(Allocation a) {
-    int key = (int) a.ip();
+  /** Files {@code value} under {@code address}; false (and no change) when the address is held. */
+  boolean add(long address, int value) {
+    int key = (int) address;
     int b = bucket(key);
     for (int e = heads[b] - 1; e >= 0; e = next[e] - 1) {
       if (keys[e] == key) {
@@ -80,7 +81,7 @@ final class AddressTable {
       e = used++;
     }
     keys[e] = key;
-    values[e] = a;
+    values[e] = value;
     next[e] = heads[b];
     heads[b] = e + 1;
     size++;
@@ -99,7 +100,6 @@ final class AddressTable {
         } else {
           next[previous] = next[e];
         }
-        values[e] = null;
         next[e] = free;
         free = e + 1;
         size--;
@@ -111,7 +111,6 @@ final class AddressTable {
 
   void clear() {
     Arrays.fill(heads, 0);
-    Arrays.fill(values, 0, used, null);
     used = 0;
     free = 0;
     size = 0;

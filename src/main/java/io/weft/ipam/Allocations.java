@@ -3,12 +3,15 @@ package io.weft.ipam;
 import io.weft.net.Cidr;
 import io.weft.net.Ip;
 import io.weft.net.PrefixedAddress;
+import java.util.AbstractSet;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Collections;
+import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.NoSuchElementException;
 import java.util.Optional;
 import java.util.Set;
 
@@ -17,16 +20,33 @@ import java.util.Set;
  * anonymous allocation (ident {@code _}) is filed under its bare address ({@code 10.32.0.5}, no
  * prefix), as Weave files it, so that a client which only knows the address (Weave's Docker
  * driver) releases it with {@code DELETE /ip/10.32.0.5}.
+ *
+ * <p>Held without an object per allocation: an entry is a slot in four arrays (its address, its
+ * prefix and kind, its ident's id in {@link Idents}, the ident's next entry), found by address
+ * through {@link AddressTable} and by ident through the entries each ident's id chains. An
+ * {@link Allocation} is built when one is asked for. A peer holds up to a million allocations,
+ * and as objects (an {@code Allocation}, its ident's string and bytes, a map entry) a restart
+ * made four million of them before it could serve, which the garbage collector then copied.
  */
 final class Allocations {
 
   static final String ANONYMOUS = "_";
 
-  // An ident maps to its one Allocation, or to an Allocation[] (in the order they were added)
-  // when it holds several: most idents hold one address, and a list for each would be two
-  // objects more per allocation.
-  private Map<String, Object> byIdent = new LinkedHashMap<>();
+  /** The shape of a free slot: no prefix is negative. */
+  private static final byte FREE = -1;
+
+  private Idents idents = new Idents();
   private AddressTable byAddress = new AddressTable();
+  /** By entry: its address, its prefix << 1 | container, its ident's id. */
+  private int[] addresses = new int[16];
+  private byte[] shapes = new byte[16];
+  private int[] identOf = new int[16];
+  /** By entry: the ident's next entry + 1 (0: the last); for a free slot, the next free one. */
+  private int[] nextOfIdent = new int[16];
+  /** Slots ever used, the free list's head + 1, and the entries held. */
+  private int used;
+  private int free;
+  private int size;
 
   /** The ident an allocation is filed under: the bare address for anonymous ones. */
   static String fileUnder(String ident, PrefixedAddress address) {
@@ -34,91 +54,169 @@ final class Allocations {
   }
 
   void add(Allocation allocation) {
-    if (!byAddress.add(allocation)) {
+    if (byAddress.get(allocation.ip()) >= 0) {
       throw new IllegalStateException("address " + allocation.address() + " is held twice");
     }
-    byIdent.merge(allocation.ident(), allocation, Allocations::append);
+    int id = idents.find(allocation.ident());
+    if (id < 0) {
+      if (idents.wantsCompaction()) {
+        renumber(idents.compact());
+      }
+      id = idents.add(allocation.ident());
+    }
+    int e = newEntry();
+    fill(e, allocation.ip(), shape(allocation.prefix(), allocation.container()), id);
+    byAddress.add(allocation.ip(), e);
   }
 
-  private static Object append(Object held, Object added) {
-    Allocation a = (Allocation) added;
-    if (held instanceof Allocation one) {
-      return new Allocation[] {one, a};
+  private static byte shape(int prefix, boolean container) {
+    return (byte) (prefix << 1 | (container ? 1 : 0));
+  }
+
+  private void fill(int e, long address, byte shape, int id) {
+    addresses[e] = (int) address;
+    shapes[e] = shape;
+    identOf[e] = id;
+    nextOfIdent[e] = 0;
+    int last = idents.last[id];
+    if (last == 0) {
+      idents.first[id] = e + 1;
+    } else {
+      nextOfIdent[last - 1] = e + 1;
     }
-    Allocation[] several = (Allocation[]) held;
-    Allocation[] more = Arrays.copyOf(several, several.length + 1);
-    more[several.length] = a;
-    return more;
+    idents.last[id] = e + 1;
+    size++;
+  }
+
+  private int newEntry() {
+    if (free > 0) {
+      int e = free - 1;
+      free = nextOfIdent[e];
+      return e;
+    }
+    if (used == addresses.length) {
+      resize(used * 2);
+    }
+    return used++;
+  }
+
+  private void resize(int capacity) {
+    addresses = Arrays.copyOf(addresses, capacity);
+    shapes = Arrays.copyOf(shapes, capacity);
+    identOf = Arrays.copyOf(identOf, capacity);
+    nextOfIdent = Arrays.copyOf(nextOfIdent, capacity);
+  }
+
+  private void renumber(int[] renumbered) {
+    for (int e = 0; e < used; e++) {
+      if (shapes[e] != FREE) {
+        identOf[e] = renumbered[identOf[e]];
+      }
+    }
   }
 
   /**
-   * Restore into an empty table: the maps are sized for {@code restored} once instead of
-   * growing (and rehashing) step by step through a million allocations.
+   * Restore into an empty table, from the arrays a restart read ({@link PackedAllocations}):
+   * the tables are sized once, and the idents' bytes stay in the array they were read into.
    */
   void restore(List<Allocation> restored) {
-    if (byAddress.size() > 0) {
+    if (size > 0) {
       throw new IllegalStateException("restore into a table that already holds allocations");
     }
-    byAddress = new AddressTable(restored.size());
-    byIdent = new LinkedHashMap<>((int) Math.min(1 << 30, restored.size() * 4L / 3 + 16));
-    restored.forEach(this::add);
+    PackedAllocations packed = PackedAllocations.of(restored);
+    int n = packed.size();
+    idents = new Idents(n);
+    byAddress = new AddressTable(n);
+    resize(Math.max(16, n));
+    used = 0;
+    free = 0;
+    for (int i = 0; i < n; i++) {
+      long address = packed.ip(i);
+      int e = used;
+      if (!byAddress.add(address, e)) {
+        throw new IllegalStateException("address " + Ip.format(address) + " is held twice");
+      }
+      used++;
+      int start = packed.identStart(i);
+      int id = idents.find(packed.identSegment(start), packed.offsetInSegment(start),
+          packed.identLength(i), packed.identHash(i));
+      if (id < 0) {
+        id = idents.addRestored(packed, i);
+      }
+      fill(e, address, shape(packed.prefix(i), packed.container(i)), id);
+    }
   }
 
   Optional<Allocation> at(long address) {
-    return Optional.ofNullable(byAddress.get(address));
+    int e = byAddress.get(address);
+    return e < 0 ? Optional.empty() : Optional.of(allocation(e, idents.name(identOf[e])));
+  }
+
+  private Allocation allocation(int e, String ident) {
+    return new Allocation(ident, Integer.toUnsignedLong(addresses[e]), shapes[e] >> 1,
+        (shapes[e] & 1) != 0);
   }
 
   /** The ident's allocations, in the order they were added: a read-only snapshot. */
   List<Allocation> of(String ident) {
-    Object held = byIdent.get(ident);
-    if (held == null) {
+    int id = idents.find(ident);
+    if (id < 0) {
       return List.of();
     }
-    return held instanceof Allocation one ? List.of(one) : List.of((Allocation[]) held);
+    List<Allocation> held = new ArrayList<>(2);
+    for (int e = idents.first[id] - 1; e >= 0; e = nextOfIdent[e] - 1) {
+      held.add(allocation(e, ident));
+    }
+    return Collections.unmodifiableList(held);
   }
 
   /** The ident's address inside {@code subnet}, if it has one (allocation is idempotent). */
   Optional<Allocation> in(String ident, Cidr subnet) {
-    Object held = byIdent.get(ident);
-    if (held instanceof Allocation one) {
-      return inSubnet(one, subnet) ? Optional.of(one) : Optional.empty();
-    }
-    if (held != null) {
-      for (Allocation a : (Allocation[]) held) {
-        if (inSubnet(a, subnet)) {
-          return Optional.of(a);
+    int id = idents.find(ident);
+    if (id >= 0) {
+      for (int e = idents.first[id] - 1; e >= 0; e = nextOfIdent[e] - 1) {
+        if (subnet.contains(Integer.toUnsignedLong(addresses[e]))
+            && shapes[e] >> 1 == subnet.prefix()) {
+          return Optional.of(allocation(e, ident));
         }
       }
     }
     return Optional.empty();
   }
 
-  private static boolean inSubnet(Allocation a, Cidr subnet) {
-    return subnet.contains(a.ip()) && a.prefix() == subnet.prefix();
-  }
-
   boolean remove(Allocation allocation) {
-    Object held = byIdent.get(allocation.ident());
-    if (held instanceof Allocation one) {
-      if (!one.equals(allocation)) {
-        return false;
-      }
-      byIdent.remove(allocation.ident());
-    } else if (held != null) {
-      Allocation[] several = (Allocation[]) held;
-      int at = Arrays.asList(several).indexOf(allocation);
-      if (at < 0) {
-        return false;
-      }
-      Allocation[] fewer = new Allocation[several.length - 1];
-      System.arraycopy(several, 0, fewer, 0, at);
-      System.arraycopy(several, at + 1, fewer, at, fewer.length - at);
-      byIdent.put(allocation.ident(), fewer.length == 1 ? fewer[0] : fewer);
-    } else {
+    int e = byAddress.get(allocation.ip());
+    if (e < 0 || shapes[e] != shape(allocation.prefix(), allocation.container())
+        || idents.find(allocation.ident()) != identOf[e]) {
       return false;
     }
+    unlink(identOf[e], e);
     byAddress.remove(allocation.ip());
+    shapes[e] = FREE;
+    nextOfIdent[e] = free;
+    free = e + 1;
+    size--;
     return true;
+  }
+
+  /** Takes entry {@code e} out of ident {@code id}'s chain; the ident goes with its last one. */
+  private void unlink(int id, int e) {
+    int first = idents.first[id] - 1;
+    if (first == e) {
+      idents.first[id] = nextOfIdent[e];
+      if (nextOfIdent[e] == 0) {
+        idents.remove(id);
+      }
+      return;
+    }
+    int before = first;
+    while (nextOfIdent[before] - 1 != e) {
+      before = nextOfIdent[before] - 1;
+    }
+    nextOfIdent[before] = nextOfIdent[e];
+    if (idents.last[id] == e + 1) {
+      idents.last[id] = before + 1;
+    }
   }
 
   List<Allocation> removeAll(String ident) {
@@ -129,29 +227,75 @@ final class Allocations {
 
   /** Every allocation, idents in the order they first allocated. */
   List<Allocation> all() {
-    List<Allocation> all = new ArrayList<>(byAddress.size());
-    for (Object held : byIdent.values()) {
-      if (held instanceof Allocation one) {
-        all.add(one);
-      } else {
-        all.addAll(Arrays.asList((Allocation[]) held));
+    List<Allocation> all = new ArrayList<>(size);
+    for (int id = 0; id < idents.ids(); id++) {
+      if (idents.isLive(id)) {
+        String ident = idents.name(id);
+        for (int e = idents.first[id] - 1; e >= 0; e = nextOfIdent[e] - 1) {
+          all.add(allocation(e, ident));
+        }
       }
     }
     return all;
   }
 
-  /** Every ident holding an address: a read-only view, not a copy. */
+  /**
+   * Every ident holding an address, in the order they first allocated: a read-only view, not a
+   * copy, not to be iterated across a change.
+   */
   Set<String> idents() {
-    return Collections.unmodifiableSet(byIdent.keySet());
+    return new AbstractSet<>() {
+      @Override
+      public int size() {
+        return idents.live();
+      }
+
+      @Override
+      public boolean contains(Object o) {
+        return o instanceof String ident && idents.find(ident) >= 0;
+      }
+
+      @Override
+      public Iterator<String> iterator() {
+        return new Iterator<>() {
+          private int next = liveFrom(0);
+
+          @Override
+          public boolean hasNext() {
+            return next < idents.ids();
+          }
+
+          @Override
+          public String next() {
+            if (!hasNext()) {
+              throw new NoSuchElementException();
+            }
+            String ident = idents.name(next);
+            next = liveFrom(next + 1);
+            return ident;
+          }
+        };
+      }
+    };
+  }
+
+  private int liveFrom(int id) {
+    while (id < idents.ids() && !idents.isLive(id)) {
+      id++;
+    }
+    return id;
   }
 
   int size() {
-    return byAddress.size();
+    return size;
   }
 
   void clear() {
-    byIdent.clear();
+    idents.clear();
     byAddress.clear();
+    used = 0;
+    free = 0;
+    size = 0;
   }
 
   /** The addresses of {@code ident}, in {@code subnet} only when given. */

@@ -23,10 +23,11 @@ final class Ledger {
    * persist: this is the state as it was saved.
    */
   void restore(List<Allocation> restored) {
-    allocations.restore(restored);
-    long[] addresses = new long[restored.size()];
+    PackedAllocations packed = PackedAllocations.of(restored);
+    allocations.restore(packed);
+    long[] addresses = new long[packed.size()];
     for (int i = 0; i < addresses.length; i++) {
-      addresses[i] = restored.get(i).ip();
+      addresses[i] = packed.ip(i);
     }
     Arrays.sort(addresses); // the store reads them in address order: already sorted, O(n)
     space.claimAscending(addresses, addresses.length);

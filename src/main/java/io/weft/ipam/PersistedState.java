@@ -16,7 +16,9 @@ public record PersistedState(RingState ring, List<Allocation> allocations,
     Map<NodeId, Claims> paxos, boolean reset) {
 
   public PersistedState {
-    allocations = List.copyOf(allocations);
+    // A restart's packed list is immutable already, and copying it would build every element.
+    allocations = allocations instanceof PackedAllocations ? allocations
+        : List.copyOf(allocations);
     paxos = Map.copyOf(paxos);
   }
 

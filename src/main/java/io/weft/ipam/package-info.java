@@ -21,7 +21,10 @@
  * (rmpeer and reset), {@code PendingRequests} (requests that wait for a ring, space or a
  * claim), {@code ClaimAttempts}, {@code Releases} (free and delete), {@code ContainerGrace}
  * (dead containers keep addresses for a while), {@code Ledger} (allocation table and space
- * change together), {@code PeerWarnings} and {@code Invariants}.
+ * change together), {@code PeerWarnings} and {@code Invariants}. The allocation table
+ * ({@code Allocations}, with {@code Idents} and {@code AddressTable}) holds a million allocations
+ * in arrays of numbers and bytes rather than an object each, and a restart hands it
+ * {@link io.weft.ipam.PackedAllocations} in the same form.
  * {@link io.weft.ipam.AllocatorStatus} is its state as status and metrics read it.
  */
 package io.weft.ipam;

@@ -1,6 +1,5 @@
 package io.weft.store;
 
-import java.nio.charset.StandardCharsets;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
@@ -110,7 +109,7 @@ final class AllocationRows {
       while ((c = chunk[i++]) != ' ') {
         length = length << 4 | hexDigit(c);
       }
-      String ident = new String(chunk, i, length, StandardCharsets.UTF_8);
+      int ident = i;
       i += length;
       long address = packed >>> 8;
       if (address <= previous) {
@@ -118,7 +117,7 @@ final class AllocationRows {
             + " after " + previous + ")");
       }
       previous = address;
-      rows.row(address, ident, (int) (packed >>> 1) & 0x7f, (packed & 1) != 0);
+      rows.row(address, chunk, ident, length, (int) (packed >>> 1) & 0x7f, (packed & 1) != 0);
     }
     return previous;
   }

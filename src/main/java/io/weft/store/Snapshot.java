@@ -93,10 +93,20 @@ final class Snapshot {
    */
   static long read(Connection on, int from, int to, Store.RowSink rows) throws SQLException {
     long[] read = {0};
-    Store.RowSink counted = (address, ident, prefix, container) -> {
+    Store.RowSink counted = (address, bytes, start, length, prefix, container) -> {
       read[0]++;
-      rows.row(address, ident, prefix, container);
+      rows.row(address, bytes, start, length, prefix, container);
     };
+    // Every part but the last holds a whole chunk; a part's length bounds its idents' bytes
+    // (SQLite reads a blob's length from its row's header, not the blob).
+    try (PreparedStatement s = on.prepareStatement("SELECT coalesce(sum(length(rows)), 0)"
+        + " FROM snapshot WHERE part >= ? AND part < ?")) {
+      s.setInt(1, from);
+      s.setInt(2, to);
+      try (ResultSet rs = s.executeQuery()) {
+        rows.expect((long) (to - from) * AllocationRows.CHUNK, rs.getLong(1));
+      }
+    }
     try (PreparedStatement s = on.prepareStatement("SELECT after, rows FROM snapshot"
         + " WHERE part >= ? AND part < ? ORDER BY part")) {
       s.setInt(1, from);

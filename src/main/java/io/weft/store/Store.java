@@ -1,6 +1,7 @@
 package io.weft.store;
 
 import java.io.IOException;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
@@ -183,9 +184,20 @@ public final class Store implements AutoCloseable {
   /** The ring and Paxos state as saved (null if none). */
   public record Saved(String ring, String paxos) {}
 
-  /** Receives the allocation rows of a {@link #load(RowSink) load}, in address order. */
+  /**
+   * Receives the allocation rows of a {@link #load(RowSink, RowSink) load}, in address order:
+   * each ident as the {@code length} UTF-8 bytes of {@code bytes} from {@code start}, valid only
+   * during the call, so that a restart needs no string per row.
+   */
   public interface RowSink {
-    void row(long address, String ident, int prefix, boolean container);
+    void row(long address, byte[] bytes, int start, int length, int prefix, boolean container);
+
+    /**
+     * Before the rows, when the store knows: at most {@code rows} rows will come, their idents
+     * at most {@code identBytes} bytes in all, so that a sink can size itself once instead of
+     * growing (and copying) step by step through a million rows.
+     */
+    default void expect(long rows, long identBytes) {}
   }
 
   /** Everything at once, as rows (tests, tools); a restart uses the two-sink load below. */
@@ -198,8 +210,8 @@ public final class Store implements AutoCloseable {
   }
 
   private static RowSink into(List<Batch.Row> rows) {
-    return (address, ident, prefix, container)
-        -> rows.add(new Batch.Row(address, ident, prefix, container));
+    return (address, bytes, start, length, prefix, container) -> rows.add(new Batch.Row(address,
+        new String(bytes, start, length, StandardCharsets.UTF_8), prefix, container));
   }
 
   /**

@@ -17,8 +17,9 @@ import org.junit.jupiter.api.Test;
 /**
  * The allocation table against a plain model (a map of lists by ident, a map by address): any
  * sequence of adds, removals and restores leaves both answering alike. Addresses are drawn from
- * a few small clusters, 0 and 2^32 - 1 included, so that the open-addressing table sees long
- * probe runs, removals inside them and growth.
+ * a few small clusters, 0 and 2^32 - 1 included, so that the address table sees long chains,
+ * removals inside them and growth; idents come and go often enough that their ids are
+ * renumbered, before and after a restore.
  */
 class AllocationsTest {
   private static final long[] BASES = {0, 0x0A200000L, 0xFFFFFFFFL - 300};
@@ -27,48 +28,79 @@ class AllocationsTest {
   void answersLikeAMapOfListsWhateverTheSequence(@ForAll long seed) {
     SplittableRandom random = new SplittableRandom(seed);
     Allocations table = new Allocations();
-    Map<String, List<Allocation>> byIdent = new LinkedHashMap<>();
-    Map<Long, Allocation> byAddress = new HashMap<>();
+    Model model = new Model();
     int steps = 200 + random.nextInt(2_000);
     for (int step = 0; step < steps; step++) {
-      int op = random.nextInt(10);
-      if (op < 6) {
-        Allocation a = new Allocation("c" + random.nextInt(40), address(random), 12,
-            random.nextBoolean());
-        if (byAddress.containsKey(a.ip())) {
-          assertThatThrownBy(() -> table.add(a)).hasMessageContaining("is held twice");
-        } else {
-          table.add(a);
-          byIdent.computeIfAbsent(a.ident(), i -> new ArrayList<>()).add(a);
-          byAddress.put(a.ip(), a);
-        }
-      } else if (op < 9 && !byAddress.isEmpty()) {
-        List<Allocation> held = new ArrayList<>(byAddress.values());
-        Allocation a = held.get(random.nextInt(held.size()));
-        assertThat(table.remove(a)).isTrue();
-        List<Allocation> list = byIdent.get(a.ident());
-        list.remove(a);
-        if (list.isEmpty()) {
-          byIdent.remove(a.ident());
-        }
-        byAddress.remove(a.ip());
-        assertThat(table.remove(a)).isFalse();
-      } else {
-        String ident = "c" + random.nextInt(40);
-        List<Allocation> removed = table.removeAll(ident);
-        assertThat(removed).containsExactlyElementsOf(byIdent.getOrDefault(ident, List.of()));
-        removed.forEach(a -> byAddress.remove(a.ip()));
-        byIdent.remove(ident);
-      }
+      step(table, model, random);
       if (step % 50 == 0) {
-        assertSame(table, byIdent, byAddress, random);
+        assertSame(table, model, random);
       }
     }
-    assertSame(table, byIdent, byAddress, random);
+    assertSame(table, model, random);
 
+    // A restart: the idents' bytes stay where the restore read them, and what follows adds
+    // idents beside them, removes them and renumbers them all.
     Allocations restored = new Allocations();
-    restored.restore(table.all());
-    assertSame(restored, byIdent, byAddress, random);
+    restored.restore(PackedAllocations.of(table.all()));
+    assertSame(restored, model, random);
+    for (int step = 0; step < steps; step++) {
+      step(restored, model, random);
+      if (step % 50 == 0) {
+        assertSame(restored, model, random);
+      }
+    }
+    assertSame(restored, model, random);
+  }
+
+  /** What the table must answer: a map of lists by ident, a map by address. */
+  private static final class Model {
+    final Map<String, List<Allocation>> byIdent = new LinkedHashMap<>();
+    final Map<Long, Allocation> byAddress = new HashMap<>();
+  }
+
+  /** Idents of one to three bytes a character, so that lengths in bytes and chars differ. */
+  private static String ident(SplittableRandom random) {
+    int i = random.nextInt(IDENTS);
+    return switch (i % 3) {
+      case 0 -> "c" + i;
+      case 1 -> "ç" + i;
+      default -> "容器" + i;
+    };
+  }
+
+  private static final int IDENTS = 40;
+
+  private static void step(Allocations table, Model model, SplittableRandom random) {
+    int op = random.nextInt(10);
+    if (op < 6) {
+      Allocation a = new Allocation(ident(random), address(random), 12, random.nextBoolean());
+      if (model.byAddress.containsKey(a.ip())) {
+        assertThatThrownBy(() -> table.add(a)).hasMessageContaining("is held twice");
+      } else {
+        table.add(a);
+        model.byIdent.computeIfAbsent(a.ident(), i -> new ArrayList<>()).add(a);
+        model.byAddress.put(a.ip(), a);
+      }
+    } else if (op < 9 && !model.byAddress.isEmpty()) {
+      List<Allocation> held = new ArrayList<>(model.byAddress.values());
+      Allocation a = held.get(random.nextInt(held.size()));
+      Allocation otherKind = new Allocation(a.ident(), a.ip(), a.prefix(), !a.container());
+      assertThat(table.remove(otherKind)).as("not the allocation held").isFalse();
+      assertThat(table.remove(a)).isTrue();
+      List<Allocation> list = model.byIdent.get(a.ident());
+      list.remove(a);
+      if (list.isEmpty()) {
+        model.byIdent.remove(a.ident());
+      }
+      model.byAddress.remove(a.ip());
+      assertThat(table.remove(a)).isFalse();
+    } else {
+      String ident = ident(random);
+      List<Allocation> removed = table.removeAll(ident);
+      assertThat(removed).containsExactlyElementsOf(model.byIdent.getOrDefault(ident, List.of()));
+      removed.forEach(a -> model.byAddress.remove(a.ip()));
+      model.byIdent.remove(ident);
+    }
   }
 
   private static long address(SplittableRandom random) {
@@ -76,26 +108,54 @@ class AllocationsTest {
     return base == 0xFFFFFFFFL - 300 ? base + random.nextInt(301) : base + random.nextInt(300);
   }
 
-  private static void assertSame(Allocations table, Map<String, List<Allocation>> byIdent,
-      Map<Long, Allocation> byAddress, SplittableRandom random) {
-    assertThat(table.size()).isEqualTo(byAddress.size());
+  private static void assertSame(Allocations table, Model model, SplittableRandom random) {
+    assertThat(table.size()).isEqualTo(model.byAddress.size());
     List<Allocation> all = new ArrayList<>();
-    byIdent.values().forEach(all::addAll);
+    model.byIdent.values().forEach(all::addAll);
     assertThat(table.all()).containsExactlyElementsOf(all);
-    assertThat(table.idents()).containsExactlyElementsOf(byIdent.keySet());
-    for (int i = 0; i < 40; i++) {
-      String ident = "c" + i;
-      assertThat(table.of(ident)).containsExactlyElementsOf(byIdent.getOrDefault(ident,
-          List.of()));
+    assertThat(table.idents()).containsExactlyElementsOf(model.byIdent.keySet());
+    assertThat(table.idents()).hasSize(model.byIdent.size());
+    for (int i = 0; i < IDENTS; i++) {
+      for (String ident : List.of("c" + i, "ç" + i, "容器" + i)) {
+        assertThat(table.of(ident)).containsExactlyElementsOf(model.byIdent.getOrDefault(ident,
+            List.of()));
+        assertThat(table.idents().contains(ident)).isEqualTo(model.byIdent.containsKey(ident));
+      }
     }
     for (int i = 0; i < 200; i++) {
       long address = address(random);
       assertThat(table.at(address)).isEqualTo(java.util.Optional.ofNullable(
-          byAddress.get(address)));
+          model.byAddress.get(address)));
     }
-    for (Allocation a : byAddress.values()) {
+    for (Allocation a : model.byAddress.values()) {
       assertThat(table.at(a.ip())).contains(a);
     }
+  }
+
+  @Test
+  void aRestartsTwoReadersJoinInOrderAndEachAllocationIsBuiltWhenAskedFor() {
+    PackedAllocations.Builder lower = new PackedAllocations.Builder();
+    PackedAllocations.Builder upper = new PackedAllocations.Builder();
+    List<Allocation> expected = new ArrayList<>();
+    for (int i = 0; i < 300; i++) {
+      Allocation a = new Allocation(i % 7 == 0 ? "容器" + i : "c" + i, 0x0A200000L + i, 12,
+          i % 2 == 0);
+      byte[] ident = ("xx" + a.ident() + "yy").getBytes(java.nio.charset.StandardCharsets.UTF_8);
+      (i < 120 ? lower : upper).add(a.ip(), ident, 2, ident.length - 4, a.prefix(),
+          a.container());
+      expected.add(a);
+    }
+    PackedAllocations joined = PackedAllocations.Builder.concat(lower, upper);
+    assertThat(joined).containsExactlyElementsOf(expected);
+    assertThat(PackedAllocations.of(expected)).containsExactlyElementsOf(expected);
+    assertThat(PackedAllocations.of(joined)).isSameAs(joined);
+
+    Allocations table = new Allocations();
+    table.restore(joined);
+    assertThat(table.all()).containsExactlyElementsOf(expected);
+    assertThat(table.of("容器7")).containsExactly(expected.get(7));
+    assertThatThrownBy(() -> lower.add(1L << 32, new byte[0], 0, 0, 12, true))
+        .hasMessageContaining("outside IPv4");
   }
 
   @Test

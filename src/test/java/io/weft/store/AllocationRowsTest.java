@@ -53,7 +53,7 @@ class AllocationRowsTest {
     byte[] chunk = ("a0c 1 x" + "a08 1 y").getBytes(StandardCharsets.UTF_8);
     List<Long> seen = new ArrayList<>();
     assertThatThrownBy(() -> AllocationRows.parse(chunk, -1,
-        (address, ident, prefix, container) -> seen.add(address)))
+        (address, bytes, start, length, prefix, container) -> seen.add(address)))
         .isInstanceOf(SQLException.class).hasMessageContaining("out of address order");
     assertThat(seen).containsExactly(0xaL);
   }

@@ -42,8 +42,8 @@ class SnapshotTest {
     try (Store store = Store.open(dir)) {
       List<Batch.Row> read = store.load().allocations();
       assertThat(read).containsExactlyElementsOf(written); // "c0 é 🧵", not "edited"
-      store.load((address, ident, prefix, container) -> lower.add(address),
-          (address, ident, prefix, container) -> upper.add(address));
+      store.load((address, bytes, start, length, prefix, container) -> lower.add(address),
+          (address, bytes, start, length, prefix, container) -> upper.add(address));
     }
     assertThat(lower).isSorted().hasSize(AllocationRows.CHUNK);
     assertThat(upper).isSorted().hasSize(n - AllocationRows.CHUNK);
@@ -151,7 +151,7 @@ class SnapshotTest {
     }
     try (Store store = Store.open(dir)) {
       assertThatThrownBy(() -> store.load(
-          (address, ident, prefix, container) -> { }, (address, ident, prefix, container) -> { }))
+          (address, bytes, start, length, prefix, container) -> { }, (address, bytes, start, length, prefix, container) -> { }))
           .isInstanceOf(StoreException.class).hasMessageContaining("cannot be read")
           .hasMessageContaining("start the agent again");
     }

@@ -3,6 +3,7 @@ package io.weft.store;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.DriverManager;
@@ -57,11 +58,12 @@ class StoreTest {
       List<Long> upper = new ArrayList<>();
       Set<Thread> lowerThreads = new HashSet<>();
       Set<Thread> upperThreads = new HashSet<>();
-      store.load((address, ident, prefix, container) -> {
+      store.load((address, bytes, start, length, prefix, container) -> {
         lower.add(address);
         lowerThreads.add(Thread.currentThread());
-        assertThat(ident).isEqualTo("c" + (address - 167_772_160L) / 3);
-      }, (address, ident, prefix, container) -> {
+        assertThat(new String(bytes, start, length, StandardCharsets.UTF_8))
+            .isEqualTo("c" + (address - 167_772_160L) / 3);
+      }, (address, bytes, start, length, prefix, container) -> {
         upper.add(address);
         upperThreads.add(Thread.currentThread());
         assertThat(prefix).isEqualTo(8);

@@ -4,6 +4,7 @@ import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import io.weft.ipam.Allocation;
 import io.weft.ipam.Outcome;
+import io.weft.ipam.PackedAllocations;
 import io.weft.ipam.PersistedState;
 import io.weft.net.Cidr;
 import io.weft.paxos.Claims;
@@ -12,7 +13,6 @@ import io.weft.ring.RingState;
 import io.weft.store.Batch;
 import io.weft.store.Store;
 import io.weft.store.StoreException;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -43,12 +43,20 @@ public final class StateCodec {
     }
   }
 
-  private static Store.RowSink into(List<Allocation> allocations) {
+  private static Store.RowSink into(PackedAllocations.Builder allocations) {
     // The ident's hash is computed here, on the reading threads, for the table that files the
     // allocations by ident when they are restored on the IPAM verticle's thread.
-    return (address, ident, prefix, container) -> {
-      ident.hashCode();
-      allocations.add(new Allocation(ident, address, prefix, container));
+    return new Store.RowSink() {
+      @Override
+      public void row(long address, byte[] bytes, int start, int length, int prefix,
+          boolean container) {
+        allocations.add(address, bytes, start, length, prefix, container);
+      }
+
+      @Override
+      public void expect(long rows, long identBytes) {
+        allocations.expect(rows, identBytes);
+      }
     };
   }
 
@@ -58,16 +66,16 @@ public final class StateCodec {
 
   /**
    * The state saved in the store; an empty state over {@code universe} when there is none. The
-   * allocations are built straight from the rows as they are read, the two halves of the
-   * addresses on two threads: a restart with a million of them must not cost more than the
-   * objects the lookups keep.
+   * allocations are packed straight from the rows as they are read, the two halves of the
+   * addresses on two threads, with no object per allocation: a restart with a million of them
+   * must not cost a million objects.
    */
   public static PersistedState load(Store store, Cidr universe) {
-    List<Allocation> allocations = new ArrayList<>();
-    List<Allocation> upper = new ArrayList<>();
+    PackedAllocations.Builder lower = new PackedAllocations.Builder();
+    PackedAllocations.Builder upper = new PackedAllocations.Builder();
     try {
-      Store.Saved saved = store.load(into(allocations), into(upper));
-      allocations.addAll(upper);
+      Store.Saved saved = store.load(into(lower), into(upper));
+      PackedAllocations allocations = PackedAllocations.Builder.concat(lower, upper);
       RingState ring = saved.ring() == null
           ? new RingState(universe.range(), List.of(), List.of(), Set.of())
           : Wire.ring(new JsonObject(saved.ring()));
