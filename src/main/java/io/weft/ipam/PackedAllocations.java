@@ -18,15 +18,24 @@ import java.util.RandomAccess;
  */
 public final class PackedAllocations extends AbstractList<Allocation> implements RandomAccess {
   private static final Part NONE = new Part(0, new int[0], new byte[0], new int[0], new int[0],
-      new int[0], new byte[0], 0);
+      new int[0], new byte[0][], new int[0], 0, 0);
 
   /**
    * What one builder collected, as it was when the list was made. A restart's two reading
    * threads each fill one, and the list reads both in turn rather than copying them into one:
-   * at a million allocations that copy was a fifth of a second of fresh memory.
+   * at a million allocations that copy was a fifth of a second of fresh memory. The idents'
+   * bytes are in {@code segments}, each covering the positions from its start to the next one's.
    */
   private record Part(int size, int[] addresses, byte[] shapes, int[] identStarts,
-      int[] identLengths, int[] identHashes, byte[] identBytes, int bytesUsed) {}
+      int[] identLengths, int[] identHashes, byte[][] segments, int[] segmentStarts,
+      int segmentCount, int bytesUsed) {
+
+    /** The index of the segment that holds position {@code at}. */
+    int segmentAt(int at) {
+      int k = Arrays.binarySearch(segmentStarts, 0, segmentCount, at);
+      return k >= 0 ? k : -k - 2;
+    }
+  }
 
   private final Part lower;
   private final Part upper;
@@ -105,11 +114,16 @@ public final class PackedAllocations extends AbstractList<Allocation> implements
 
   /** The array that holds position {@code at} of the ident bytes; read-only, shared. */
   byte[] identSegment(int at) {
-    return at < lower.bytesUsed ? lower.identBytes : upper.identBytes;
+    Part part = at < lower.bytesUsed ? lower : upper;
+    int in = at < lower.bytesUsed ? at : at - lower.bytesUsed;
+    return part.segments[part.segmentAt(in)];
   }
 
+  /** Where position {@code at} of the ident bytes is in its {@link #identSegment}. */
   int offsetInSegment(int at) {
-    return at < lower.bytesUsed ? at : at - lower.bytesUsed;
+    Part part = at < lower.bytesUsed ? lower : upper;
+    int in = at < lower.bytesUsed ? at : at - lower.bytesUsed;
+    return in - part.segmentStarts[part.segmentAt(in)];
   }
 
   /** The hash an ident's UTF-8 bytes are filed under, here and in the allocation table. */
@@ -132,49 +146,85 @@ public final class PackedAllocations extends AbstractList<Allocation> implements
     private int[] identStarts = new int[16];
     private int[] identLengths = new int[16];
     private int[] identHashes = new int[16];
-    private byte[] identBytes = new byte[256];
+    /** The idents' bytes: arrays a reader handed over, or this builder's own copies. */
+    private byte[][] segments = new byte[4][];
+    private int[] segmentStarts = new int[4];
+    private int segmentCount;
+    /** Positions covered by the segments so far; the own segment's free room starts at fill. */
     private int bytesUsed;
+    private byte[] own;
+    private int fill;
 
     /**
      * One allocation, its ident being the {@code length} UTF-8 bytes of {@code ident} from
-     * {@code start} (copied). Checked like an {@link Allocation}.
+     * {@code start}, copied. Checked like an {@link Allocation}.
      */
     public void add(long address, byte[] ident, int start, int length, int prefix,
+        boolean container) {
+      if (own == null || own.length - fill < length) {
+        // A new segment rather than a bigger copy: what was filled stays where it is.
+        own = new byte[Math.max(length, own == null ? 256 : (int) Math.min(1 << 24,
+            own.length * 2L))];
+        fill = 0;
+        segment(own);
+      }
+      System.arraycopy(ident, start, own, fill, length);
+      row(address, segmentStarts[segmentCount - 1] + fill, own, fill, length, prefix,
+          container);
+      fill += length;
+    }
+
+    /**
+     * One allocation whose ident is the {@code length} UTF-8 bytes of {@code bytes} from
+     * {@code start}, kept where they are: the caller never writes to {@code bytes} again. A
+     * restart hands over each chunk it read this way, so no ident is copied.
+     */
+    public void addInPlace(long address, byte[] bytes, int start, int length, int prefix,
+        boolean container) {
+      if (segmentCount == 0 || segments[segmentCount - 1] != bytes) {
+        own = null; // the next copy starts a segment after this one
+        segment(bytes);
+      }
+      row(address, segmentStarts[segmentCount - 1] + start, bytes, start, length, prefix,
+          container);
+    }
+
+    private void segment(byte[] bytes) {
+      if (segmentCount == segments.length) {
+        segments = Arrays.copyOf(segments, segmentCount * 2);
+        segmentStarts = Arrays.copyOf(segmentStarts, segmentCount * 2);
+      }
+      if ((long) bytesUsed + bytes.length > Integer.MAX_VALUE) {
+        throw new IllegalStateException("more than 2 GiB of idents");
+      }
+      segments[segmentCount] = bytes;
+      segmentStarts[segmentCount++] = bytesUsed;
+      bytesUsed += bytes.length;
+    }
+
+    private void row(long address, int at, byte[] bytes, int start, int length, int prefix,
         boolean container) {
       io.weft.net.PrefixedAddress.check(address, prefix);
       if (size == addresses.length) {
         resize(size * 2);
       }
-      if (identBytes.length - bytesUsed < length) {
-        identBytes = Arrays.copyOf(identBytes, capped(Math.max(identBytes.length * 2L,
-            (long) bytesUsed + length)));
-      }
-      System.arraycopy(ident, start, identBytes, bytesUsed, length);
       addresses[size] = (int) address;
       shapes[size] = (byte) (prefix << 1 | (container ? 1 : 0));
-      identStarts[size] = bytesUsed;
+      identStarts[size] = at;
       identLengths[size] = length;
-      identHashes[size] = hash(ident, start, length);
-      bytesUsed += length;
+      identHashes[size] = hash(bytes, start, length);
       size++;
     }
 
     /**
-     * Room for {@code rows} more allocations with {@code identBytes} more bytes of idents, made
-     * at once: growing step by step through a million copies every array about twice, into
-     * fresh memory, which a restart pays for in page faults.
+     * Room for {@code rows} more allocations, made at once: growing step by step through a
+     * million copies every array about twice, into fresh memory, which a restart pays for in
+     * page faults.
      */
-    public void expect(long rows, long identBytes) {
+    public void expect(long rows) {
       if (size + rows > addresses.length) {
-        resize(capped(size + rows));
+        resize((int) Math.min(Integer.MAX_VALUE - 8, size + rows));
       }
-      if (bytesUsed + identBytes > this.identBytes.length) {
-        this.identBytes = Arrays.copyOf(this.identBytes, capped(bytesUsed + identBytes));
-      }
-    }
-
-    private static int capped(long capacity) {
-      return (int) Math.min(Integer.MAX_VALUE - 8, capacity);
     }
 
     private void resize(int capacity) {
@@ -196,7 +246,7 @@ public final class PackedAllocations extends AbstractList<Allocation> implements
 
     private Part part() {
       return new Part(size, addresses, shapes, identStarts, identLengths, identHashes,
-          identBytes, bytesUsed);
+          segments, segmentStarts, segmentCount, bytesUsed);
     }
   }
 }

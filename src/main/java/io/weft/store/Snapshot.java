@@ -97,16 +97,7 @@ final class Snapshot {
       read[0]++;
       rows.row(address, bytes, start, length, prefix, container);
     };
-    // Every part but the last holds a whole chunk; a part's length bounds its idents' bytes
-    // (SQLite reads a blob's length from its row's header, not the blob).
-    try (PreparedStatement s = on.prepareStatement("SELECT coalesce(sum(length(rows)), 0)"
-        + " FROM snapshot WHERE part >= ? AND part < ?")) {
-      s.setInt(1, from);
-      s.setInt(2, to);
-      try (ResultSet rs = s.executeQuery()) {
-        rows.expect((long) (to - from) * AllocationRows.CHUNK, rs.getLong(1));
-      }
-    }
+    rows.expect((long) (to - from) * AllocationRows.CHUNK); // a part holds a chunk at most
     try (PreparedStatement s = on.prepareStatement("SELECT after, rows FROM snapshot"
         + " WHERE part >= ? AND part < ? ORDER BY part")) {
       s.setInt(1, from);

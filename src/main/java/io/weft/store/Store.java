@@ -186,18 +186,18 @@ public final class Store implements AutoCloseable {
 
   /**
    * Receives the allocation rows of a {@link #load(RowSink, RowSink) load}, in address order:
-   * each ident as the {@code length} UTF-8 bytes of {@code bytes} from {@code start}, valid only
-   * during the call, so that a restart needs no string per row.
+   * each ident as the {@code length} UTF-8 bytes of {@code bytes} from {@code start}, so that a
+   * restart needs no string per row. The store never writes to {@code bytes} again (each chunk
+   * of rows is an array of its own), so a sink may keep it rather than copy the ident.
    */
   public interface RowSink {
     void row(long address, byte[] bytes, int start, int length, int prefix, boolean container);
 
     /**
-     * Before the rows, when the store knows: at most {@code rows} rows will come, their idents
-     * at most {@code identBytes} bytes in all, so that a sink can size itself once instead of
-     * growing (and copying) step by step through a million rows.
+     * Before the rows, when the store knows: at most {@code rows} rows will come, so that a sink
+     * can size itself once instead of growing (and copying) step by step through a million.
      */
-    default void expect(long rows, long identBytes) {}
+    default void expect(long rows) {}
   }
 
   /** Everything at once, as rows (tests, tools); a restart uses the two-sink load below. */

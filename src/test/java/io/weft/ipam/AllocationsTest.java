@@ -134,15 +134,30 @@ class AllocationsTest {
 
   @Test
   void aRestartsTwoReadersJoinInOrderAndEachAllocationIsBuiltWhenAskedFor() {
+    // The lower reader's idents are copied (into segments of its own as they fill), the upper
+    // one's stay in the chunks they came in, ten rows to a chunk.
     PackedAllocations.Builder lower = new PackedAllocations.Builder();
     PackedAllocations.Builder upper = new PackedAllocations.Builder();
+    upper.expect(180);
     List<Allocation> expected = new ArrayList<>();
+    byte[] chunk = null;
+    int at = 0;
     for (int i = 0; i < 300; i++) {
       Allocation a = new Allocation(i % 7 == 0 ? "容器" + i : "c" + i, 0x0A200000L + i, 12,
           i % 2 == 0);
-      byte[] ident = ("xx" + a.ident() + "yy").getBytes(java.nio.charset.StandardCharsets.UTF_8);
-      (i < 120 ? lower : upper).add(a.ip(), ident, 2, ident.length - 4, a.prefix(),
-          a.container());
+      byte[] ident = a.ident().getBytes(java.nio.charset.StandardCharsets.UTF_8);
+      if (i < 120) {
+        byte[] framed = ("xx" + a.ident() + "yy").getBytes(java.nio.charset.StandardCharsets.UTF_8);
+        lower.add(a.ip(), framed, 2, framed.length - 4, a.prefix(), a.container());
+      } else {
+        if (i % 10 == 0) {
+          chunk = new byte[200];
+          at = 3;
+        }
+        System.arraycopy(ident, 0, chunk, at, ident.length);
+        upper.addInPlace(a.ip(), chunk, at, ident.length, a.prefix(), a.container());
+        at += ident.length + 1;
+      }
       expected.add(a);
     }
     PackedAllocations joined = PackedAllocations.Builder.concat(lower, upper);

@@ -50,12 +50,12 @@ public final class StateCodec {
       @Override
       public void row(long address, byte[] bytes, int start, int length, int prefix,
           boolean container) {
-        allocations.add(address, bytes, start, length, prefix, container);
+        allocations.addInPlace(address, bytes, start, length, prefix, container);
       }
 
       @Override
-      public void expect(long rows, long identBytes) {
-        allocations.expect(rows, identBytes);
+      public void expect(long rows) {
+        allocations.expect(rows);
       }
     };
   }
