@@ -81,7 +81,7 @@ final class AllocationRows {
    * Hands the rows with {@code from < address <= to} to {@code rows}, in address order
    * (addresses are never negative); returns how many there were.
    */
-  static long read(Connection on, long from, long to, Store.RowSink rows) throws SQLException {
+  static long read(Connection on, long from, long to, RowSink rows) throws SQLException {
     long[] read = {0};
     eachChunk(on, from, to, (after, chunk) -> {
       parse(chunk.packed(), after, rows);
@@ -96,7 +96,7 @@ final class AllocationRows {
    * and stops the load rather than corrupting it. Returns the chunk's last address ({@code after}
    * when it is empty).
    */
-  static long parse(byte[] chunk, long after, Store.RowSink rows) throws SQLException {
+  static long parse(byte[] chunk, long after, RowSink rows) throws SQLException {
     long previous = after;
     int i = 0;
     while (i < chunk.length) {

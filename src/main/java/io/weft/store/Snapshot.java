@@ -91,9 +91,9 @@ final class Snapshot {
    * address order; returns how many there were. Each part must begin after the address the one
    * before it ended with, as it was written.
    */
-  static long read(Connection on, int from, int to, Store.RowSink rows) throws SQLException {
+  static long read(Connection on, int from, int to, RowSink rows) throws SQLException {
     long[] read = {0};
-    Store.RowSink counted = (address, bytes, start, length, prefix, container) -> {
+    RowSink counted = (address, bytes, start, length, prefix, container) -> {
       read[0]++;
       rows.row(address, bytes, start, length, prefix, container);
     };

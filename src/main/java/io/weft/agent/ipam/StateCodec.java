@@ -11,6 +11,7 @@ import io.weft.paxos.Claims;
 import io.weft.paxos.NodeId;
 import io.weft.ring.RingState;
 import io.weft.store.Batch;
+import io.weft.store.RowSink;
 import io.weft.store.Store;
 import io.weft.store.StoreException;
 import java.util.List;
@@ -43,10 +44,10 @@ public final class StateCodec {
     }
   }
 
-  private static Store.RowSink into(PackedAllocations.Builder allocations) {
+  private static RowSink into(PackedAllocations.Builder allocations) {
     // The ident's hash is computed here, on the reading threads, for the table that files the
     // allocations by ident when they are restored on the IPAM verticle's thread.
-    return new Store.RowSink() {
+    return new RowSink() {
       @Override
       public void row(long address, byte[] bytes, int start, int length, int prefix,
           boolean container) {
