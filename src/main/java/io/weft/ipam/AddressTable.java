@@ -35,14 +35,20 @@ final class AddressTable {
 
   /** A table that holds {@code expected} entries without growing. */
   AddressTable(int expected) {
-    int capacity = MIN_CAPACITY;
-    while (capacity < 1 << 30 && capacity < expected) {
-      capacity <<= 1;
-    }
+    int capacity = capacityFor(expected);
     heads = new int[capacity];
     keys = new int[capacity];
     next = new int[capacity];
     values = new int[capacity];
+  }
+
+  /** The power of two (at least 16) that holds {@code expected} entries; {@link Idents} too. */
+  static int capacityFor(int expected) {
+    int capacity = MIN_CAPACITY;
+    while (capacity < 1 << 30 && capacity < expected) {
+      capacity <<= 1;
+    }
+    return capacity;
   }
 
   int size() {

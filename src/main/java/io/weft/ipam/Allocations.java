@@ -3,6 +3,7 @@ package io.weft.ipam;
 import io.weft.net.Cidr;
 import io.weft.net.Ip;
 import io.weft.net.PrefixedAddress;
+import java.nio.charset.StandardCharsets;
 import java.util.AbstractSet;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -57,12 +58,15 @@ final class Allocations {
     if (byAddress.get(allocation.ip()) >= 0) {
       throw new IllegalStateException("address " + allocation.address() + " is held twice");
     }
-    int id = idents.find(allocation.ident());
+    // Encoded and hashed once, for the lookup and, for a new ident, the filing.
+    byte[] ident = allocation.ident().getBytes(StandardCharsets.UTF_8);
+    int hash = PackedAllocations.hash(ident, 0, ident.length);
+    int id = idents.find(ident, 0, ident.length, hash);
     if (id < 0) {
       if (idents.wantsCompaction()) {
         renumber(idents.compact());
       }
-      id = idents.add(allocation.ident());
+      id = idents.add(ident, hash);
     }
     int e = newEntry();
     fill(e, allocation.ip(), shape(allocation.prefix(), allocation.container()), id);

@@ -18,8 +18,6 @@ import java.util.Arrays;
  * the {@link PackedAllocations} and never written); idents added later go to {@code own}.
  */
 final class Idents {
-  private static final int MIN_CAPACITY = 16;
-
   /** The idents a restart read, their bytes where it read them; null when there are none. */
   private PackedAllocations base;
   private int baseLength;
@@ -45,15 +43,7 @@ final class Idents {
 
   /** Room for {@code expected} idents without growing. */
   Idents(int expected) {
-    allocate(capacityFor(expected));
-  }
-
-  private static int capacityFor(int expected) {
-    int capacity = MIN_CAPACITY;
-    while (capacity < 1 << 30 && capacity < expected) {
-      capacity <<= 1;
-    }
-    return capacity;
+    allocate(AddressTable.capacityFor(expected));
   }
 
   private void allocate(int capacity) {
@@ -112,15 +102,16 @@ final class Idents {
     return at < baseLength ? base.offsetInSegment(at) : at - baseLength;
   }
 
-  /** A new id for {@code ident}, which must not be live; its entries are the caller's. */
-  int add(String ident) {
-    byte[] bytes = ident.getBytes(StandardCharsets.UTF_8);
+  /**
+   * A new id for the ident of these UTF-8 bytes (all of them; {@code hash} theirs), which must
+   * not be live; its entries are the caller's.
+   */
+  int add(byte[] bytes, int hash) {
     if (own.length - ownUsed < bytes.length) {
       own = Arrays.copyOf(own, Math.max(own.length * 2, ownUsed + bytes.length));
     }
     System.arraycopy(bytes, 0, own, ownUsed, bytes.length);
-    int id = file(baseLength + ownUsed, bytes.length,
-        PackedAllocations.hash(bytes, 0, bytes.length));
+    int id = file(baseLength + ownUsed, bytes.length, hash);
     ownUsed += bytes.length;
     return id;
   }
@@ -233,7 +224,7 @@ final class Idents {
     ownUsed = 0;
     ids = 0;
     live = 0;
-    allocate(MIN_CAPACITY);
+    allocate(AddressTable.capacityFor(0));
   }
 
   private void grow() {
