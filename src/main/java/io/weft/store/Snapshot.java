@@ -89,15 +89,18 @@ final class Snapshot {
   /**
    * Hands the rows of parts {@code from} (inclusive) to {@code to} (exclusive) to {@code rows}, in
    * address order; returns how many there were. Each part must begin after the address the one
-   * before it ended with, as it was written.
+   * before it ended with, as it was written. {@code marked} is the whole snapshot's row count as
+   * its mark says, which bounds what {@code rows} is told to expect.
    */
-  static long read(Connection on, int from, int to, RowSink rows) throws SQLException {
+  static long read(Connection on, int from, int to, long marked, RowSink rows)
+      throws SQLException {
     long[] read = {0};
     RowSink counted = (address, bytes, start, length, prefix, container) -> {
       read[0]++;
       rows.row(address, bytes, start, length, prefix, container);
     };
-    rows.expect((long) (to - from) * AllocationRows.CHUNK); // a part holds a chunk at most
+    // A part holds a chunk at most; a small snapshot (one part) holds far fewer.
+    rows.expect(Math.min((long) (to - from) * AllocationRows.CHUNK, marked));
     try (PreparedStatement s = on.prepareStatement("SELECT after, rows FROM snapshot"
         + " WHERE part >= ? AND part < ? ORDER BY part")) {
       s.setInt(1, from);

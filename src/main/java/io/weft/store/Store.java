@@ -258,8 +258,9 @@ public final class Store implements AutoCloseable {
       int parts = Snapshot.parts(connection);
       int split = parts / 2;
       SecondReader other = split > 0
-          ? new SecondReader(file, own -> Snapshot.read(own, split, parts, upper)) : null;
-      read = Snapshot.read(connection, 0, split > 0 ? split : parts, lower);
+          ? new SecondReader(file, own -> Snapshot.read(own, split, parts, mark.rows(), upper))
+          : null;
+      read = Snapshot.read(connection, 0, split > 0 ? split : parts, mark.rows(), lower);
       if (other != null) {
         read += other.join();
       }
