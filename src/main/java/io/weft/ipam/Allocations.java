@@ -123,11 +123,10 @@ final class Allocations {
    * Restore into an empty table, from the arrays a restart read ({@link PackedAllocations}):
    * the tables are sized once, and the idents' bytes stay in the array they were read into.
    */
-  void restore(List<Allocation> restored) {
+  void restore(PackedAllocations packed) {
     if (size > 0) {
       throw new IllegalStateException("restore into a table that already holds allocations");
     }
-    PackedAllocations packed = PackedAllocations.of(restored);
     int n = packed.size();
     idents = new Idents(n);
     byAddress = new AddressTable(n);
