@@ -22,9 +22,10 @@ import java.util.Set;
  * prefix), as Weave files it, so that a client which only knows the address (Weave's Docker
  * driver) releases it with {@code DELETE /ip/10.32.0.5}.
  *
- * <p>Held without an object per allocation: an entry is a slot in four arrays (its address, its
- * prefix and kind, its ident's id in {@link Idents}, the ident's next entry), found by address
- * through {@link AddressTable} and by ident through the entries each ident's id chains. An
+ * <p>Held without an object per allocation: an entry is a slot in three arrays (its prefix and
+ * kind, its ident's id in {@link Idents}, the ident's next entry) and in {@link AddressTable},
+ * which holds its address and finds it by address; by ident, each ident's id chains its
+ * entries. An
  * {@link Allocation} is built when one is asked for. A peer holds up to a million allocations,
  * and as objects (an {@code Allocation}, its ident's string and bytes, a map entry) a restart
  * made four million of them before it could serve, which the garbage collector then copied.
@@ -38,11 +39,14 @@ final class Allocations {
 
   private Idents idents = new Idents();
   private AddressTable byAddress = new AddressTable();
-  /** By entry: its address, its prefix << 1 | container, its ident's id. */
-  private int[] addresses = new int[16];
+  /** By entry: its prefix << 1 | container, its ident's id. */
   private byte[] shapes = new byte[16];
   private int[] identOf = new int[16];
-  /** By entry: the ident's next entry + 1 (0: the last); for a free slot, the next free one. */
+  /**
+   * By entry: the ident's next entry + 1, the last one's being its first (a ring, so that the
+   * ident keeps only its last and still appends in constant time); for a free slot, the next
+   * free one.
+   */
   private int[] nextOfIdent = new int[16];
   /** Slots ever used, the free list's head + 1, and the entries held. */
   private int used;
@@ -69,27 +73,37 @@ final class Allocations {
       id = idents.add(ident, hash);
     }
     int e = newEntry();
-    fill(e, allocation.ip(), shape(allocation.prefix(), allocation.container()), id);
     byAddress.add(allocation.ip(), e);
+    fill(e, shape(allocation.prefix(), allocation.container()), id);
   }
 
   private static byte shape(int prefix, boolean container) {
     return (byte) (prefix << 1 | (container ? 1 : 0));
   }
 
-  private void fill(int e, long address, byte shape, int id) {
-    addresses[e] = (int) address;
+  /** Entry {@code e} (filed by address already) becomes the last of ident {@code id}'s. */
+  private void fill(int e, byte shape, int id) {
     shapes[e] = shape;
     identOf[e] = id;
-    nextOfIdent[e] = 0;
-    int last = idents.last[id];
-    if (last == 0) {
-      idents.first[id] = e + 1;
+    int tail = idents.tail[id] - 1;
+    if (tail < 0) {
+      nextOfIdent[e] = e + 1;
     } else {
-      nextOfIdent[last - 1] = e + 1;
+      nextOfIdent[e] = nextOfIdent[tail];
+      nextOfIdent[tail] = e + 1;
     }
-    idents.last[id] = e + 1;
+    idents.tail[id] = e + 1;
     size++;
+  }
+
+  /** The first entry of live ident {@code id}: the one after its last, the chain being a ring. */
+  private int firstOf(int id) {
+    return nextOfIdent[idents.tail[id] - 1] - 1;
+  }
+
+  /** The entry after {@code e} among its ident's, or -1 after the last. */
+  private int nextOf(int id, int e) {
+    return e == idents.tail[id] - 1 ? -1 : nextOfIdent[e] - 1;
   }
 
   private int newEntry() {
@@ -98,14 +112,13 @@ final class Allocations {
       free = nextOfIdent[e];
       return e;
     }
-    if (used == addresses.length) {
+    if (used == shapes.length) {
       resize(used * 2);
     }
     return used++;
   }
 
   private void resize(int capacity) {
-    addresses = Arrays.copyOf(addresses, capacity);
     shapes = Arrays.copyOf(shapes, capacity);
     identOf = Arrays.copyOf(identOf, capacity);
     nextOfIdent = Arrays.copyOf(nextOfIdent, capacity);
@@ -146,7 +159,7 @@ final class Allocations {
       if (id < 0) {
         id = idents.addRestored(packed, i);
       }
-      fill(e, address, shape(packed.prefix(i), packed.container(i)), id);
+      fill(e, shape(packed.prefix(i), packed.container(i)), id);
     }
   }
 
@@ -156,7 +169,7 @@ final class Allocations {
   }
 
   private Allocation allocation(int e, String ident) {
-    return new Allocation(ident, Integer.toUnsignedLong(addresses[e]), shapes[e] >> 1,
+    return new Allocation(ident, byAddress.address(e), shapes[e] >> 1,
         (shapes[e] & 1) != 0);
   }
 
@@ -167,7 +180,7 @@ final class Allocations {
       return List.of();
     }
     List<Allocation> held = new ArrayList<>(2);
-    for (int e = idents.first[id] - 1; e >= 0; e = nextOfIdent[e] - 1) {
+    for (int e = firstOf(id); e >= 0; e = nextOf(id, e)) {
       held.add(allocation(e, ident));
     }
     return Collections.unmodifiableList(held);
@@ -177,8 +190,8 @@ final class Allocations {
   Optional<Allocation> in(String ident, Cidr subnet) {
     int id = idents.find(ident);
     if (id >= 0) {
-      for (int e = idents.first[id] - 1; e >= 0; e = nextOfIdent[e] - 1) {
-        if (subnet.contains(Integer.toUnsignedLong(addresses[e]))
+      for (int e = firstOf(id); e >= 0; e = nextOf(id, e)) {
+        if (subnet.contains(byAddress.address(e))
             && shapes[e] >> 1 == subnet.prefix()) {
           return Optional.of(allocation(e, ident));
         }
@@ -204,21 +217,17 @@ final class Allocations {
 
   /** Takes entry {@code e} out of ident {@code id}'s chain; the ident goes with its last one. */
   private void unlink(int id, int e) {
-    int first = idents.first[id] - 1;
-    if (first == e) {
-      idents.first[id] = nextOfIdent[e];
-      if (nextOfIdent[e] == 0) {
-        idents.remove(id);
-      }
+    if (nextOfIdent[e] - 1 == e) {
+      idents.remove(id);
       return;
     }
-    int before = first;
+    int before = e;
     while (nextOfIdent[before] - 1 != e) {
       before = nextOfIdent[before] - 1;
     }
     nextOfIdent[before] = nextOfIdent[e];
-    if (idents.last[id] == e + 1) {
-      idents.last[id] = before + 1;
+    if (idents.tail[id] - 1 == e) {
+      idents.tail[id] = before + 1;
     }
   }
 
@@ -234,7 +243,7 @@ final class Allocations {
     for (int id = 0; id < idents.ids(); id++) {
       if (idents.isLive(id)) {
         String ident = idents.name(id);
-        for (int e = idents.first[id] - 1; e >= 0; e = nextOfIdent[e] - 1) {
+        for (int e = firstOf(id); e >= 0; e = nextOf(id, e)) {
           all.add(allocation(e, ident));
         }
       }

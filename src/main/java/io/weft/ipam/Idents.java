@@ -5,8 +5,8 @@ import java.util.Arrays;
 
 /**
  * The idents holding addresses, each a small number (its id) with its UTF-8 bytes kept in byte
- * arrays, found by a hash table of ints; the allocation table hangs each ident's first and last
- * entry on its id.
+ * arrays, found by a hash table of ints; the allocation table hangs each ident's last entry on
+ * its id.
  *
  * <p>Ids are handed out in increasing order and never reused, so iterating ids upwards visits
  * the idents in the order they first allocated, as Weave lists them. Idents that went leave
@@ -31,9 +31,8 @@ final class Idents {
   /** By id: the next id in its bucket + 1; by bucket: its first id + 1. */
   private int[] chain;
   private int[] heads;
-  /** By id: its first and last entry in the allocation table + 1; 0 once the ident went. */
-  int[] first;
-  int[] last;
+  /** By id: its last entry in the allocation table + 1; 0 once the ident went. */
+  int[] tail;
   private int ids;
   private int live;
 
@@ -51,8 +50,7 @@ final class Idents {
     lengths = new int[capacity];
     hashes = new int[capacity];
     chain = new int[capacity];
-    first = new int[capacity];
-    last = new int[capacity];
+    tail = new int[capacity];
     heads = new int[capacity];
   }
 
@@ -67,7 +65,7 @@ final class Idents {
   }
 
   boolean isLive(int id) {
-    return first[id] != 0;
+    return tail[id] != 0;
   }
 
   /** The id of {@code ident}; -1 when it holds no address. */
@@ -158,8 +156,7 @@ final class Idents {
       }
       chain[before] = chain[id];
     }
-    first[id] = 0;
-    last[id] = 0;
+    tail[id] = 0;
     live--;
   }
 
@@ -196,13 +193,11 @@ final class Idents {
       starts[next] = used;
       lengths[next] = lengths[id];
       hashes[next] = hashes[id];
-      first[next] = first[id];
-      last[next] = last[id];
+      tail[next] = tail[id];
       used += lengths[id];
       renumbered[id] = next++;
     }
-    Arrays.fill(first, next, ids, 0);
-    Arrays.fill(last, next, ids, 0);
+    Arrays.fill(tail, next, ids, 0);
     base = null;
     baseLength = 0;
     own = packed;
@@ -233,8 +228,7 @@ final class Idents {
     lengths = Arrays.copyOf(lengths, capacity);
     hashes = Arrays.copyOf(hashes, capacity);
     chain = Arrays.copyOf(chain, capacity);
-    first = Arrays.copyOf(first, capacity);
-    last = Arrays.copyOf(last, capacity);
+    tail = Arrays.copyOf(tail, capacity);
     heads = new int[capacity];
     for (int id = 0; id < ids; id++) {
       if (isLive(id)) { // gone idents are in no bucket

@@ -25,12 +25,26 @@ final class Ledger {
   void restore(List<Allocation> restored) {
     PackedAllocations packed = PackedAllocations.of(restored);
     allocations.restore(packed);
-    long[] addresses = new long[packed.size()];
-    for (int i = 0; i < addresses.length; i++) {
-      addresses[i] = packed.ip(i);
+    int n = packed.size();
+    if (ascending(packed)) { // as the store reads them: no sorted copy in fresh memory
+      space.claimAscending(packed::ip, n);
+    } else {
+      long[] addresses = new long[n];
+      for (int i = 0; i < n; i++) {
+        addresses[i] = packed.ip(i);
+      }
+      Arrays.sort(addresses);
+      space.claimAscending(i -> addresses[i], n);
     }
-    Arrays.sort(addresses); // the store reads them in address order: already sorted, O(n)
-    space.claimAscending(addresses, addresses.length);
+  }
+
+  private static boolean ascending(PackedAllocations packed) {
+    for (int i = 1; i < packed.size(); i++) {
+      if (packed.ip(i) < packed.ip(i - 1)) {
+        return false;
+      }
+    }
+    return true;
   }
 
   void record(Allocation a, Outcome out) {

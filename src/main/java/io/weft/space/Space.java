@@ -10,6 +10,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.OptionalLong;
 import java.util.TreeMap;
+import java.util.function.IntToLongFunction;
 
 /**
  * The addresses this peer owns and which of them are in use. Ownership comes from the ring; use
@@ -106,16 +107,17 @@ public final class Space {
   }
 
   /**
-   * Restore: marks every owned, free address of {@code addresses} (ascending) as used; addresses
+   * Restore: marks every owned, free address of {@code addresses} (the first {@code count}, by
+   * index, ascending) as used; addresses
    * not owned, or already used, are skipped. One pass over the chunks in step with the
    * addresses, instead of a tree lookup per address: a restart re-claims up to a million.
    */
-  public void claimAscending(long[] addresses, int count) {
+  public void claimAscending(IntToLongFunction addresses, int count) {
     java.util.Iterator<Chunk> it = chunks.values().iterator();
     Chunk c = it.hasNext() ? it.next() : null;
     long previous = Long.MIN_VALUE;
     for (int i = 0; i < count && c != null; i++) {
-      long a = addresses[i];
+      long a = addresses.applyAsLong(i);
       if (a < previous) {
         throw new IllegalArgumentException("addresses to claim are not in ascending order at "
             + Ip.format(a));
