@@ -141,7 +141,7 @@ final class Allocations {
       throw new IllegalStateException("restore into a table that already holds allocations");
     }
     int n = packed.size();
-    idents = new Idents(n);
+    idents = new Idents(packed);
     byAddress = new AddressTable(n);
     resize(Math.max(16, n));
     used = 0;
@@ -157,7 +157,8 @@ final class Allocations {
       int id = idents.find(packed.identSegment(start), packed.offsetInSegment(start),
           packed.identLength(i), packed.identHash(i));
       if (id < 0) {
-        id = idents.addRestored(packed, i);
+        id = i;
+        idents.fileRestored(i);
       }
       fill(e, shape(packed.prefix(i), packed.container(i)), id);
     }

@@ -14,41 +14,47 @@ import java.util.Arrays;
  * (keeping their order) and rewrites their bytes into one array, which keeps memory at twice
  * what the live idents need, and each step amortised constant.
  *
- * <p>The bytes a restart read stay in the arrays it read them into ({@code base}, shared with
- * the {@link PackedAllocations} and never written); idents added later go to {@code own}.
+ * <p>After a restart the ids below the number of rows it read are those rows' ({@code base}):
+ * an ident's bytes, length and hash stay in the {@link PackedAllocations} it read, shared and
+ * never written, and a row whose ident an earlier row has already leaves its id a gap. Only the
+ * idents added later have their bytes, lengths and hashes here ({@code own}), by id less the
+ * rows'. A million restored idents thus cost three arrays of fresh memory, not six.
  */
 final class Idents {
-  /** The idents a restart read, their bytes where it read them; null when there are none. */
+  /** The rows a restart read, whose ids these are: below {@code baseIds}; null when none. */
   private PackedAllocations base;
-  private int baseLength;
+  private int baseIds;
   private byte[] own = new byte[256];
   private int ownUsed;
 
-  /** By id: where its bytes start (below baseLength: in base; else in own), their length. */
-  private int[] starts;
-  private int[] lengths;
-  private int[] hashes;
+  /** By id less baseIds: where its bytes start in own, their length, their hash. */
+  private int[] starts = new int[16];
+  private int[] lengths = new int[16];
+  private int[] hashes = new int[16];
   /** By id: the next id in its bucket + 1; by bucket: its first id + 1. */
   private int[] chain;
   private int[] heads;
-  /** By id: its last entry in the allocation table + 1; 0 once the ident went. */
+  /** By id: its last entry in the allocation table + 1; 0 once the ident went (or never was). */
   int[] tail;
   private int ids;
   private int live;
 
   Idents() {
-    this(0);
+    allocate(AddressTable.capacityFor(0));
   }
 
-  /** Room for {@code expected} idents without growing. */
-  Idents(int expected) {
-    allocate(AddressTable.capacityFor(expected));
+  /**
+   * The idents of a restart's rows, none of them filed yet: ids 0 to rows - 1 are theirs, and
+   * {@link #fileRestored} files one.
+   */
+  Idents(PackedAllocations restored) {
+    allocate(AddressTable.capacityFor(restored.size()));
+    base = restored;
+    baseIds = restored.size();
+    ids = baseIds;
   }
 
   private void allocate(int capacity) {
-    starts = new int[capacity];
-    lengths = new int[capacity];
-    hashes = new int[capacity];
     chain = new int[capacity];
     tail = new int[capacity];
     heads = new int[capacity];
@@ -77,27 +83,30 @@ final class Idents {
   /** The id of the ident whose bytes these are; -1 when it holds no address. */
   int find(byte[] bytes, int start, int length, int hash) {
     for (int id = heads[bucket(hash)] - 1; id >= 0; id = chain[id] - 1) {
-      if (hashes[id] == hash && lengths[id] == length && sameBytes(id, bytes, start)) {
+      if (hash(id) == hash && length(id) == length && sameBytes(id, bytes, start, length)) {
         return id;
       }
     }
     return -1;
   }
 
-  private boolean sameBytes(int id, byte[] bytes, int start) {
-    int at = starts[id];
-    int length = lengths[id];
-    int from = offset(at);
-    return Arrays.equals(segment(at), from, from + length, bytes, start, start + length);
+  private int hash(int id) {
+    return id < baseIds ? base.identHash(id) : hashes[id - baseIds];
   }
 
-  /** The array that holds position {@code at} of the idents' bytes. */
-  private byte[] segment(int at) {
-    return at < baseLength ? base.identSegment(at) : own;
+  private int length(int id) {
+    return id < baseIds ? base.identLength(id) : lengths[id - baseIds];
   }
 
-  private int offset(int at) {
-    return at < baseLength ? base.offsetInSegment(at) : at - baseLength;
+  private boolean sameBytes(int id, byte[] bytes, int start, int length) {
+    if (id >= baseIds) {
+      int from = starts[id - baseIds];
+      return Arrays.equals(own, from, from + length, bytes, start, start + length);
+    }
+    int at = base.identStart(id);
+    int from = base.offsetInSegment(at);
+    return Arrays.equals(base.identSegment(at), from, from + length, bytes, start,
+        start + length);
   }
 
   /**
@@ -109,44 +118,42 @@ final class Idents {
       own = Arrays.copyOf(own, Math.max(own.length * 2, ownUsed + bytes.length));
     }
     System.arraycopy(bytes, 0, own, ownUsed, bytes.length);
-    int id = file(baseLength + ownUsed, bytes.length, hash);
+    if (ids == chain.length) {
+      grow();
+    }
+    int id = ids++;
+    int k = id - baseIds;
+    if (k == starts.length) {
+      starts = Arrays.copyOf(starts, k * 2);
+      lengths = Arrays.copyOf(lengths, k * 2);
+      hashes = Arrays.copyOf(hashes, k * 2);
+    }
+    starts[k] = ownUsed;
+    lengths[k] = bytes.length;
+    hashes[k] = hash;
     ownUsed += bytes.length;
+    file(id, hash);
     return id;
   }
 
   /**
-   * A new id for the ident of {@code restored}'s allocation {@code i}, its bytes left where they
-   * are; only while nothing but restored idents were added (a restart).
+   * Files the ident of the restart's row {@code i} under its id, {@code i}: only for a row
+   * whose ident no earlier row has, before any other ident is added.
    */
-  int addRestored(PackedAllocations restored, int i) {
-    if (base != restored) {
-      if (ids > 0) {
-        throw new IllegalStateException("restore into a table that already holds idents");
-      }
-      base = restored;
-      baseLength = restored.identBytesLength();
-    }
-    return file(restored.identStart(i), restored.identLength(i), restored.identHash(i));
+  void fileRestored(int i) {
+    file(i, base.identHash(i));
   }
 
-  private int file(int start, int length, int hash) {
-    if (ids == starts.length) {
-      grow();
-    }
-    int id = ids++;
-    starts[id] = start;
-    lengths[id] = length;
-    hashes[id] = hash;
+  private void file(int id, int hash) {
     int b = bucket(hash);
     chain[id] = heads[b];
     heads[b] = id + 1;
     live++;
-    return id;
   }
 
   /** The ident {@code id} has gone: it is no longer found; its id is not handed out again. */
   void remove(int id) {
-    int b = bucket(hashes[id]);
+    int b = bucket(hash(id));
     if (heads[b] == id + 1) {
       heads[b] = chain[id];
     } else {
@@ -161,26 +168,33 @@ final class Idents {
   }
 
   String name(int id) {
-    int at = starts[id];
-    return new String(segment(at), offset(at), lengths[id], StandardCharsets.UTF_8);
+    if (id >= baseIds) {
+      return new String(own, starts[id - baseIds], lengths[id - baseIds], StandardCharsets.UTF_8);
+    }
+    int at = base.identStart(id);
+    return new String(base.identSegment(at), base.offsetInSegment(at), base.identLength(id),
+        StandardCharsets.UTF_8);
   }
 
   /** Whether the gaps left by idents that went outnumber the live ones (see the class doc). */
   boolean wantsCompaction() {
-    return ids == starts.length && ids - live > live;
+    return ids == chain.length && ids - live > live;
   }
 
   /**
-   * Renumbers the live idents 0, 1, … in their order and copies their bytes into one array;
-   * returns the new id of each old one (-1 for those gone).
+   * Renumbers the live idents 0, 1, … in their order and copies their bytes into one array (the
+   * restart's rows included); returns the new id of each old one (-1 for those gone).
    */
   int[] compact() {
     int[] renumbered = new int[ids];
     long bytes = 0;
     for (int id = 0; id < ids; id++) {
-      bytes += isLive(id) ? lengths[id] : 0;
+      bytes += isLive(id) ? length(id) : 0;
     }
     byte[] packed = new byte[(int) Math.max(256, bytes * 2)];
+    int[] newStarts = new int[Math.max(16, chain.length)];
+    int[] newLengths = new int[newStarts.length];
+    int[] newHashes = new int[newStarts.length];
     int used = 0;
     int next = 0;
     for (int id = 0; id < ids; id++) {
@@ -188,20 +202,28 @@ final class Idents {
         renumbered[id] = -1;
         continue;
       }
-      int at = starts[id];
-      System.arraycopy(segment(at), offset(at), packed, used, lengths[id]);
-      starts[next] = used;
-      lengths[next] = lengths[id];
-      hashes[next] = hashes[id];
+      int length = length(id);
+      if (id >= baseIds) {
+        System.arraycopy(own, starts[id - baseIds], packed, used, length);
+      } else {
+        int at = base.identStart(id);
+        System.arraycopy(base.identSegment(at), base.offsetInSegment(at), packed, used, length);
+      }
+      newStarts[next] = used;
+      newLengths[next] = length;
+      newHashes[next] = hash(id);
       tail[next] = tail[id];
-      used += lengths[id];
+      used += length;
       renumbered[id] = next++;
     }
     Arrays.fill(tail, next, ids, 0);
     base = null;
-    baseLength = 0;
+    baseIds = 0;
     own = packed;
     ownUsed = used;
+    starts = newStarts;
+    lengths = newLengths;
+    hashes = newHashes;
     ids = next;
     Arrays.fill(heads, 0);
     for (int id = 0; id < ids; id++) {
@@ -214,25 +236,25 @@ final class Idents {
 
   void clear() {
     base = null;
-    baseLength = 0;
+    baseIds = 0;
     own = new byte[256];
     ownUsed = 0;
+    starts = new int[16];
+    lengths = new int[16];
+    hashes = new int[16];
     ids = 0;
     live = 0;
     allocate(AddressTable.capacityFor(0));
   }
 
   private void grow() {
-    int capacity = starts.length * 2;
-    starts = Arrays.copyOf(starts, capacity);
-    lengths = Arrays.copyOf(lengths, capacity);
-    hashes = Arrays.copyOf(hashes, capacity);
+    int capacity = chain.length * 2;
     chain = Arrays.copyOf(chain, capacity);
     tail = Arrays.copyOf(tail, capacity);
     heads = new int[capacity];
     for (int id = 0; id < ids; id++) {
       if (isLive(id)) { // gone idents are in no bucket
-        int b = bucket(hashes[id]);
+        int b = bucket(hash(id));
         chain[id] = heads[b];
         heads[b] = id + 1;
       }
