@@ -30,8 +30,9 @@ import java.util.SplittableRandom;
  *       from the table (as after a crash) and from the snapshot a clean stop saves;
  *   <li>launch → {@code /health/live} of the built jar on that directory, as a restart after a
  *       host reboot sees it, after a crash (the snapshot's mark removed first) and after a clean
- *       stop; with the class-data-sharing archive {@code target/weft.jsa} too when the build
- *       made one.
+ *       stop; as plain {@code java -jar}, and through the launcher ({@code src/deb/bin/weft},
+ *       its JVM options and the class-data-sharing archive {@code target/weft.jsa}) when the
+ *       build made one.
  * </ul>
  * Run: {@code mvn -q -Pbench package exec:exec -DskipTests -Dbench.main=io.weft.bench.RestoreBench
  * -Djmh.args="0 100000 1000000"} (allocation counts; default those three).
@@ -160,7 +161,7 @@ public final class RestoreBench {
       long live = System.nanoTime() - t0;
       String lookup = send("GET", http, "/ip/" + String.format("%064x", Math.max(0, n - 1)));
       System.out.printf("launch→live n=%,9d round %d%s, after a %s: %5.0f ms (lookup of the"
-          + " last: %s)%n", n, round, archive ? " with weft.jsa" : "",
+          + " last: %s)%n", n, round, archive ? " via launcher" : "",
           cleanStopBefore ? "clean stop" : "crash     ", ms(live), lookup);
     } finally {
       agent.destroy();
@@ -169,19 +170,20 @@ public final class RestoreBench {
   }
 
   private static Process launch(Path dir, int http, boolean archive) throws Exception {
-    List<String> cmd = new ArrayList<>(List.of("java"));
-    if (archive) {
-      cmd.addAll(List.of("-XX:SharedArchiveFile=" + Path.of("target/weft.jsa").toAbsolutePath(),
-          "-Xshare:auto"));
-    }
-    // The absolute path, as the archive recorded it (made through the launcher by the build).
-    cmd.addAll(List.of("-jar", Path.of("target/weft.jar").toAbsolutePath().toString(), "launch",
+    // With the archive, through the launcher as the installed unit starts the agent (its JVM
+    // options too); the absolute path, as the archive recorded it (made through the launcher by
+    // the build).
+    List<String> cmd = new ArrayList<>(archive ? List.of("sh", "src/deb/bin/weft")
+        : List.of("java", "-jar", Path.of("target/weft.jar").toAbsolutePath().toString()));
+    cmd.addAll(List.of("launch",
         "--data-dir", dir.toString(), "--http-addr", "127.0.0.1:" + http, "--bridge-addr", "none", "--cluster-addr",
         "127.0.0.1:" + freePort(), "--bus-port", Integer.toString(freePort()),
         "--docker-host", "none",
         "--docker-plugin", "none", "--cluster-name", "restore-bench-" + System.nanoTime()));
-    return new ProcessBuilder(cmd).redirectErrorStream(true)
-        .redirectOutput(dir.resolve("agent.log").toFile()).start();
+    ProcessBuilder builder = new ProcessBuilder(cmd).redirectErrorStream(true)
+        .redirectOutput(dir.resolve("agent.log").toFile());
+    builder.environment().put("WEFT_HOME", Path.of("target").toAbsolutePath().toString());
+    return builder.start();
   }
 
   static void awaitLive(int http) throws InterruptedException {

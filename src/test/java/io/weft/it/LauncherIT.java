@@ -65,6 +65,21 @@ class LauncherIT {
   }
 
   @Test
+  void theAgentTakesTransparentHugePagesWhereTheKernelOffersThem(@TempDir Path dir)
+      throws Exception {
+    Path setting = Path.of("/sys/kernel/mm/transparent_hugepage/enabled");
+    boolean offered = Files.isReadable(setting)
+        && Files.readString(setting).matches("(?s).*\\[(always|madvise)\\].*");
+    Run run = launch(Map.of("WEFT_HOME", home(dir).get("WEFT_HOME"),
+        "WEFT_JAVA_OPTS", "-XX:+PrintFlagsFinal -version"), "launch"); // -version: exits
+    assertThat(run.exit()).as(run.output()).isZero();
+    assertThat(run.output()).containsPattern("bool UseTransparentHugePages\\s+= " + offered)
+        .as("no warning on every start where the kernel has none")
+        .doesNotContain("transparent huge pages are not supported")
+        .containsPattern("bool ExitOnOutOfMemoryError\\s+= true");
+  }
+
+  @Test
   void makeArchivesMakesArchivesTheCommandsStartFrom(@TempDir Path dir) throws Exception {
     Map<String, String> env = home(dir);
     Run made = launch(env, "--make-archives");
