@@ -25,10 +25,10 @@ import java.util.Set;
  * <p>Held without an object per allocation: an entry is a slot in three arrays (its prefix and
  * kind, its ident's id in {@link Idents}, the ident's next entry) and in {@link AddressTable},
  * which holds its address and finds it by address; by ident, each ident's id chains its
- * entries. An
- * {@link Allocation} is built when one is asked for. A peer holds up to a million allocations,
- * and as objects (an {@code Allocation}, its ident's string and bytes, a map entry) a restart
- * made four million of them before it could serve, which the garbage collector then copied.
+ * entries. An {@link Allocation} is built when one is asked for. A peer holds up to a million
+ * allocations, and as objects (an {@code Allocation}, its ident's string and bytes, a map entry)
+ * a restart made four million of them before it could serve, which the garbage collector then
+ * copied.
  */
 final class Allocations {
 
@@ -157,8 +157,7 @@ final class Allocations {
       int id = idents.find(packed.identSegment(start), packed.offsetInSegment(start),
           packed.identLength(i), packed.identHash(i));
       if (id < 0) {
-        id = i;
-        idents.fileRestored(i);
+        id = idents.fileRestored(i);
       }
       fill(e, shape(packed.prefix(i), packed.container(i)), id);
     }

@@ -137,11 +137,12 @@ final class Idents {
   }
 
   /**
-   * Files the ident of the restart's row {@code i} under its id, {@code i}: only for a row
-   * whose ident no earlier row has, before any other ident is added.
+   * Files the ident of the restart's row {@code i} under its id, which is {@code i}, and returns
+   * it: only for a row whose ident no earlier row has, before any other ident is added.
    */
-  void fileRestored(int i) {
+  int fileRestored(int i) {
     file(i, base.identHash(i));
+    return i;
   }
 
   private void file(int id, int hash) {
