@@ -48,10 +48,9 @@ final class Allocations {
    * free one.
    */
   private int[] nextOfIdent = new int[16];
-  /** Slots ever used, the free list's head + 1, and the entries held. */
+  /** Slots ever used, and the free list's head + 1; the entries held are byAddress's. */
   private int used;
   private int free;
-  private int size;
 
   /** The ident an allocation is filed under: the bare address for anonymous ones. */
   static String fileUnder(String ident, PrefixedAddress address) {
@@ -93,7 +92,6 @@ final class Allocations {
       nextOfIdent[tail] = e + 1;
     }
     idents.tail[id] = e + 1;
-    size++;
   }
 
   /** The first entry of live ident {@code id}: the one after its last, the chain being a ring. */
@@ -137,7 +135,7 @@ final class Allocations {
    * the tables are sized once, and the idents' bytes stay in the array they were read into.
    */
   void restore(PackedAllocations packed) {
-    if (size > 0) {
+    if (size() > 0) {
       throw new IllegalStateException("restore into a table that already holds allocations");
     }
     int n = packed.size();
@@ -211,7 +209,6 @@ final class Allocations {
     shapes[e] = FREE;
     nextOfIdent[e] = free;
     free = e + 1;
-    size--;
     return true;
   }
 
@@ -239,7 +236,7 @@ final class Allocations {
 
   /** Every allocation, idents in the order they first allocated. */
   List<Allocation> all() {
-    List<Allocation> all = new ArrayList<>(size);
+    List<Allocation> all = new ArrayList<>(size());
     for (int id = 0; id < idents.ids(); id++) {
       if (idents.isLive(id)) {
         String ident = idents.name(id);
@@ -299,7 +296,7 @@ final class Allocations {
   }
 
   int size() {
-    return size;
+    return byAddress.size();
   }
 
   void clear() {
@@ -307,7 +304,6 @@ final class Allocations {
     byAddress.clear();
     used = 0;
     free = 0;
-    size = 0;
   }
 
   /** The addresses of {@code ident}, in {@code subnet} only when given. */
