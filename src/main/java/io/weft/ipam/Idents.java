@@ -172,9 +172,7 @@ final class Idents {
     if (id >= baseIds) {
       return new String(own, starts[id - baseIds], lengths[id - baseIds], StandardCharsets.UTF_8);
     }
-    int at = base.identStart(id);
-    return new String(base.identSegment(at), base.offsetInSegment(at), base.identLength(id),
-        StandardCharsets.UTF_8);
+    return base.ident(id);
   }
 
   /** Whether the gaps left by idents that went outnumber the live ones (see the class doc). */

@@ -68,9 +68,14 @@ public final class PackedAllocations extends AbstractList<Allocation> implements
     if (i < 0 || i >= size()) {
       throw new IndexOutOfBoundsException("allocation " + i + " of " + size());
     }
+    return new Allocation(ident(i), ip(i), prefix(i), container(i));
+  }
+
+  /** Allocation {@code i}'s ident. */
+  String ident(int i) {
     int start = identStart(i);
-    return new Allocation(new String(identSegment(start), offsetInSegment(start),
-        identLength(i), StandardCharsets.UTF_8), ip(i), prefix(i), container(i));
+    return new String(identSegment(start), offsetInSegment(start), identLength(i),
+        StandardCharsets.UTF_8);
   }
 
   long ip(int i) {

@@ -108,9 +108,9 @@ public final class Space {
 
   /**
    * Restore: marks every owned, free address of {@code addresses} (the first {@code count}, by
-   * index, ascending) as used; addresses
-   * not owned, or already used, are skipped. One pass over the chunks in step with the
-   * addresses, instead of a tree lookup per address: a restart re-claims up to a million.
+   * index, ascending) as used; addresses not owned, or already used, are skipped. One pass over
+   * the chunks in step with the addresses, instead of a tree lookup per address: a restart
+   * re-claims up to a million.
    */
   public void claimAscending(IntToLongFunction addresses, int count) {
     java.util.Iterator<Chunk> it = chunks.values().iterator();
