@@ -137,6 +137,14 @@ public final class Membership implements NodeListener {
     heard.clear();
     listedAt.clear();
     greeting.clear();
+    joinThrough(next);
+  }
+
+  /**
+   * Members are read from {@code next}, the cluster manager of a join about to begin, from now
+   * on: a manager the agent made before it knew how it would join is replaced so.
+   */
+  public void joinThrough(ClusterManager next) {
     // The old cluster manager may still be dispatching events of the cluster this agent left.
     clusterManager.nodeListener(null);
     clusterManager = next;
