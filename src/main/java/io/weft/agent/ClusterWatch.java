@@ -5,8 +5,10 @@ import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
 import io.vertx.core.spi.cluster.ClusterManager;
 import io.vertx.core.spi.cluster.NodeInfo;
+import io.vertx.core.spi.cluster.RegistrationInfo;
 import io.vertx.spi.cluster.hazelcast.HazelcastClusterManager;
 import io.weft.agent.cluster.Membership;
+import java.util.List;
 import java.util.function.Consumer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -50,6 +52,9 @@ final class ClusterWatch {
     lockProbe.start();
     timer = local.setPeriodic(PROBE_EVERY_MS, t -> {
       membership.greetSelf(GREETING_TIMEOUT_MS).compose(x -> ownNodeInfo())
+          .compose(x -> membership.greetingAddress()
+              .map(address -> listed(clusterManager, address))
+              .orElseGet(() -> Future.failedFuture("not joined")))
           .onSuccess(x -> verdict.answered(System.currentTimeMillis()));
       verdict.stuck(System.currentTimeMillis()).ifPresent(why -> {
         if (!closed) {
@@ -69,6 +74,22 @@ final class ClusterWatch {
     Promise<NodeInfo> read = Promise.promise();
     clusterManager.getNodeInfo(clusterManager.getNodeId(), read);
     return read.future().mapEmpty();
+  }
+
+  /**
+   * Whether the cluster's registry of event-bus addresses lists {@code address} on this node,
+   * read from the registry itself. The greeting to itself does not show this: the event bus
+   * keeps the addresses it has looked up, its own among them, so a greeting can come back while
+   * the registry has lost the entry (a membership handler that ran late removed it after this
+   * agent had published it again), and then no peer can reach this agent.
+   */
+  static Future<Void> listed(ClusterManager clusterManager, String address) {
+    Promise<List<RegistrationInfo>> read = Promise.promise();
+    clusterManager.getRegistrations(address, read);
+    String self = clusterManager.getNodeId();
+    return read.future().compose(registrations -> registrations.stream()
+        .anyMatch(r -> r.nodeId().equals(self)) ? Future.<Void>succeededFuture()
+        : Future.failedFuture("the cluster's registry does not list " + address));
   }
 
   void close() {

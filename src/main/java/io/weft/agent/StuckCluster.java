@@ -16,8 +16,9 @@ import java.util.Optional;
  *   <li>the cluster manager's lock, taken by a probe every few seconds, is held for longer than
  *       {@link #STUCK_MS};
  *   <li>this agent's own greeting, sent to itself across the clustered event bus (which looks its
- *       address up in the registry), or its own entry in the cluster's node list (which peers
- *       read to connect to it), has not come back for {@link #STUCK_MS}.
+ *       address up in the registry), its own entry in the cluster's node list (which peers read
+ *       to connect to it), or its greeting address in the registry itself (which the event bus
+ *       reads once and then keeps), has not come back for {@link #STUCK_MS}.
  * </ul>
  * Either is a cluster that will not mend by itself; leaving it and joining again does.
  */
@@ -55,8 +56,9 @@ final class StuckCluster {
           + (nowMs - lockWaitSinceMs) / 1000 + " s (Hazelcast's partitions do not settle)");
     }
     if (nowMs - lastAnswerMs > STUCK_MS) {
-      return Optional.of("this agent's greeting to itself across the clustered event bus, or"
-          + " its own entry in the cluster's node list, has not come back for "
+      return Optional.of("this agent's greeting to itself across the clustered event bus, its"
+          + " own entry in the cluster's node list, or its greeting address in the cluster's"
+          + " registry, has not come back for "
           + (nowMs - lastAnswerMs) / 1000 + " s (the cluster's registries lost this agent or do"
           + " not answer)");
     }

@@ -89,6 +89,9 @@ class RogueMemberIT {
       // event bus, says so once; all that time it is no peer.
       AgentProcess.await(Duration.ofSeconds(120), () -> a.log().contains("claiming to be "
           + nameB + "(forged)"), "the agent to report the silent stranger");
+      // With why its greetings failed, so that an operator can tell a stranger from a peer
+      // whose address the cluster's registry lost.
+      assertThat(a.log()).contains("(the last greeting to it failed: ");
       JsonArray peers = a.status().getJsonArray("peers");
       assertThat(peers).hasSize(2);
       assertThat(peers.getJsonObject(1).getString("name")).isEqualTo(nameB);

@@ -4,6 +4,7 @@ import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.eventbus.DeliveryOptions;
 import io.vertx.core.eventbus.Message;
+import io.vertx.core.eventbus.ReplyException;
 import io.vertx.core.json.JsonObject;
 import io.vertx.core.spi.cluster.ClusterManager;
 import io.vertx.core.spi.cluster.NodeInfo;
@@ -12,6 +13,7 @@ import io.weft.ring.PeerName;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Consumer;
@@ -53,6 +55,8 @@ public final class Membership implements NodeListener {
   private final Map<String, Long> listedAt = new ConcurrentHashMap<>();
   private final Set<String> greeting = ConcurrentHashMap.newKeySet();
   private final Set<String> warned = ConcurrentHashMap.newKeySet();
+  /** Why the last greeting to a candidate failed, for the warning about a silent one. */
+  private final Map<String, String> greetingFailed = new ConcurrentHashMap<>();
   private final Consumer<Member> duplicateNameFound;
   private final PeerTls tls;
   /** The local Vert.x: timers, and members reported on {@link #ADDRESS} to the ring verticle. */
@@ -137,6 +141,7 @@ public final class Membership implements NodeListener {
     heard.clear();
     listedAt.clear();
     greeting.clear();
+    greetingFailed.clear();
     joinThrough(next);
   }
 
@@ -151,6 +156,12 @@ public final class Membership implements NodeListener {
     if (!stopped) {
       next.nodeListener(this);
     }
+  }
+
+  /** The address this agent is greeted on, or empty before it has joined. */
+  public Optional<String> greetingAddress() {
+    Member me = self;
+    return me == null ? Optional.empty() : Optional.of(HELLO_PREFIX + me.nodeId());
   }
 
   /**
@@ -172,11 +183,13 @@ public final class Membership implements NodeListener {
     Long since = listedAt.get(candidate.nodeId());
     if (since != null && System.currentTimeMillis() - since > SILENT_WARN_MS
         && warned.add(candidate.nodeId())) {
+      String failure = greetingFailed.get(candidate.nodeId());
       LOG.warn("a node at {}:{} has been in the Hazelcast cluster for {} s claiming to be {} but"
-          + " has not spoken over the event bus{}: it is not treated as a peer. If it is not one"
+          + " has not spoken over the event bus{}{}: it is not treated as a peer. If it is not one"
           + " of your agents, bind --cluster-addr to a private address, firewall ports 6783 and"
           + " 6785{}", candidate.host(), candidate.busPort(), SILENT_WARN_MS / 1000,
           candidate.label(), tls.enabled() ? " with this cluster's certificate" : "",
+          failure == null ? "" : " (the last greeting to it failed: " + failure + ")",
           tls.enabled() ? "" : " and use --tls-cert/--tls-key/--tls-ca");
     }
   }
@@ -254,6 +267,7 @@ public final class Membership implements NodeListener {
     candidates.remove(nodeId);
     listedAt.remove(nodeId);
     heard.remove(nodeId);
+    greetingFailed.remove(nodeId);
     Member gone = members.remove(nodeId);
     if (gone != null && vertx != null && !stopped) {
       LOG.info("member left: {} at {}:{} ({} in cluster)", gone.label(), gone.host(),
@@ -321,7 +335,10 @@ public final class Membership implements NodeListener {
     bus.eventBus().<JsonObject>request(HELLO_PREFIX + nodeId, introduction(), GREETING)
         .onComplete(ar -> {
           greeting.remove(nodeId);
-          if (ar.succeeded() && nodeId.equals(ar.result().body().getString("nodeId"))) {
+          if (ar.failed()) {
+            greetingFailed.put(nodeId, ar.cause() instanceof ReplyException reply
+                ? reply.failureType() + ": " + reply.getMessage() : ar.cause().toString());
+          } else if (nodeId.equals(ar.result().body().getString("nodeId"))) {
             vouched(ar.result().body());
           }
         });
@@ -366,6 +383,7 @@ public final class Membership implements NodeListener {
           claimed.host(), claimed.busPort(), claimed.peerName(), spoken.peerName());
     }
     listedAt.remove(nodeId);
+    greetingFailed.remove(nodeId);
     if (candidates.remove(nodeId) == null || !clusterManager.getNodes().contains(nodeId)
         || members.putIfAbsent(nodeId, spoken) != null) {
       return;
