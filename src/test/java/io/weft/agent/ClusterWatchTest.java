@@ -2,8 +2,8 @@ package io.weft.agent;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.weft.testing.FreePorts;
 import io.weft.testing.LoopbackCluster;
-import java.net.ServerSocket;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 
@@ -13,7 +13,7 @@ class ClusterWatchTest {
   void anAddressTheRegistryLostIsNoLongerListedThoughItsConsumerStillRuns() throws Exception {
     try (LoopbackCluster cluster = new LoopbackCluster()) {
       // A member whose one peer is down: a cluster of its own.
-      LoopbackCluster.Member member = cluster.join(freePort(), freePort(), null);
+      LoopbackCluster.Member member = cluster.join(FreePorts.next(), FreePorts.next(), null);
       String address = "weft.hello.watch-test";
       member.clustered().eventBus().consumer(address, m -> m.reply("hello")).completion()
           .await(30, TimeUnit.SECONDS);
@@ -31,12 +31,6 @@ class ClusterWatchTest {
       assertThat(ClusterWatch.listed(member.manager(), address)
           .toCompletionStage().toCompletableFuture().handle((ok, failure) -> failure)
           .get(30, TimeUnit.SECONDS)).hasMessageContaining("does not list " + address);
-    }
-  }
-
-  private static int freePort() throws java.io.IOException {
-    try (ServerSocket socket = new ServerSocket(0)) {
-      return socket.getLocalPort();
     }
   }
 }

@@ -5,9 +5,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.hazelcast.core.HazelcastInstance;
 import com.hazelcast.instance.impl.HazelcastInstanceProxy;
 import io.weft.net.HostPort;
+import io.weft.testing.FreePorts;
 import io.weft.testing.LoopbackCluster;
-import java.io.IOException;
-import java.net.ServerSocket;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
@@ -28,7 +27,7 @@ class HazelcastMemberTest {
 
   @Test
   void threeMembersStartedTogetherFormOneClusterWithOneMaster() throws Exception {
-    int[] ports = {freePort(), freePort(), freePort()};
+    int[] ports = {FreePorts.next(), FreePorts.next(), FreePorts.next()};
     List<CompletableFuture<HazelcastInstance>> starting = new ArrayList<>();
     for (int own : ports) {
       starting.add(CompletableFuture.supplyAsync(() -> start(own, ports)));
@@ -49,7 +48,7 @@ class HazelcastMemberTest {
 
   @Test
   void aMemberWhosePeersAreDownIsAClusterOfItsOwnAndALaterOneJoinsIt() throws Exception {
-    int[] ports = {freePort(), freePort(), freePort()};
+    int[] ports = {FreePorts.next(), FreePorts.next(), FreePorts.next()};
     HazelcastInstance first = start(ports[0], ports);
     started.add(first);
     assertThat(first.getCluster().getMembers()).hasSize(1);
@@ -77,11 +76,5 @@ class HazelcastMemberTest {
 
   private static Object joinerOf(HazelcastInstance member) {
     return ((HazelcastInstanceProxy) member).getOriginal().node.getJoiner();
-  }
-
-  private static int freePort() throws IOException {
-    try (ServerSocket socket = new ServerSocket(0)) {
-      return socket.getLocalPort();
-    }
   }
 }
