@@ -22,9 +22,10 @@ import java.util.concurrent.TimeoutException;
 /**
  * Hazelcast's TCP-IP join with its waits cut to what a fresh cluster needs. Hazelcast's own
  * asks the listed members who the master is once a second, for the whole connection timeout,
- * before the lowest connected member claims mastership; a member that learns the master waits
- * for the rest of its second before asking to join. Three peers started together spend about
- * two seconds so, which on a two-core host is most of what their first allocation waits for.
+ * before the lowest connected member claims mastership, and the others learn of the master only
+ * when they next ask, up to a second later. Three fresh members on three hosts spend about two
+ * seconds so before they are one cluster (half a second with this joiner); a member joining a
+ * cluster that exists already is answered at once by either.
  *
  * <p>This one asks every {@value #TICK_MS} ms, so that a member joins within a tick of learning
  * its master, and the lowest member claims as soon as every listed member is connected and none
