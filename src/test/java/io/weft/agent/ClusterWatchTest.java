@@ -31,6 +31,8 @@ class ClusterWatchTest {
       assertThat(ClusterWatch.listed(member.manager(), address)
           .toCompletionStage().toCompletableFuture().handle((ok, failure) -> failure)
           .get(30, TimeUnit.SECONDS)).hasMessageContaining("does not list " + address);
+      assertThat(member.clustered().eventBus().request(address, "hi")
+          .await(30, TimeUnit.SECONDS).body()).isEqualTo("hello");
     }
   }
 }
