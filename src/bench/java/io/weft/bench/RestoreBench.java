@@ -27,10 +27,13 @@ import java.util.SplittableRandom;
  * <ul>
  *   <li>the store load alone, in this JVM: {@code Store.open}, {@code StateCodec.load} and
  *       {@code Allocator.restore}, each timed (the first round includes class loading and JIT),
- *       from the table (as after a crash) and from the snapshot a clean stop saves;
+ *       from the table (no snapshot) and from the snapshot a clean stop saves;
  *   <li>launch → {@code /health/live} of the built jar on that directory, as a restart after a
- *       host reboot sees it, after a crash (the snapshot's mark removed first) and after a clean
- *       stop; as plain {@code java -jar}, and through the launcher ({@code src/deb/bin/weft},
+ *       host reboot sees it: after a clean stop; after a crash that followed a few changes (20
+ *       allocations and one free over HTTP, then SIGKILL: the snapshot's parts they fell in are
+ *       stale); and with no snapshot at all (dropped first, as a crash leaves it before any
+ *       clean stop or refresh); as plain {@code java -jar}, and through the launcher
+ *       ({@code src/deb/bin/weft},
  *       its JVM options and the class-data-sharing archive {@code target/weft.jsa}) when the
  *       build made one.
  * </ul>
@@ -41,8 +44,23 @@ public final class RestoreBench {
   private static final HttpClient HTTP = HttpClient.newHttpClient();
   private static final Cidr UNIVERSE = Cidr.parse("10.32.0.0/12");
   private static final int ROUNDS = 3;
+  /** Crashes after changes so far: each frees an allocation of its own. */
+  private static int crashes;
 
   private RestoreBench() {}
+
+  /** What the launch follows. */
+  private enum Before {
+    NO_SNAPSHOT("crash, no snapshot"),
+    CLEAN_STOP("clean stop"),
+    CRASH_AFTER_CHANGES("crash after changes");
+
+    final String label;
+
+    Before(String label) {
+      this.label = label;
+    }
+  }
 
   public static void main(String[] args) throws Exception {
     List<Integer> counts = new ArrayList<>();
@@ -62,9 +80,12 @@ public final class RestoreBench {
       }
       for (boolean archive : archiveModes()) {
         for (int r = 1; r <= ROUNDS; r++) {
-          // Alternately, so that both see the machine alike; each clean stop saves a snapshot.
-          launchToLive(dir, n, r, archive, false);
-          launchToLive(dir, n, r, archive, true);
+          // In turn, so that all see the machine alike. Each launch's stop leaves what the next
+          // one follows: a clean stop (a snapshot) after the first, a crash after changes after
+          // the second.
+          for (Before before : Before.values()) {
+            launchToLive(dir, n, r, archive, before);
+          }
         }
       }
       BenchFiles.deleteTree(dir); // 80 MB at a million allocations
@@ -99,7 +120,7 @@ public final class RestoreBench {
           insert.executeUpdate();
         }
       }
-      unmark(db); // the rows changed behind the snapshot the agent's stop saved
+      dropSnapshot(db); // the rows changed behind the snapshot the agent's stop saved
       db.commit();
     }
     System.out.printf("prepared %,d allocations in %s (weft.db %,d bytes)%n", n, dir,
@@ -107,14 +128,14 @@ public final class RestoreBench {
     return dir;
   }
 
-  /** As a crash leaves it: the next start reads the table itself. */
-  private static void unmark(Connection db) throws java.sql.SQLException {
-    db.createStatement().execute("DELETE FROM meta WHERE key = 'allocations_snapshot'");
+  /** As a crash before any snapshot leaves it: the next start reads the table itself. */
+  private static void dropSnapshot(Connection db) throws java.sql.SQLException {
+    db.createStatement().execute("DELETE FROM snapshot");
   }
 
-  private static void unmark(Path dir) throws java.sql.SQLException {
+  private static void dropSnapshot(Path dir) throws java.sql.SQLException {
     try (Connection db = DriverManager.getConnection("jdbc:sqlite:" + dir.resolve("weft.db"))) {
-      unmark(db);
+      dropSnapshot(db);
     }
   }
 
@@ -127,7 +148,7 @@ public final class RestoreBench {
         saved = String.format(" (saving it took %.0f ms)", ms(System.nanoTime() - started));
       }
     } else {
-      unmark(dir);
+      dropSnapshot(dir);
     }
     long t0 = System.nanoTime();
     try (Store store = Store.open(dir)) {
@@ -148,23 +169,39 @@ public final class RestoreBench {
     }
   }
 
-  private static void launchToLive(Path dir, int n, int round, boolean archive,
-      boolean cleanStopBefore) throws Exception {
-    if (!cleanStopBefore) {
-      unmark(dir);
+  private static void launchToLive(Path dir, int n, int round, boolean archive, Before before)
+      throws Exception {
+    if (before == Before.NO_SNAPSHOT) {
+      dropSnapshot(dir);
     }
     int http = freePort();
     long t0 = System.nanoTime();
     Process agent = launch(dir, http, archive);
+    boolean crash = false;
     try {
       awaitLive(http);
       long live = System.nanoTime() - t0;
       String lookup = send("GET", http, "/ip/" + String.format("%064x", Math.max(0, n - 1)));
-      System.out.printf("launch→live n=%,9d round %d%s, after a %s: %5.0f ms (lookup of the"
-          + " last: %s)%n", n, round, archive ? " via launcher" : "",
-          cleanStopBefore ? "clean stop" : "crash     ", ms(live), lookup);
+      System.out.printf("launch→live n=%,9d round %d%s, after a %-19s: %5.0f ms (lookup of the"
+          + " last: %s)%n", n, round, archive ? " via launcher" : "", before.label, ms(live),
+          lookup);
+      if (before == Before.CLEAN_STOP) {
+        // Changes in two places, then a crash: what the next launch follows.
+        crashes++;
+        for (int i = 0; i < 20; i++) {
+          send("POST", http, "/ip/churn-" + crashes + "-" + i);
+        }
+        if (n > 0) {
+          send("DELETE", http, "/ip/" + String.format("%064x", n / 2 + crashes)); // 204
+        }
+        crash = true;
+      }
     } finally {
-      agent.destroy();
+      if (crash) {
+        agent.destroyForcibly();
+      } else {
+        agent.destroy();
+      }
       agent.waitFor();
     }
   }
@@ -210,7 +247,7 @@ public final class RestoreBench {
         URI.create("http://127.0.0.1:" + http + path))
         .method(method, HttpRequest.BodyPublishers.noBody()).build(),
         HttpResponse.BodyHandlers.ofString());
-    if (r.statusCode() != 200) {
+    if (r.statusCode() / 100 != 2) {
       throw new IllegalStateException(method + " " + path + " answered " + r.statusCode()
           + ": " + r.body());
     }

@@ -297,19 +297,20 @@ public final class Agent {
   }
 
   /**
-   * Once nothing writes any more: the next start reads this snapshot of the allocations instead
-   * of the table, which is most of a restart's reading at a million of them. Without it (a
-   * crash, a failure here) the next start reads the table, only slower.
+   * Once nothing writes any more: the next start reads the snapshot of the allocations instead
+   * of the table, which is most of a restart's reading at a million of them. Here its parts that
+   * changed since they were last packed are packed again; without that (a crash, a failure here)
+   * the next start reads those parts from the table, only slower.
    */
   private void saveSnapshot() {
     long started = System.nanoTime();
     try {
       long rows = store.saveSnapshot();
-      LOG.info("saved a snapshot of the {} allocation(s) for the next start in {} ms", rows,
-          (System.nanoTime() - started) / 1_000_000);
+      LOG.info("the snapshot of the allocations is up to date for the next start: {}"
+          + " allocation(s) packed again in {} ms", rows, (System.nanoTime() - started) / 1_000_000);
     } catch (StoreException e) {
-      LOG.warn("{}; the next start reads the allocations from their table instead, which is"
-          + " slower", e.getMessage());
+      LOG.warn("{}; the next start reads the allocations that changed from their table instead,"
+          + " which is slower", e.getMessage());
     }
   }
 

@@ -28,7 +28,7 @@ final class AllocationRows {
       + " CAST(group_concat(printf('%x %x ', (address << 8) | (prefix << 1) | container,"
       + " octet_length(ident)) || ident, '') AS BLOB)"
       + " FROM (SELECT address, prefix, container, ident FROM allocations"
-      + " WHERE address > ? AND address <= ? ORDER BY address LIMIT " + CHUNK + ")";
+      + " WHERE address > ? AND address <= ? ORDER BY address LIMIT ?)";
 
   private AllocationRows() {}
 
@@ -53,27 +53,45 @@ final class AllocationRows {
     void chunk(long after, Chunk chunk) throws SQLException;
   }
 
-  /** Hands the chunks of the rows with {@code from < address <= to} to {@code chunks}, in order. */
-  static void eachChunk(Connection on, long from, long to, ChunkSink chunks) throws SQLException {
+  /**
+   * Hands the chunks of the rows with {@code from < address <= to}, of {@code size} rows each
+   * (the last one fewer), to {@code chunks}, in order.
+   */
+  static void eachChunk(Connection on, long from, long to, int size, ChunkSink chunks)
+      throws SQLException {
     try (PreparedStatement query = on.prepareStatement(QUERY)) {
       long after = from;
       while (true) {
-        query.setLong(1, after);
-        query.setLong(2, to);
-        Chunk chunk;
-        try (ResultSet rs = query.executeQuery()) {
-          int count = rs.getInt(1);
-          if (count == 0) {
-            return;
-          }
-          chunk = new Chunk(count, rs.getLong(2), rs.getBytes(3));
+        Chunk chunk = chunk(query, after, to, size);
+        if (chunk.count() == 0) {
+          return;
         }
         chunks.chunk(after, chunk);
-        if (chunk.count() < CHUNK) {
+        if (chunk.count() < size) {
           return;
         }
         after = chunk.last();
       }
+    }
+  }
+
+  /**
+   * The first {@code size} rows with {@code from < address <= to} as one chunk; its count is 0
+   * if there are none.
+   */
+  static Chunk chunk(Connection on, long from, long to, int size) throws SQLException {
+    try (PreparedStatement query = on.prepareStatement(QUERY)) {
+      return chunk(query, from, to, size);
+    }
+  }
+
+  private static Chunk chunk(PreparedStatement query, long from, long to, int size)
+      throws SQLException {
+    query.setLong(1, from);
+    query.setLong(2, to);
+    query.setInt(3, size);
+    try (ResultSet rs = query.executeQuery()) {
+      return new Chunk(rs.getInt(1), rs.getLong(2), rs.getBytes(3));
     }
   }
 
@@ -83,7 +101,7 @@ final class AllocationRows {
    */
   static long read(Connection on, long from, long to, RowSink rows) throws SQLException {
     long[] read = {0};
-    eachChunk(on, from, to, (after, chunk) -> {
+    eachChunk(on, from, to, CHUNK, (after, chunk) -> {
       parse(chunk.packed(), after, rows);
       read[0] += chunk.count();
     });

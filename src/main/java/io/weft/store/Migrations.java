@@ -21,7 +21,14 @@ final class Migrations {
       // 3: the copy of the allocations a clean stop leaves for the next start (Snapshot); a
       // weft without this step must not open the file, since it would not mark the copy stale.
       "CREATE TABLE snapshot (part INTEGER PRIMARY KEY, after INTEGER NOT NULL,"
-          + " rows BLOB NOT NULL)");
+          + " rows BLOB NOT NULL)",
+      // 4: the copy kept part by part (Snapshot): a change makes only its own part stale, so a
+      // start after a crash reads the table only where it changed. The copy of step 3 and its
+      // mark are dropped: the first clean stop or the writer's next refresh makes a new one.
+      "DROP TABLE snapshot;"
+          + "DELETE FROM meta WHERE key = 'allocations_snapshot';"
+          + "CREATE TABLE snapshot (after INTEGER PRIMARY KEY, rows INTEGER NOT NULL,"
+          + " packed BLOB)");
 
   static int latest() {
     return STEPS.size();

@@ -7,116 +7,239 @@ import java.sql.SQLException;
 import java.sql.Statement;
 
 /**
- * A copy of the allocation table, made at a clean stop and read by the next start in place of
- * the table: the chunks of {@link AllocationRows}, stored already packed. Packing is most of the
- * cost of reading the table (about 0.3 s of CPU at a million rows, where reading the packed copy
- * takes 0.05 s), and a restart after a clean stop (an upgrade, a host's reboot) is the common one.
+ * A copy of the allocation table, kept part by part, that a start reads in place of the table:
+ * chunks of {@link AllocationRows} of {@value #PART} rows, stored already packed. Packing is most of the cost of
+ * reading the table (about 0.3 s of CPU at a million rows, where reading the packed copy takes
+ * 0.05 s).
  *
- * <p>The snapshot is valid exactly while the table has not changed since it was made. It is
- * written in one transaction with a {@link Mark} in {@code meta}, and the first transaction after
- * it that changes an allocation removes the mark ({@link Store}'s writer does). So a start after a
- * crash, or after any change, reads the table itself. The mark also records the number of rows
- * and the first and last address: a start reads the snapshot only when the table's ends agree,
- * and checks the count once it has read it.
+ * <p>The parts tile the addresses: a part holds the rows after its {@code after} up to and
+ * including the next part's {@code after} (the last part: all the rest), so every address belongs
+ * to exactly one part. A part is current while no row in its range has changed since it was
+ * packed; the first transaction that changes one makes it stale ({@code packed} NULL) in the same
+ * transaction ({@link Store}'s writer does, through {@link Parts#partOf}). So a start after a
+ * crash reads the current parts from the copy and only the stale parts' ranges from the table
+ * itself. Stale parts are packed again one at a time ({@link #refresh}): by the writer while the
+ * agent runs, so that a crash after a long run does not fall back to reading the whole table,
+ * and all that are left at a clean stop. No parts at all is the same as one stale part holding
+ * everything; a part that grew past {@value #PART} rows is split as it is packed again, and parts
+ * are never merged (a part that lost its rows costs a start one small read).
+ *
+ * <p>Each current part records how many rows it packed, which a start checks once it has read
+ * it, as it checks that the rows lie in the part's range and in address order.
  */
 final class Snapshot {
-  /** The key of the {@link Mark} in {@code meta}. */
-  static final String MARK_KEY = "allocations_snapshot";
+  /**
+   * Rows per part: a change makes this many stale, which a start after a crash reads from the
+   * table (about 15 ms) and the writer packs again (about a megabyte with container IDs).
+   */
+  static final int PART = 16_384;
 
   private Snapshot() {}
 
-  /** What a valid snapshot holds: its rows, and the table's lowest and highest address then. */
-  record Mark(long rows, long first, long last) {
-    static Mark parse(String value) throws SQLException {
-      String[] parts = value.split(" ");
-      try {
-        return new Mark(Long.parseLong(parts[0]), Long.parseLong(parts[1]),
-            Long.parseLong(parts[2]));
-      } catch (NumberFormatException | ArrayIndexOutOfBoundsException e) {
-        throw new SQLException("the mark of the allocations' snapshot is not"
-            + " '<rows> <first> <last>': " + value);
+  /**
+   * The parts as the store's writer sees them: where each begins, how many rows it packed, and
+   * whether it is still current. Changed only between transactions.
+   */
+  static final class Parts {
+    private final long[] afters;
+    private final long[] rows;
+    private final boolean[] current;
+
+    private Parts(long[] afters, long[] rows, boolean[] current) {
+      this.afters = afters;
+      this.rows = rows;
+      this.current = current;
+    }
+
+    static Parts read(Connection on) throws SQLException {
+      int n;
+      try (Statement s = on.createStatement();
+          ResultSet rs = s.executeQuery("SELECT count(*) FROM snapshot")) {
+        n = rs.getInt(1);
       }
+      Parts parts = new Parts(new long[n], new long[n], new boolean[n]);
+      // typeof() reads the column's type from the row's header, not the packed rows themselves.
+      try (Statement s = on.createStatement();
+          ResultSet rs = s.executeQuery("SELECT after, rows, typeof(packed) = 'blob'"
+              + " FROM snapshot ORDER BY after")) {
+        for (int i = 0; i < n && rs.next(); i++) {
+          parts.afters[i] = rs.getLong(1);
+          parts.rows[i] = rs.getLong(2);
+          parts.current[i] = rs.getBoolean(3);
+        }
+      }
+      if (n > 0 && parts.afters[0] != -1) {
+        throw new SQLException("the allocations' snapshot begins after address "
+            + parts.afters[0] + ", not at the first address");
+      }
+      return parts;
     }
 
-    String value() {
-      return rows + " " + first + " " + last;
+    int size() {
+      return afters.length;
     }
 
-    boolean agreesWith(AllocationRows.Bounds table) {
-      return table.first() == first && table.last() == last;
+    /** The part that holds {@code address}, or -1 when there are no parts. */
+    int partOf(long address) {
+      int low = 0;
+      int high = afters.length - 1;
+      int found = -1;
+      while (low <= high) {
+        int mid = (low + high) >>> 1;
+        if (afters[mid] < address) {
+          found = mid;
+          low = mid + 1;
+        } else {
+          high = mid - 1;
+        }
+      }
+      return found;
+    }
+
+    /** The address part {@code i}'s rows follow. */
+    long after(int i) {
+      return afters[i];
+    }
+
+    /** The last address part {@code i} may hold. */
+    long through(int i) {
+      return i + 1 < afters.length ? afters[i + 1] : Long.MAX_VALUE;
+    }
+
+    /** The rows part {@code i} held when it was last packed. */
+    long rows(int i) {
+      return rows[i];
+    }
+
+    boolean current(int i) {
+      return current[i];
+    }
+
+    /** Part {@code i} changed, in a transaction that has committed. */
+    void staled(int i) {
+      current[i] = false;
+    }
+
+    int firstStale() {
+      for (int i = 0; i < current.length; i++) {
+        if (!current[i]) {
+          return i;
+        }
+      }
+      return afters.length == 0 ? 0 : -1;
+    }
+
+    int currentCount() {
+      int n = 0;
+      for (boolean c : current) {
+        n += c ? 1 : 0;
+      }
+      return n;
+    }
+
+    /** The rows the current parts from {@code from} to {@code to} (exclusive) hold. */
+    long currentRows(int from, int to) {
+      long n = 0;
+      for (int i = from; i < to; i++) {
+        n += current[i] ? rows[i] : 0;
+      }
+      return n;
     }
   }
 
   /**
-   * Replaces the snapshot with one of the table as it is now, inside the caller's transaction;
-   * returns the mark that the caller saves under {@link #MARK_KEY} in the same transaction.
+   * Packs stale part {@code i} of {@code parts} again, inside the caller's transaction:
+   * {@value #PART} of its rows at most, so that the writer is never held for long. When its range holds
+   * more, the rest becomes a stale part of its own, packed by a later call. With no parts at all,
+   * packs the first chunk of the whole table. Returns the rows packed.
    */
-  static Mark write(Connection on) throws SQLException {
+  static int refresh(Connection on, Parts parts, int i) throws SQLException {
+    long after = parts.size() == 0 ? -1 : parts.after(i);
+    long through = parts.size() == 0 ? Long.MAX_VALUE : parts.through(i);
+    AllocationRows.Chunk chunk = AllocationRows.chunk(on, after, through, PART);
+    try (PreparedStatement insert = insert(on)) {
+      save(insert, after, chunk.count(), chunk.count() == 0 ? new byte[0] : chunk.packed());
+      if (chunk.count() == PART && chunk.last() < through) {
+        save(insert, chunk.last(), 0, null);
+      }
+    }
+    return chunk.count();
+  }
+
+  private static PreparedStatement insert(Connection on) throws SQLException {
+    return on.prepareStatement(
+        "INSERT OR REPLACE INTO snapshot (after, rows, packed) VALUES (?, ?, ?)");
+  }
+
+  private static void save(PreparedStatement insert, long after, long rows, byte[] packed)
+      throws SQLException {
+    insert.setLong(1, after);
+    insert.setLong(2, rows);
+    insert.setBytes(3, packed);
+    insert.executeUpdate();
+  }
+
+  /** The statement that makes a part stale, prepared on {@code on}; its parameter: the after. */
+  static PreparedStatement staler(Connection on) throws SQLException {
+    return on.prepareStatement("UPDATE snapshot SET packed = NULL WHERE after = ?");
+  }
+
+  /** Removes every part: the next start reads the table itself. */
+  static void drop(Connection on) throws SQLException {
     try (Statement s = on.createStatement()) {
       s.execute("DELETE FROM snapshot");
     }
-    long[] rows = {0};
-    int[] part = {0};
-    try (PreparedStatement insert = on.prepareStatement(
-        "INSERT INTO snapshot (part, after, rows) VALUES (?, ?, ?)")) {
-      AllocationRows.eachChunk(on, -1, Long.MAX_VALUE, (after, chunk) -> {
-        insert.setInt(1, part[0]++);
-        insert.setLong(2, after);
-        insert.setBytes(3, chunk.packed());
-        insert.executeUpdate();
-        rows[0] += chunk.count();
-      });
-    }
-    AllocationRows.Bounds bounds = AllocationRows.Bounds.of(on);
-    return new Mark(rows[0], bounds.first(), bounds.last());
   }
 
-  /** The statement that removes the mark, prepared on {@code on}: the snapshot is stale then. */
-  static PreparedStatement unmark(Connection on) throws SQLException {
-    PreparedStatement s = on.prepareStatement("DELETE FROM meta WHERE key = ?");
-    s.setString(1, MARK_KEY);
-    return s;
-  }
-
-  /** How many parts the snapshot has. */
-  static int parts(Connection on) throws SQLException {
-    try (Statement s = on.createStatement();
-        ResultSet rs = s.executeQuery("SELECT count(*) FROM snapshot")) {
-      return rs.getInt(1);
+  /** What one reader read: rows from current parts and rows from the table. */
+  record Read(long packed, long table) {
+    Read plus(Read other) {
+      return new Read(packed + other.packed, table + other.table);
     }
   }
 
   /**
    * Hands the rows of parts {@code from} (inclusive) to {@code to} (exclusive) to {@code rows}, in
-   * address order; returns how many there were. Each part must begin after the address the one
-   * before it ended with, as it was written. {@code marked} is the whole snapshot's row count as
-   * its mark says, which bounds what {@code rows} is told to expect.
+   * address order: a current part's from its packed copy, a stale part's from the table.
    */
-  static long read(Connection on, int from, int to, long marked, RowSink rows)
+  static Read read(Connection on, Parts parts, int from, int to, RowSink rows)
       throws SQLException {
-    long[] read = {0};
-    RowSink counted = (address, bytes, start, length, prefix, container) -> {
-      read[0]++;
-      rows.row(address, bytes, start, length, prefix, container);
-    };
-    // A part holds a chunk at most; a small snapshot (one part) holds far fewer.
-    rows.expect(Math.min((long) (to - from) * AllocationRows.CHUNK, marked));
-    try (PreparedStatement s = on.prepareStatement("SELECT after, rows FROM snapshot"
-        + " WHERE part >= ? AND part < ? ORDER BY part")) {
-      s.setInt(1, from);
-      s.setInt(2, to);
-      try (ResultSet rs = s.executeQuery()) {
-        Long previous = null;
-        while (rs.next()) {
-          long after = rs.getLong(1);
-          if (previous != null && after != previous) {
-            throw new SQLException("a part of the allocations' snapshot begins after address "
-                + after + ", where the part before it ended at " + previous);
-          }
-          previous = AllocationRows.parse(rs.getBytes(2), after, counted);
+    rows.expect(parts.currentRows(from, to));
+    long packed = 0;
+    long table = 0;
+    try (PreparedStatement s = on.prepareStatement(
+        "SELECT packed FROM snapshot WHERE after = ?")) {
+      for (int i = from; i < to; i++) {
+        if (!parts.current(i)) {
+          table += AllocationRows.read(on, parts.after(i), parts.through(i), rows);
+          continue;
         }
+        s.setLong(1, parts.after(i));
+        byte[] chunk;
+        try (ResultSet rs = s.executeQuery()) {
+          chunk = rs.next() ? rs.getBytes(1) : null;
+        }
+        if (chunk == null) {
+          throw new SQLException("the part after address " + parts.after(i)
+              + " is missing or no longer current");
+        }
+        long[] count = {0};
+        long last = AllocationRows.parse(chunk, parts.after(i),
+            (address, bytes, start, length, prefix, container) -> {
+              count[0]++;
+              rows.row(address, bytes, start, length, prefix, container);
+            });
+        if (count[0] != parts.rows(i)) {
+          throw new SQLException("the part after address " + parts.after(i) + " holds "
+              + count[0] + " rows where it says " + parts.rows(i));
+        }
+        if (last > parts.through(i)) {
+          throw new SQLException("the part after address " + parts.after(i) + " holds address "
+              + last + ", past the next part's");
+        }
+        packed += count[0];
       }
     }
-    return read[0];
+    return new Read(packed, table);
   }
 }

@@ -11,6 +11,7 @@ import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.util.ArrayList;
+import java.util.BitSet;
 import java.util.List;
 import java.util.Optional;
 import java.util.Properties;
@@ -35,8 +36,8 @@ public final class Store implements AutoCloseable {
   private final Path file;
   private final Connection connection;
   private final Writer writer = new Writer();
-  /** A valid snapshot of the allocations is in the file ({@link Snapshot}); a change ends it. */
-  private boolean snapshotMarked;
+  /** The parts of the allocations' snapshot in the file ({@link Snapshot}), as they are now. */
+  private Snapshot.Parts parts;
 
   private Store(Path file, Connection connection) {
     this.file = file;
@@ -58,7 +59,7 @@ public final class Store implements AutoCloseable {
     try {
       store.configure();
       store.migrate();
-      store.snapshotMarked = store.meta(Snapshot.MARK_KEY).isPresent();
+      store.parts = Snapshot.Parts.read(connection);
       return store;
     } catch (SQLException e) {
       store.close();
@@ -204,24 +205,17 @@ public final class Store implements AutoCloseable {
    * to {@code lower} on this thread, and at the same time the upper half to {@code upper} on a
    * thread and a second connection of its own (WAL lets both read), so that a restart with a
    * million allocations reads on both cores. Each sink is called from one thread only.
-   * The rows come from SQLite in chunks of many at once ({@link AllocationRows}), or, after a
-   * clean stop that saved one, from the snapshot of those chunks ({@link Snapshot}).
+   * The rows come from the snapshot of the table's chunks ({@link Snapshot}) where it is
+   * current, and from SQLite in chunks of many at once ({@link AllocationRows}) elsewhere.
    */
   public Saved load(RowSink lower, RowSink upper) {
     try (Statement s = connection.createStatement()) {
       String ring = single(s, "SELECT state FROM ring WHERE id = 1");
       String paxos = single(s, "SELECT state FROM paxos WHERE id = 1");
-      AllocationRows.Bounds bounds = AllocationRows.Bounds.of(connection);
-      Optional<String> marked = snapshotMarked ? meta(Snapshot.MARK_KEY) : Optional.empty();
-      Snapshot.Mark mark = marked.isPresent() ? Snapshot.Mark.parse(marked.get()) : null;
-      if (mark != null && mark.agreesWith(bounds)) {
-        readSnapshot(mark, lower, upper);
+      if (parts.currentCount() > 0) {
+        readSnapshot(lower, upper);
       } else {
-        if (mark != null) {
-          LOG.warn("the snapshot of the allocations in {} does not match the table (changed by"
-              + " something other than weft?); reading the table itself", file);
-        }
-        readTable(bounds, lower, upper);
+        readTable(AllocationRows.Bounds.of(connection), lower, upper);
       }
       return new Saved(ring, paxos);
     } catch (SQLException e) {
@@ -247,42 +241,49 @@ public final class Store implements AutoCloseable {
   }
 
   /**
-   * The snapshot made at the last clean stop: its first half of parts here, the rest beside. One
-   * that cannot be read whole (only a damaged file) is dropped, and this start fails, since the
-   * sinks already hold part of it: the next start reads the table itself.
+   * The snapshot's parts, the current ones from their packed copy and the stale ones from the
+   * table: the first half of the parts here, the rest beside. A snapshot that cannot be read
+   * whole (only a damaged file) is dropped, and this start fails, since the sinks already hold
+   * part of it: the next start reads the table itself.
    */
-  private void readSnapshot(Snapshot.Mark mark, RowSink lower, RowSink upper) {
+  private void readSnapshot(RowSink lower, RowSink upper) {
     long started = System.nanoTime();
-    long read;
+    Snapshot.Read read;
     try {
-      int parts = Snapshot.parts(connection);
-      int split = parts / 2;
-      SecondReader other = split > 0
-          ? new SecondReader(file, own -> Snapshot.read(own, split, parts, mark.rows(), upper))
-          : null;
-      read = Snapshot.read(connection, 0, split > 0 ? split : parts, mark.rows(), lower);
+      int split = parts.size() / 2;
+      Snapshot.Read[] beside = {null};
+      SecondReader other = split > 0 ? new SecondReader(file, own -> {
+        beside[0] = Snapshot.read(own, parts, split, parts.size(), upper);
+        return beside[0].packed() + beside[0].table();
+      }) : null;
+      read = Snapshot.read(connection, parts, 0, split > 0 ? split : parts.size(), lower);
       if (other != null) {
-        read += other.join();
-      }
-      if (read != mark.rows()) {
-        throw new SQLException("it holds " + read + " rows where its mark says " + mark.rows());
+        other.join();
+        read = read.plus(beside[0]);
       }
     } catch (SQLException | RuntimeException e) {
       String dropped;
-      try (PreparedStatement unmark = Snapshot.unmark(connection)) {
-        unmark.executeUpdate();
-        snapshotMarked = false;
+      try {
+        Snapshot.drop(connection);
+        parts = Snapshot.Parts.read(connection);
         dropped = "it is dropped, so start the agent again and it reads the table itself";
       } catch (SQLException again) {
         e.addSuppressed(again);
         dropped = "dropping it failed too (" + again.getMessage() + "): move the file aside to"
             + " start with empty state, or restore it from a backup";
       }
-      throw new StoreException("the snapshot of the allocations in " + file + ", saved at the"
-          + " last clean stop, cannot be read (" + e.getMessage() + "); " + dropped, e);
+      throw new StoreException("the snapshot of the allocations in " + file
+          + " cannot be read (" + e.getMessage() + "); " + dropped, e);
     }
-    LOG.info("read {} allocation(s) from the snapshot saved at the last clean stop in {} ms", read,
-        (System.nanoTime() - started) / 1_000_000);
+    long ms = (System.nanoTime() - started) / 1_000_000;
+    int stale = parts.size() - parts.currentCount();
+    if (stale == 0) {
+      LOG.info("read {} allocation(s) from the snapshot in {} ms", read.packed(), ms);
+    } else {
+      LOG.info("read {} allocation(s) from the snapshot and {} from the table where they changed"
+          + " since it was packed ({} of {} part(s)) in {} ms", read.packed(), read.table(),
+          stale, parts.size(), ms);
+    }
   }
 
   private static String single(Statement s, String query) throws SQLException {
@@ -301,7 +302,7 @@ public final class Store implements AutoCloseable {
       throw new StoreException("cannot write to " + file + ": " + e.getMessage(), e);
     } finally {
       // Also when the transaction stopped on a RuntimeException (a meta write's StoreException):
-      // its removal of the snapshot's mark was rolled back with it.
+      // the parts it made stale were rolled back with it.
       if (committed) {
         writer.committed();
       } else {
@@ -311,22 +312,53 @@ public final class Store implements AutoCloseable {
   }
 
   /**
-   * Saves the snapshot of the allocations that the next start reads instead of the table
-   * ({@link Snapshot}), in one transaction; returns how many rows it holds. For a clean stop,
-   * once nothing else writes: a commit after it is still safe (it marks the snapshot stale), only
-   * slower. Blocks; about a second at a million allocations.
+   * Packs every stale part of the snapshot of the allocations that the next start reads instead
+   * of the table ({@link Snapshot}), a transaction per part; returns how many rows it packed.
+   * For a clean stop, once nothing else writes: a commit after it is still safe (it makes its
+   * part stale), only slower. Blocks: a part takes a few milliseconds; with no snapshot at all,
+   * a million allocations take about a second.
    */
   public synchronized long saveSnapshot() {
+    long packed = 0;
+    for (int rows; (rows = refreshSnapshot()) >= 0; ) {
+      packed += rows;
+    }
+    return packed;
+  }
+
+  /**
+   * Packs again, in one transaction, the first part of the snapshot that changed since it was
+   * packed ({@value Snapshot#PART} rows of it at most), so that a start after a crash reads little of the table
+   * itself. Blocks for a few tens of milliseconds at most. Returns the rows packed, or -1 when
+   * every part was current.
+   */
+  public synchronized int refreshSnapshot() {
+    int stale = parts.firstStale();
+    if (stale < 0) {
+      return -1;
+    }
     try {
-      Snapshot.Mark[] mark = new Snapshot.Mark[1];
-      inTransaction(() -> {
-        mark[0] = Snapshot.write(connection);
-        putMeta(Snapshot.MARK_KEY, mark[0].value());
-      });
-      snapshotMarked = true;
-      return mark[0].rows();
+      int[] rows = {0};
+      inTransaction(() -> rows[0] = Snapshot.refresh(connection, parts, stale));
+      return rows[0];
     } catch (SQLException e) {
-      throw new StoreException("cannot save the snapshot of the allocations in " + file + ": "
+      throw new StoreException("cannot pack the snapshot of the allocations in " + file
+          + " again: " + e.getMessage(), e);
+    } finally {
+      rereadParts();
+    }
+  }
+
+  /** Whether a part of the snapshot changed since it was packed (or there is none yet). */
+  public synchronized boolean snapshotStale() {
+    return parts.firstStale() >= 0;
+  }
+
+  private void rereadParts() {
+    try {
+      parts = Snapshot.Parts.read(connection);
+    } catch (SQLException e) {
+      throw new StoreException("cannot read the parts of the snapshot in " + file + ": "
           + e.getMessage(), e);
     }
   }
@@ -337,34 +369,37 @@ public final class Store implements AutoCloseable {
     private PreparedStatement delete;
     private PreparedStatement ring;
     private PreparedStatement paxos;
-    private PreparedStatement unmark;
-    /** This transaction removed the snapshot's mark: it is stale once the transaction commits. */
-    private boolean unmarked;
+    private PreparedStatement staler;
+    /** The parts this transaction made stale: stale once it commits. */
+    private final BitSet staled = new BitSet();
 
-    /** Before the first change to an allocation after a snapshot was saved: it is stale. */
-    private void changingAllocations() throws SQLException {
-      if (snapshotMarked && !unmarked) {
-        if (unmark == null) {
-          unmark = Snapshot.unmark(connection);
-        }
-        unmark.executeUpdate();
-        unmarked = true;
+    /** Before a change to {@code address}: its part of the snapshot is stale. */
+    private void changing(long address) throws SQLException {
+      int part = parts.partOf(address);
+      if (part < 0 || !parts.current(part) || staled.get(part)) {
+        return;
       }
+      if (staler == null) {
+        staler = Snapshot.staler(connection);
+      }
+      staler.setLong(1, parts.after(part));
+      staler.executeUpdate();
+      staled.set(part);
     }
 
     void committed() {
-      if (unmarked) {
-        snapshotMarked = false;
-        unmarked = false;
+      for (int i = staled.nextSetBit(0); i >= 0; i = staled.nextSetBit(i + 1)) {
+        parts.staled(i);
       }
+      staled.clear();
     }
 
     void rolledBack() {
-      unmarked = false;
+      staled.clear();
     }
 
     void upsert(Batch.Row row) throws SQLException {
-      changingAllocations();
+      changing(row.address());
       if (upsert == null) {
         upsert = connection.prepareStatement("INSERT OR REPLACE INTO allocations"
             + " (address, ident, prefix, container) VALUES (?, ?, ?, ?)");
@@ -377,7 +412,7 @@ public final class Store implements AutoCloseable {
     }
 
     void delete(long address) throws SQLException {
-      changingAllocations();
+      changing(address);
       if (delete == null) {
         delete = connection.prepareStatement("DELETE FROM allocations WHERE address = ?");
       }

@@ -100,11 +100,11 @@ class DurabilityIT {
 
   /**
    * A clean stop leaves a snapshot of the allocations that the next start reads instead of the
-   * table; the first allocation after that start retires it, so a crash then restarts from the
-   * table, with that allocation.
+   * table; an allocation after that start makes its part of the snapshot stale, so a crash then
+   * restarts with that allocation (read from the table, or from the part packed again).
    */
   @Test
-  void aCleanStopsSnapshotIsReadOnceAndRetiredByTheNextChange(@TempDir Path dir)
+  void aCleanStopsSnapshotIsReadAndAChangeAfterItSurvivesACrash(@TempDir Path dir)
       throws Exception {
     Path data = dir.resolve("a");
     Map<String, String> answered = new java.util.LinkedHashMap<>();
@@ -115,7 +115,7 @@ class DurabilityIT {
         answered.put("s" + i, first.send("POST", "/ip/s" + i).body().strip());
       }
       assertThat(first.terminate(Duration.ofSeconds(20))).isZero();
-      assertThat(first.log()).contains("saved a snapshot of the 40 allocation(s)");
+      assertThat(first.log()).contains("snapshot of the allocations is up to date");
     }
     AgentProcess second = first.sameDataDir();
     try (second) {
@@ -130,8 +130,6 @@ class DurabilityIT {
     AgentProcess third = second.sameDataDir();
     try (third) {
       third.start().awaitLive(START);
-      // The log runs on from the earlier starts: only the second read a snapshot.
-      assertThat(third.log().split("from the snapshot", -1)).hasSize(2);
       for (Map.Entry<String, String> e : answered.entrySet()) {
         assertThat(third.get("/ip/" + e.getKey()).body().strip()).as(e.getKey())
             .isEqualTo(e.getValue());

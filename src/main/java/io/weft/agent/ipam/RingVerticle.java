@@ -100,7 +100,7 @@ public final class RingVerticle extends VerticleBase {
     delivery = new Delivery(vertx, peers == null ? PeerTransport.sameBus(vertx) : peers, metrics,
         waiting, () -> StatusReport.ipamText(allocator),
         self.toString());
-    commits = new GroupCommit(vertx, store::commit, store.file(), metrics, health);
+    commits = new GroupCommit(vertx, GroupCommit.Sink.of(store), store.file(), metrics, health);
     if (!restored.ring().isEmpty() || !restored.allocations().isEmpty()) {
       LOG.info("restored from {}: {} allocation(s), ring of {} entries ({})", storeFile,
           restored.allocations().size(), restored.ring().entries().size(),

@@ -167,4 +167,56 @@ class GroupCommitTest {
     assertThat(on(context, commits::full)).isNull();
     assertThat(fullGauge()).isZero();
   }
+
+  /**
+   * With a real store: the snapshot's stale chunks are packed again while the writer is idle,
+   * and a refresh that fails neither stops the writer nor holds an answer back.
+   */
+  @Test
+  void theSnapshotIsPackedAgainWhileIdleAndAFailedRefreshStopsNothing(Vertx vertx,
+      @org.junit.jupiter.api.io.TempDir Path dir) throws Exception {
+    try (io.weft.store.Store real = io.weft.store.Store.open(dir)) {
+      java.util.concurrent.atomic.AtomicInteger failing =
+          new java.util.concurrent.atomic.AtomicInteger(2);
+      GroupCommit.Sink store = new GroupCommit.Sink() {
+        @Override
+        public void commit(Batch batch) {
+          real.commit(batch);
+        }
+
+        @Override
+        public int refreshSnapshot() {
+          if (failing.getAndDecrement() > 0) {
+            throw new StoreException("cannot pack the snapshot: a test's failure", null);
+          }
+          return real.refreshSnapshot();
+        }
+      };
+      Context context = vertx.getOrCreateContext();
+      GroupCommit commits = on(context, () -> new GroupCommit(vertx, store, real.file(),
+          new IpamMetrics(registry), recorder, 100));
+      on(context, () -> {
+        commits.submit(b -> b.add(row(167_772_161L, "c1")), action("c1"));
+        return null;
+      });
+      await(Duration.ofSeconds(30), () -> failing.get() < 0, "a refresh after two failed");
+      await(Duration.ofSeconds(30), () -> !real.snapshotStale(), "the snapshot packed");
+      on(context, () -> {
+        commits.submit(b -> b.add(row(167_772_162L, "c2")), action("c2"));
+        return null;
+      });
+      await(Duration.ofSeconds(30), () -> actions.size() == 2, "both answered");
+      await(Duration.ofSeconds(30), () -> !real.snapshotStale(), "the change packed again");
+      assertThat(actions).containsExactly("c1", "c2");
+      assertThat(health).isEmpty();
+      on(context, () -> {
+        commits.close();
+        return null;
+      });
+    }
+    try (io.weft.store.Store reopened = io.weft.store.Store.open(dir)) {
+      assertThat(reopened.load().allocations()).extracting(Batch.Row::ident)
+          .containsExactly("c1", "c2");
+    }
+  }
 }
