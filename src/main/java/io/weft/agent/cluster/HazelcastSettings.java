@@ -1,9 +1,10 @@
 package io.weft.agent.cluster;
 
+import com.hazelcast.config.AdvancedNetworkConfig;
 import com.hazelcast.config.Config;
 import com.hazelcast.config.JoinConfig;
 import com.hazelcast.config.MultiMapConfig;
-import com.hazelcast.config.NetworkConfig;
+import com.hazelcast.config.ServerSocketEndpointConfig;
 import io.weft.net.HostPort;
 import java.util.ArrayList;
 import java.util.List;
@@ -46,13 +47,20 @@ public final class HazelcastSettings {
     config.setProperty("hazelcast.io.thread.count", "1");
     config.setProperty("hazelcast.event.thread.count", "2");
 
-    NetworkConfig network = config.getNetworkConfig();
-    network.setPort(options.clusterPort()).setPortAutoIncrement(false);
+    // Hazelcast's advanced networking with a member endpoint only: the port speaks the member
+    // protocol and nothing else. With the plain network settings it also answers Hazelcast's
+    // client protocol, through which anyone who reaches it could read and change the cluster's
+    // maps (weft has no client); and Hazelcast builds that protocol's engine at every start,
+    // about a hundred lambdas spun as classes, which the class-data-sharing archive cannot hold.
+    AdvancedNetworkConfig network = config.getAdvancedNetworkConfig().setEnabled(true);
+    ServerSocketEndpointConfig member = new ServerSocketEndpointConfig();
+    member.setPort(options.clusterPort()).setPortAutoIncrement(false);
     options.clusterHost().ifPresent(host -> {
       config.setProperty("hazelcast.socket.bind.any", "false");
-      network.setPublicAddress(host + ":" + options.clusterPort());
-      network.getInterfaces().setEnabled(true).setInterfaces(List.of(host));
+      member.setPublicAddress(host + ":" + options.clusterPort());
+      member.getInterfaces().setEnabled(true).setInterfaces(List.of(host));
     });
+    network.setMemberEndpointConfig(member);
     JoinConfig join = network.getJoin();
     join.getMulticastConfig().setEnabled(false);
     join.getAutoDetectionConfig().setEnabled(false);

@@ -1,7 +1,11 @@
 package io.weft.agent.cluster;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import com.hazelcast.client.HazelcastClient;
+import com.hazelcast.client.config.ClientConfig;
+import com.hazelcast.client.impl.NoOpClientEngine;
 import com.hazelcast.core.HazelcastInstance;
 import com.hazelcast.instance.impl.HazelcastInstanceProxy;
 import io.weft.net.HostPort;
@@ -61,6 +65,28 @@ class HazelcastMemberTest {
     assertThat(second.getCluster().getMembers()).hasSize(2);
     assertThat(second.getCluster().getMembers().iterator().next().getUuid())
         .isEqualTo(first.getCluster().getLocalMember().getUuid());
+  }
+
+  /**
+   * The cluster port speaks Hazelcast's member protocol only: a Hazelcast client, which could
+   * otherwise read and change the cluster's maps knowing only the cluster's name, is refused,
+   * and the member has no client engine at all.
+   */
+  @Test
+  void theClusterPortRefusesHazelcastClients() throws Exception {
+    int port = FreePorts.next();
+    HazelcastInstance member = start(port, new int[] {port});
+    started.add(member);
+    assertThat(((HazelcastInstanceProxy) member).getOriginal().node.getClientEngine())
+        .isInstanceOf(NoOpClientEngine.class);
+
+    ClientConfig client = new ClientConfig().setClusterName(clusterName);
+    client.getNetworkConfig().addAddress("127.0.0.1:" + port);
+    client.getConnectionStrategyConfig().getConnectionRetryConfig()
+        .setClusterConnectTimeoutMillis(3_000);
+    assertThatThrownBy(() -> HazelcastClient.newHazelcastClient(client).shutdown())
+        .isInstanceOf(IllegalStateException.class)
+        .hasMessageContaining("Unable to connect to any cluster");
   }
 
   private HazelcastInstance start(int own, int[] ports) {
