@@ -129,6 +129,22 @@ final class Snapshot {
       return afters.length == 0 ? 0 : -1;
     }
 
+    /**
+     * Whether a stale part holds rows that were never packed: there are no parts at all, or a
+     * stale part recorded none (split off a part that grew, or one that was empty).
+     */
+    boolean backlog() {
+      if (afters.length == 0) {
+        return true;
+      }
+      for (int i = 0; i < afters.length; i++) {
+        if (!current[i] && rows[i] == 0) {
+          return true;
+        }
+      }
+      return false;
+    }
+
     int currentCount() {
       int n = 0;
       for (boolean c : current) {

@@ -349,6 +349,15 @@ public final class Store implements AutoCloseable {
     }
   }
 
+  /**
+   * Whether parts of the snapshot hold rows that were never packed: there are no parts yet, or
+   * a stale part was split off a part that grew. Such parts are a backlog to pack soon, where a
+   * part that churns may wait.
+   */
+  public synchronized boolean snapshotBacklog() {
+    return parts.backlog();
+  }
+
   /** Whether a part of the snapshot changed since it was packed (or there is none yet). */
   public synchronized boolean snapshotStale() {
     return parts.firstStale() >= 0;

@@ -194,7 +194,7 @@ class GroupCommitTest {
       };
       Context context = vertx.getOrCreateContext();
       GroupCommit commits = on(context, () -> new GroupCommit(vertx, store, real.file(),
-          new IpamMetrics(registry), recorder, 100));
+          new IpamMetrics(registry), recorder, 100, 100));
       on(context, () -> {
         commits.submit(b -> b.add(row(167_772_161L, "c1")), action("c1"));
         return null;
@@ -217,6 +217,38 @@ class GroupCommitTest {
     try (io.weft.store.Store reopened = io.weft.store.Store.open(dir)) {
       assertThat(reopened.load().allocations()).extracting(Batch.Row::ident)
           .containsExactly("c1", "c2");
+    }
+  }
+
+  /**
+   * Parts never packed (a first start on a full table, an upgrade) are packed one after the
+   * other at the backlog's pace, not once per refresh interval: five parts here, which at one
+   * per interval would take 25 s.
+   */
+  @Test
+  void aBacklogOfPartsNeverPackedIsPackedAtItsOwnPace(Vertx vertx,
+      @org.junit.jupiter.api.io.TempDir Path dir) throws Exception {
+    try (io.weft.store.Store real = io.weft.store.Store.open(dir)) {
+      Batch rows = new Batch();
+      for (int i = 0; i < 16_384 * 4 + 5; i++) {
+        rows.add(row(167_772_161L + i, "c" + i));
+      }
+      real.commit(rows); // no snapshot yet
+      assertThat(real.snapshotBacklog()).isTrue();
+      Context context = vertx.getOrCreateContext();
+      long started = System.nanoTime();
+      GroupCommit commits = on(context, () -> new GroupCommit(vertx,
+          GroupCommit.Sink.of(real), real.file(), new IpamMetrics(registry), recorder, 5_000,
+          20));
+      await(Duration.ofSeconds(60), () -> !real.snapshotStale(), "every part packed");
+      assertThat(Duration.ofNanos(System.nanoTime() - started))
+          .as("the first part after 5 s, the four others at the backlog's pace")
+          .isLessThan(Duration.ofSeconds(15));
+      assertThat(real.snapshotBacklog()).isFalse();
+      on(context, () -> {
+        commits.close();
+        return null;
+      });
     }
   }
 }
