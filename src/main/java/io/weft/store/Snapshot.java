@@ -8,9 +8,9 @@ import java.sql.Statement;
 
 /**
  * A copy of the allocation table, kept part by part, that a start reads in place of the table:
- * chunks of {@link AllocationRows} of {@value #PART} rows, stored already packed. Packing is most of the cost of
- * reading the table (about 0.3 s of CPU at a million rows, where reading the packed copy takes
- * 0.05 s).
+ * chunks of {@link AllocationRows} of {@value #PART} rows, stored already packed. Packing is most
+ * of the cost of reading the table (about 0.3 s of CPU at a million rows, where reading the
+ * packed copy takes 0.05 s).
  *
  * <p>The parts tile the addresses: a part holds the rows after its {@code after} up to and
  * including the next part's {@code after} (the last part: all the rest), so every address belongs
@@ -165,9 +165,9 @@ final class Snapshot {
 
   /**
    * Packs stale part {@code i} of {@code parts} again, inside the caller's transaction:
-   * {@value #PART} of its rows at most, so that the writer is never held for long. When its range holds
-   * more, the rest becomes a stale part of its own, packed by a later call. With no parts at all,
-   * packs the first chunk of the whole table. Returns the rows packed.
+   * {@value #PART} of its rows at most, so that the writer is never held for long. When its range
+   * holds more, the rest becomes a stale part of its own, packed by a later call. With no parts at
+   * all, packs the first part of the whole table. Returns the rows packed.
    */
   static int refresh(Connection on, Parts parts, int i) throws SQLException {
     long after = parts.size() == 0 ? -1 : parts.after(i);
