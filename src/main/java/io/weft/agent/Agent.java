@@ -307,7 +307,8 @@ public final class Agent {
     try {
       long rows = store.saveSnapshot();
       LOG.info("the snapshot of the allocations is up to date for the next start: {}"
-          + " allocation(s) packed again in {} ms", rows, (System.nanoTime() - started) / 1_000_000);
+          + " allocation(s) packed again in {} ms", rows,
+          (System.nanoTime() - started) / 1_000_000);
     } catch (StoreException e) {
       LOG.warn("{}; the next start reads the allocations that changed from their table instead,"
           + " which is slower", e.getMessage());

@@ -329,8 +329,8 @@ public final class Store implements AutoCloseable {
   /**
    * Packs again, in one transaction, the first part of the snapshot that changed since it was
    * packed ({@value Snapshot#PART} rows of it at most), so that a start after a crash reads little
-   * of the table itself. Blocks for a few tens of milliseconds at most. Returns the rows packed, or -1 when
-   * every part was current.
+   * of the table itself. Blocks for a few tens of milliseconds at most. Returns the rows packed,
+   * or -1 when every part was current.
    */
   public synchronized int refreshSnapshot() {
     int stale = parts.firstStale();
