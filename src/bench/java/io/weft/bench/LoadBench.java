@@ -24,7 +24,9 @@ import java.util.concurrent.atomic.AtomicBoolean;
  * Load on a real agent (the built {@code target/weft.jar}, one peer, loopback): {@code wrk}
  * sending POST /ip/{id} + DELETE /ip/{id} pairs over 32 connections, then allocations through
  * the TCP bridge with requests in flight on several connections. The same wrk load then runs
- * against {@link NoopHttpServer}, a Vert.x server that does no work, started in its own JVM: the
+ * against a second agent whose data directory is on tmpfs ({@code /dev/shm}, where an fsync
+ * costs nothing: weft's own work without the disk's commit latency), and against
+ * {@link NoopHttpServer}, a Vert.x server that does no work, started in its own JVM: the
  * ceiling on this machine in the same run, so that the ratio holds on a shared machine. Run:
  * {@code mvn -q -Pbench package exec:exec -DskipTests -Dbench.main=io.weft.bench.LoadBench
  * -Djmh.args="30"} (seconds per run; wrk must be installed: apt-get install wrk).
@@ -37,15 +39,11 @@ public final class LoadBench {
     Path dir = Files.createTempDirectory("weft-load");
     int http = freePort();
     int bridge = freePort();
-    Process agent = new ProcessBuilder("java", "-jar", "target/weft.jar", "launch",
-        // A /8: the bridge rows only allocate, about a million addresses in 40 s.
-        "--init-peer-count", "1", "--ipalloc-range", "10.0.0.0/8",
-        "--data-dir", dir.resolve("d").toString(),
-        "--http-addr", "127.0.0.1:" + http, "--bridge-addr", "127.0.0.1:" + bridge,
-        "--cluster-addr", "127.0.0.1:" + freePort(), "--bus-port", Integer.toString(freePort()),
-        "--docker-host", "none", "--cluster-name", "load-" + ProcessHandle.current().pid())
-        .redirectErrorStream(true).redirectOutput(dir.resolve("agent.log").toFile()).start();
+    Process agent = launch(dir.resolve("d"), http, bridge, dir.resolve("agent.log"));
     Process ceiling = null;
+    Process unsynced = null;
+    Path shm = Path.of("/dev/shm");
+    Path memoryDir = Files.isWritable(shm) ? Files.createTempDirectory(shm, "weft-load") : null;
     try {
       awaitConsensus(http);
       System.out.println("agent log: " + dir.resolve("agent.log") + "; load average "
@@ -60,6 +58,23 @@ public final class LoadBench {
           + " %.2f ms per commit (the writer busy %.0f%% of the time)%n", commits / seconds,
           (after[2] - before[2]) / commits, (after[1] - before[1]) * 1000 / commits,
           (after[1] - before[1]) * 100 / seconds);
+      bridge(bridge, 10, 8, 64, "warm-up");
+      bridge(bridge, seconds, 8, 64, "measured");
+      agent.destroy();
+      agent.waitFor();
+      // The same agent with its data directory in memory (tmpfs), where an fsync returns at
+      // once: what weft's own work allows, apart from the disk's commit latency.
+      double[] inMemory = null;
+      if (memoryDir != null) {
+        int memoryHttp = freePort();
+        unsynced = launch(memoryDir.resolve("d"), memoryHttp, freePort(),
+            dir.resolve("agent-tmpfs.log"));
+        awaitConsensus(memoryHttp);
+        wrk(memoryHttp, 30, "warm-up, data directory on tmpfs");
+        inMemory = wrk(memoryHttp, seconds, "measured, data directory on tmpfs (no fsync cost)");
+        unsynced.destroy();
+        unsynced.waitFor();
+      }
       // The ceiling: the same load on a server that does no work, in the same run.
       int noop = freePort();
       ceiling = new ProcessBuilder("java", "-cp", "target/test-classes" + java.io.File.pathSeparator
@@ -73,15 +88,37 @@ public final class LoadBench {
       System.out.printf("weft: %.0f pairs/s, p99 %.2f ms; ceiling %.0f requests/s, p99 %.2f ms;"
           + " weft at %.0f%% of the ceiling; load average %s%n", weft[0] / 2, weft[1],
           top[0], top[1], weft[0] * 100 / top[0], loadAverage());
-      bridge(bridge, 10, 8, 64, "warm-up");
-      bridge(bridge, seconds, 8, 64, "measured");
-    } finally {
-      if (ceiling != null) {
-        ceiling.destroy();
+      if (inMemory != null) {
+        System.out.printf("weft with its data directory on tmpfs: %.0f pairs/s, p99 %.2f ms, at"
+            + " %.0f%% of the ceiling%n", inMemory[0] / 2, inMemory[1],
+            inMemory[0] * 100 / top[0]);
       }
-      agent.destroy();
-      agent.waitFor();
+    } finally {
+      for (Process p : new Process[] {ceiling, unsynced, agent}) {
+        if (p != null) {
+          p.destroy();
+          p.waitFor();
+        }
+      }
+      if (memoryDir != null) {
+        try (var files = Files.walk(memoryDir)) {
+          files.sorted(java.util.Comparator.reverseOrder()).forEach(f -> f.toFile().delete());
+        }
+      }
     }
+  }
+
+  /** One agent of its own cluster, from the built jar, on loopback. */
+  private static Process launch(Path data, int http, int bridge, Path log) throws IOException {
+    return new ProcessBuilder("java", "-jar", "target/weft.jar", "launch",
+        // A /8: the bridge rows only allocate, about a million addresses in 40 s.
+        "--init-peer-count", "1", "--ipalloc-range", "10.0.0.0/8",
+        "--data-dir", data.toString(),
+        "--http-addr", "127.0.0.1:" + http, "--bridge-addr", "127.0.0.1:" + bridge,
+        "--cluster-addr", "127.0.0.1:" + freePort(), "--bus-port", Integer.toString(freePort()),
+        "--docker-host", "none", "--cluster-name", "load-" + ProcessHandle.current().pid() + "-"
+        + http)
+        .redirectErrorStream(true).redirectOutput(log.toFile()).start();
   }
 
   private static String loadAverage() throws IOException {

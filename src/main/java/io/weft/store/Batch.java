@@ -33,7 +33,8 @@ public final class Batch {
 
   /**
    * The ring to write, as JSON made when the batch is {@link #seal sealed}: many steps fold into
-   * one batch and only the newest ring is encoded and written.
+   * one batch and only the newest ring is encoded and written. The writer seals on its own
+   * thread, so {@code json} must read only values that no longer change.
    */
   public void ring(Supplier<String> json) {
     ringSource = json;
@@ -59,7 +60,7 @@ public final class Batch {
     reset = true;
   }
 
-  /** Encodes the newest ring and Paxos state; call before handing the batch to the writer. */
+  /** Encodes the newest ring and Paxos state; called once, before the batch is written. */
   public void seal() {
     if (ringSource != null) {
       ring = ringSource.get();

@@ -25,7 +25,9 @@ public final class StateCodec {
   /**
    * What one outcome changed: its allocation rows, and the ring and Paxos state it carries when
    * they changed. Those are encoded only when the batch is sealed, so a batch that gathers many
-   * outcomes encodes (and writes) only the newest.
+   * outcomes encodes (and writes) only the newest. That happens on the store writer's thread:
+   * the ring state and the claims an outcome carries are immutable copies, never the allocator's
+   * live state.
    */
   static void write(Outcome out, Batch batch) {
     for (Allocation a : out.removed()) {

@@ -143,6 +143,74 @@ class GroupCommitTest {
     });
   }
 
+  /**
+   * What gathers while a transaction commits is committed as soon as it returns, by the writer
+   * itself: here while the event loop is busy with something else, which with a writer that
+   * waited for the loop to hand it the next batch would hold the disk idle. The answers still
+   * run on the loop, in order, once it is free.
+   */
+  @Test
+  void theWriterCommitsWhatGatheredWithoutWaitingForTheEventLoop(Vertx vertx) throws Exception {
+    java.util.concurrent.CountDownLatch firstEntered = new java.util.concurrent.CountDownLatch(1);
+    java.util.concurrent.CountDownLatch releaseFirst = new java.util.concurrent.CountDownLatch(1);
+    java.util.concurrent.CountDownLatch secondWritten = new java.util.concurrent.CountDownLatch(1);
+    List<Integer> written = Collections.synchronizedList(new ArrayList<>());
+    GroupCommit.Sink store = batch -> {
+      if (written.isEmpty()) {
+        firstEntered.countDown();
+        await(releaseFirst);
+      }
+      written.add(batch.size());
+      if (written.size() == 2) {
+        secondWritten.countDown();
+      }
+    };
+    Context context = vertx.getOrCreateContext();
+    GroupCommit commits = on(context, () -> {
+      GroupCommit c = new GroupCommit(vertx, store, FILE, new IpamMetrics(registry), recorder);
+      c.submit(b -> b.add(row(1, "c1")), action("c1"));
+      return c;
+    });
+    assertThat(firstEntered.await(10, TimeUnit.SECONDS)).isTrue();
+    on(context, () -> {
+      commits.submit(b -> b.add(row(2, "c2")), action("c2"));
+      commits.submit(b -> b.add(row(3, "c3")), action("c3"));
+      commits.submit(null, action("no change, after c3"));
+      return null;
+    });
+    // The loop is held until the second transaction is written, or 10 s.
+    CompletableFuture<Boolean> heldUntilWritten = new CompletableFuture<>();
+    context.runOnContext(v -> {
+      releaseFirst.countDown();
+      try {
+        heldUntilWritten.complete(secondWritten.await(10, TimeUnit.SECONDS));
+      } catch (InterruptedException e) {
+        heldUntilWritten.completeExceptionally(e);
+      }
+    });
+    assertThat(heldUntilWritten.get(20, TimeUnit.SECONDS))
+        .as("the second transaction written while the event loop was busy").isTrue();
+    await(Duration.ofSeconds(10), () -> actions.size() == 4, "every action run");
+    assertThat(written).containsExactly(1, 2);
+    assertThat(actions).containsExactly("c1", "c2", "c3", "no change, after c3");
+    assertThat(on(context, commits::commits)).isEqualTo(2L);
+    on(context, () -> {
+      commits.close();
+      return null;
+    });
+  }
+
+  private static void await(java.util.concurrent.CountDownLatch latch) {
+    try {
+      if (!latch.await(20, TimeUnit.SECONDS)) {
+        throw new IllegalStateException("not released within 20 s");
+      }
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException(e);
+    }
+  }
+
   @Test
   void aFailureThatIsNotAFullDiskStillStopsWithoutAnswering(Vertx vertx) throws Exception {
     FailingStore store = new FailingStore(1, new StoreException("cannot write to " + FILE
