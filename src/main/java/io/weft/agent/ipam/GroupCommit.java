@@ -157,7 +157,7 @@ final class GroupCommit {
         writing = true;
       }
       if (idle) {
-        drain(null, null); // a write of its own
+        drain(null); // a write of its own
       }
     });
   }
@@ -175,8 +175,7 @@ final class GroupCommit {
       return;
     }
     unanswered++;
-    Batch batch = null;
-    List<Runnable> actions = null;
+    Taken alone = null;
     synchronized (lock) {
       if (changes != null) {
         changes.accept(open);
@@ -185,70 +184,70 @@ final class GroupCommit {
       if (!writing) {
         // Idle: this goes to disk at once, alone; what follows gathers behind it.
         writing = true;
-        batch = open;
-        actions = openActions;
-        open = new Batch();
-        openActions = new ArrayList<>();
+        alone = takeOpen();
       }
     }
-    if (batch != null) {
-      batch.seal();
-      drain(batch, actions);
+    if (alone != null) {
+      drain(alone);
     }
   }
 
+  /** A batch taken to be written, with the actions that wait for it. */
+  private record Taken(Batch batch, List<Runnable> actions) {}
+
+  /** Takes the open batch and its actions, leaving empty ones; the caller holds the lock. */
+  private Taken takeOpen() {
+    Taken taken = new Taken(open, openActions);
+    open = new Batch();
+    openActions = new ArrayList<>();
+    return taken;
+  }
+
   /**
-   * Starts the writer on its thread: it writes {@code first} (sealed) when not null, then
-   * whatever gathers, until nothing is left.
+   * Starts the writer on its thread: it writes {@code first} when not null, then whatever
+   * gathers, until nothing is left.
    */
-  private void drain(Batch first, List<Runnable> firstActions) {
+  private void drain(Taken first) {
     worker.executeBlocking(() -> {
-      writeAll(first, firstActions);
+      writeAll(first);
       return null;
     }, true).onFailure(e -> {
       // Only if the writer itself broke: treated as a failed store, nothing more is answered.
-      failedToWrite(e, null, List.of(), false);
+      failedToWrite(e, null, false);
     });
   }
 
   /** On the writer's thread: commits batch after batch, each one's actions handed on in order. */
-  private void writeAll(Batch first, List<Runnable> firstActions) {
-    Batch batch = first;
-    List<Runnable> actions = firstActions;
-    boolean refresh = false;
+  private void writeAll(Taken first) {
+    Taken next = first;
     while (true) {
-      if (batch == null) {
+      boolean refresh = false;
+      if (next == null) {
         synchronized (lock) {
           if (openActions.isEmpty() && !refreshDue) {
             writing = false;
             return;
           }
-          batch = open;
-          actions = openActions;
+          next = takeOpen();
           refresh = refreshDue;
-          open = new Batch();
-          openActions = new ArrayList<>();
           refreshDue = false;
         }
-        batch.seal();
       }
+      Taken taken = next;
+      taken.batch().seal(); // a no-op for a batch written again after a full disk
       long started = System.nanoTime();
       try {
-        if (!batch.isEmpty()) {
-          store.commit(batch);
+        if (!taken.batch().isEmpty()) {
+          store.commit(taken.batch());
         }
       } catch (RuntimeException e) {
-        Batch failedBatch = batch;
-        List<Runnable> waiting = actions;
         boolean wasRefresh = refresh;
         // writing stays true: later submissions queue behind this batch, in order.
-        context.runOnContext(v -> failedToWrite(e, failedBatch, waiting, wasRefresh));
+        context.runOnContext(v -> failedToWrite(e, taken, wasRefresh));
         return;
       }
       double millis = (System.nanoTime() - started) / 1e6;
-      Batch done = batch;
-      List<Runnable> answers = actions;
-      context.runOnContext(v -> written(done, answers, millis));
+      context.runOnContext(v -> written(taken, millis));
       if (refresh) {
         // After the answers are on their way: they need the commit only, not the snapshot.
         boolean backlog = refreshSnapshot();
@@ -257,13 +256,13 @@ final class GroupCommit {
           nextRefresh = System.nanoTime() + (backlog ? backlogMs : refreshMs) * 1_000_000;
         });
       }
-      batch = null;
-      refresh = false;
+      next = null;
     }
   }
 
   /** On the event loop, in commit order: counts the commit and runs its actions. */
-  private void written(Batch batch, List<Runnable> actions, double millis) {
+  private void written(Taken taken, double millis) {
+    Batch batch = taken.batch();
     if (full != null) {
       full = null;
       metrics.storeFull(false);
@@ -276,23 +275,23 @@ final class GroupCommit {
       lastCommitMs = millis;
       metrics.committed(millis, lastBatchSize);
     }
-    for (Runnable action : actions) {
+    for (Runnable action : taken.actions()) {
       unanswered--;
       action.run();
     }
   }
 
   /**
-   * On the event loop: a full disk keeps {@code batch} and writes it again in a second; any other
-   * failure stops the writer for good. {@code refresh}: the batch was to pack a part too, which
-   * is asked for again once the disk has space.
+   * On the event loop: a full disk keeps {@code unwritten} and writes it again in a second; any
+   * other failure (or none taken: the writer itself broke) stops the writer for good.
+   * {@code refresh}: the batch was to pack a part too, which is asked for again once the disk
+   * has space.
    */
-  private void failedToWrite(Throwable cause, Batch batch, List<Runnable> actions,
-      boolean refresh) {
+  private void failedToWrite(Throwable cause, Taken unwritten, boolean refresh) {
     if (refresh) {
       refreshing = false;
     }
-    if (batch == null || !DiskFull.is(cause)) {
+    if (unwritten == null || !DiskFull.is(cause)) {
       // Nothing may be answered that is not on disk: stop instead.
       failed = true;
       LOG.error("the store failed; stopping without answering: {}", cause.getMessage());
@@ -313,7 +312,7 @@ final class GroupCommit {
     // The writer is still taken (writing): later submissions queue behind this batch, in order.
     retryTimer = context.owner().setTimer(RETRY_MS, t -> {
       retryTimer = -1;
-      drain(batch, actions);
+      drain(unwritten);
     });
   }
 
