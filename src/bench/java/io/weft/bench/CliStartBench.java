@@ -1,5 +1,6 @@
 package io.weft.bench;
 
+import io.weft.testing.FreePorts;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -23,11 +24,11 @@ public final class CliStartBench {
     int launches = args.length > 1 ? Integer.parseInt(args[1]) : 3;
     System.out.printf("load average before: %s%n", RestoreBench.loadAverage());
     Path dir = RestoreBench.prepare(0);
-    int http = RestoreBench.freePort();
+    int http = FreePorts.next();
     Process agent = launcher(true, List.of("launch", "--data-dir", dir.toString(),
         "--http-addr", "127.0.0.1:" + http, "--bridge-addr", "none", "--cluster-addr",
-        "127.0.0.1:" + RestoreBench.freePort(), "--bus-port",
-        Integer.toString(RestoreBench.freePort()), "--docker-host", "none", "--docker-plugin",
+        "127.0.0.1:" + FreePorts.next(), "--bus-port",
+        Integer.toString(FreePorts.next()), "--docker-host", "none", "--docker-plugin",
         "none")).redirectErrorStream(true).redirectOutput(dir.resolve("agent.log").toFile())
         .start();
     try {
@@ -55,12 +56,12 @@ public final class CliStartBench {
     double[][] live = new double[2][launches];
     for (int i = 0; i < launches; i++) {
       for (int mode = 0; mode < 2; mode++) {
-        int port = RestoreBench.freePort();
+        int port = FreePorts.next();
         long t0 = System.nanoTime();
         Process p = launcher(mode == 1, List.of("launch", "--data-dir", dir.toString(),
             "--http-addr", "127.0.0.1:" + port, "--bridge-addr", "none", "--cluster-addr",
-            "127.0.0.1:" + RestoreBench.freePort(), "--bus-port",
-            Integer.toString(RestoreBench.freePort()), "--docker-host", "none",
+            "127.0.0.1:" + FreePorts.next(), "--bus-port",
+            Integer.toString(FreePorts.next()), "--docker-host", "none",
             "--docker-plugin", "none")).redirectErrorStream(true)
             .redirectOutput(ProcessBuilder.Redirect.DISCARD).start();
         try {

@@ -7,6 +7,7 @@ import io.weft.agent.cluster.ClusterSettings;
 import io.weft.agent.cluster.HazelcastMember;
 import io.weft.agent.cluster.HazelcastSettings;
 import io.weft.net.HostPort;
+import io.weft.testing.FreePorts;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
@@ -51,7 +52,7 @@ public final class ClusterFormBench {
   /** Starts three members together; ms until each lists all three under the same master. */
   private static long form(Function<Config, HazelcastInstance> start) throws Exception {
     String name = "form-bench-" + System.nanoTime();
-    int[] ports = {RestoreBench.freePort(), RestoreBench.freePort(), RestoreBench.freePort()};
+    int[] ports = {FreePorts.next(), FreePorts.next(), FreePorts.next()};
     List<CompletableFuture<HazelcastInstance>> starting = new ArrayList<>();
     long t0 = System.nanoTime();
     for (int own : ports) {

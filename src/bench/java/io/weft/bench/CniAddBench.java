@@ -1,9 +1,9 @@
 package io.weft.bench;
 
+import io.weft.testing.FreePorts;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.net.HttpURLConnection;
-import java.net.ServerSocket;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -27,10 +27,11 @@ public final class CniAddBench {
   public static void main(String[] args) throws Exception {
     int calls = args.length > 0 ? Integer.parseInt(args[0]) : 200;
     Path dir = Files.createTempDirectory("weft-cni-bench");
-    int http = port();
+    int http = FreePorts.next();
     Process agent = new ProcessBuilder("java", "-jar", "target/weft.jar", "launch", "--data-dir",
         dir.resolve("data").toString(), "--http-addr", "127.0.0.1:" + http, "--cluster-addr",
-        "127.0.0.1:" + port(), "--bus-port", Integer.toString(port()), "--bridge-addr", "none",
+        "127.0.0.1:" + FreePorts.next(), "--bus-port", Integer.toString(FreePorts.next()),
+        "--bridge-addr", "none",
         "--docker-host", "none", "--cluster-name", "bench-" + System.nanoTime())
         .redirectErrorStream(true).redirectOutput(dir.resolve("agent.log").toFile()).start();
     try {
@@ -130,9 +131,4 @@ public final class CniAddBench {
     throw new IllegalStateException("the agent never got a ring: " + errors);
   }
 
-  private static int port() throws IOException {
-    try (ServerSocket s = new ServerSocket(0)) {
-      return s.getLocalPort();
-    }
-  }
 }

@@ -2,9 +2,9 @@ package io.weft.bench;
 
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
+import io.weft.testing.FreePorts;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
-import java.net.ServerSocket;
 import java.net.URI;
 import java.net.UnixDomainSocketAddress;
 import java.net.http.HttpClient;
@@ -171,12 +171,12 @@ public final class DockerReleaseBench {
     Agent(String engine, String driver) throws Exception {
       this.driver = driver;
       dir = Files.createTempDirectory("weft-release-bench");
-      http = port();
+      http = FreePorts.next();
       process = new ProcessBuilder("java", "-jar", "target/weft.jar", "launch", "--data-dir",
           dir.resolve("data").toString(), "--http-addr", "127.0.0.1:" + http, "--cluster-addr",
-          "127.0.0.1:" + port(), "--bus-port", Integer.toString(port()), "--bridge-addr", "none",
-          "--docker-host", engine, "--docker-plugin", driver == null ? "none"
-              : "/run/docker/plugins/" + driver + ".sock",
+          "127.0.0.1:" + FreePorts.next(), "--bus-port", Integer.toString(FreePorts.next()),
+          "--bridge-addr", "none", "--docker-host", engine, "--docker-plugin",
+          driver == null ? "none" : "/run/docker/plugins/" + driver + ".sock",
           "--cluster-name", "bench-" + System.nanoTime())
           .redirectErrorStream(true).redirectOutput(dir.resolve("agent.log").toFile()).start();
       long end = System.nanoTime() + TimeUnit.SECONDS.toNanos(90);
@@ -266,9 +266,4 @@ public final class DockerReleaseBench {
     }
   }
 
-  private static int port() throws IOException {
-    try (ServerSocket s = new ServerSocket(0)) {
-      return s.getLocalPort();
-    }
-  }
 }

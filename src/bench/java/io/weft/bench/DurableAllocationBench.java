@@ -5,10 +5,10 @@ import io.vertx.core.eventbus.DeliveryOptions;
 import io.vertx.core.json.JsonObject;
 import io.weft.agent.Agent;
 import io.weft.agent.AgentOptions;
-import io.weft.net.HostPort;
 import io.weft.net.Cidr;
+import io.weft.net.HostPort;
+import io.weft.testing.FreePorts;
 import java.io.IOException;
-import java.net.ServerSocket;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
 import java.nio.file.Files;
@@ -38,7 +38,8 @@ public final class DurableAllocationBench {
     // A /8: the warm-up and the runs keep what they allocate, over a million addresses at 50k/s.
     Agent agent = Agent.start(new AgentOptions(1, false, Cidr.parse("10.0.0.0/8"),
         Cidr.parse("10.0.0.0/8"), Optional.empty(), "bench", dir.resolve("data"),
-        new HostPort("127.0.0.1", port()), Optional.of("127.0.0.1"), port(), port(),
+        new HostPort("127.0.0.1", FreePorts.next()), Optional.of("127.0.0.1"), FreePorts.next(),
+        FreePorts.next(),
         Optional.empty(), Optional.empty(), Duration.ofSeconds(30), "bench-" + System.nanoTime(),
         List.of()));
     try {
@@ -113,9 +114,4 @@ public final class DurableAllocationBench {
         ns[times * 99 / 100] / 1e6, times);
   }
 
-  static int port() throws IOException {
-    try (ServerSocket s = new ServerSocket(0)) {
-      return s.getLocalPort();
-    }
-  }
 }

@@ -1,10 +1,10 @@
 package io.weft.bench;
 
 import io.vertx.core.json.JsonObject;
+import io.weft.testing.FreePorts;
 import java.io.DataInputStream;
 import java.io.IOException;
 import java.io.OutputStream;
-import java.net.ServerSocket;
 import java.net.Socket;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -37,8 +37,8 @@ public final class LoadBench {
   public static void main(String[] args) throws Exception {
     int seconds = args.length > 0 ? Integer.parseInt(args[0]) : 30;
     Path dir = Files.createTempDirectory("weft-load");
-    int http = freePort();
-    int bridge = freePort();
+    int http = FreePorts.next();
+    int bridge = FreePorts.next();
     Process agent = launch(dir.resolve("d"), http, bridge, dir.resolve("agent.log"));
     Process ceiling = null;
     Process unsynced = null;
@@ -66,8 +66,8 @@ public final class LoadBench {
       // once: what weft's own work allows, apart from the disk's commit latency.
       double[] inMemory = null;
       if (memoryDir != null) {
-        int memoryHttp = freePort();
-        unsynced = launch(memoryDir.resolve("d"), memoryHttp, freePort(),
+        int memoryHttp = FreePorts.next();
+        unsynced = launch(memoryDir.resolve("d"), memoryHttp, FreePorts.next(),
             dir.resolve("agent-tmpfs.log"));
         awaitConsensus(memoryHttp);
         wrk(memoryHttp, 30, "warm-up, data directory on tmpfs");
@@ -76,7 +76,7 @@ public final class LoadBench {
         unsynced.waitFor();
       }
       // The ceiling: the same load on a server that does no work, in the same run.
-      int noop = freePort();
+      int noop = FreePorts.next();
       ceiling = new ProcessBuilder("java", "-cp", "target/test-classes" + java.io.File.pathSeparator
           + "target/weft.jar", NoopHttpServer.class.getName(), Integer.toString(noop))
           .redirectErrorStream(true).redirectOutput(dir.resolve("noop.log").toFile()).start();
@@ -115,7 +115,8 @@ public final class LoadBench {
         "--init-peer-count", "1", "--ipalloc-range", "10.0.0.0/8",
         "--data-dir", data.toString(),
         "--http-addr", "127.0.0.1:" + http, "--bridge-addr", "127.0.0.1:" + bridge,
-        "--cluster-addr", "127.0.0.1:" + freePort(), "--bus-port", Integer.toString(freePort()),
+        "--cluster-addr", "127.0.0.1:" + FreePorts.next(), "--bus-port",
+        Integer.toString(FreePorts.next()),
         "--docker-host", "none", "--cluster-name", "load-" + ProcessHandle.current().pid() + "-"
         + http)
         .redirectErrorStream(true).redirectOutput(log.toFile()).start();
@@ -291,9 +292,4 @@ public final class LoadBench {
     throw new IllegalStateException("the agent did not allocate within 60 s");
   }
 
-  private static int freePort() throws IOException {
-    try (ServerSocket s = new ServerSocket(0)) {
-      return s.getLocalPort();
-    }
-  }
 }

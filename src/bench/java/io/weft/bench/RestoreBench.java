@@ -7,7 +7,7 @@ import io.weft.ipam.PersistedState;
 import io.weft.net.Cidr;
 import io.weft.ring.PeerName;
 import io.weft.store.Store;
-import java.net.ServerSocket;
+import io.weft.testing.FreePorts;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -100,7 +100,7 @@ public final class RestoreBench {
   /** A data directory whose peer owns the whole /12 and holds {@code n} allocations. */
   static Path prepare(int n) throws Exception {
     Path dir = Files.createTempDirectory("weft-restore-bench-" + n);
-    int http = freePort();
+    int http = FreePorts.next();
     Process agent = launch(dir, http, false);
     try {
       awaitLive(http);
@@ -175,7 +175,7 @@ public final class RestoreBench {
     if (before == Before.NO_SNAPSHOT) {
       dropSnapshot(dir);
     }
-    int http = freePort();
+    int http = FreePorts.next();
     long t0 = System.nanoTime();
     Process agent = launch(dir, http, archive);
     boolean crash = false;
@@ -215,7 +215,7 @@ public final class RestoreBench {
         : List.of("java", "-jar", Path.of("target/weft.jar").toAbsolutePath().toString()));
     cmd.addAll(List.of("launch",
         "--data-dir", dir.toString(), "--http-addr", "127.0.0.1:" + http, "--bridge-addr", "none", "--cluster-addr",
-        "127.0.0.1:" + freePort(), "--bus-port", Integer.toString(freePort()),
+        "127.0.0.1:" + FreePorts.next(), "--bus-port", Integer.toString(FreePorts.next()),
         "--docker-host", "none",
         "--docker-plugin", "none", "--cluster-name", "restore-bench-" + System.nanoTime()));
     ProcessBuilder builder = new ProcessBuilder(cmd).redirectErrorStream(true)
@@ -263,9 +263,4 @@ public final class RestoreBench {
     return nanos / 1e6;
   }
 
-  static int freePort() throws java.io.IOException {
-    try (ServerSocket s = new ServerSocket(0)) {
-      return s.getLocalPort();
-    }
-  }
 }

@@ -1,7 +1,7 @@
 package io.weft.bench;
 
+import io.weft.testing.FreePorts;
 import java.io.IOException;
-import java.net.ServerSocket;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -31,7 +31,7 @@ public final class StartupBench {
   /** One agent process with its own ports and data directory. */
   private record Agent(Path data, int http, int cluster, int bus) {
     static Agent fresh(Path dir, String name) throws IOException {
-      return new Agent(dir.resolve(name), port(), port(), port());
+      return new Agent(dir.resolve(name), FreePorts.next(), FreePorts.next(), FreePorts.next());
     }
 
     String clusterAddr() {
@@ -108,23 +108,30 @@ public final class StartupBench {
       agents.add(Agent.fresh(dir, "restart" + i));
     }
     List<Process> processes = new ArrayList<>();
-    for (Agent a : agents) {
-      processes.add(a.launch(clusterName, peersOf(a, agents)));
-    }
-    for (int i = 0; i < 3; i++) {
-      awaitStatus(agents.get(i), processes.get(i), "POST", "/ip/before", 200);
-    }
-    processes.get(0).destroyForcibly().waitFor();
-    stop(processes.get(1));
-    stop(processes.get(2));
-    Agent first = agents.get(0);
     long[] took = new long[rounds];
-    for (int i = 0; i < rounds; i++) {
-      long started = System.nanoTime();
-      Process p = first.launch(clusterName, peersOf(first, agents));
-      awaitStatus(first, p, "POST", "/ip/again" + i, 200);
-      took[i] = System.nanoTime() - started;
-      p.destroyForcibly().waitFor();
+    try {
+      for (Agent a : agents) {
+        processes.add(a.launch(clusterName, peersOf(a, agents)));
+      }
+      for (int i = 0; i < 3; i++) {
+        awaitStatus(agents.get(i), processes.get(i), "POST", "/ip/before", 200);
+      }
+      processes.get(0).destroyForcibly().waitFor();
+      stop(processes.get(1));
+      stop(processes.get(2));
+      Agent first = agents.get(0);
+      for (int i = 0; i < rounds; i++) {
+        long started = System.nanoTime();
+        Process p = first.launch(clusterName, peersOf(first, agents));
+        processes.set(0, p);
+        awaitStatus(first, p, "POST", "/ip/again" + i, 200);
+        took[i] = System.nanoTime() - started;
+        p.destroyForcibly().waitFor();
+      }
+    } finally {
+      for (Process p : processes) { // a failed round leaves none running
+        p.destroyForcibly().waitFor();
+      }
     }
     return took;
   }
@@ -187,11 +194,6 @@ public final class StartupBench {
     }
   }
 
-  private static int port() throws IOException {
-    try (ServerSocket s = new ServerSocket(0)) {
-      return s.getLocalPort();
-    }
-  }
 
   private static String load() throws IOException {
     return Files.readString(Path.of("/proc/loadavg")).strip();

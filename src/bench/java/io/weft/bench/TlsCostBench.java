@@ -2,8 +2,8 @@ package io.weft.bench;
 
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
+import io.weft.testing.FreePorts;
 import io.weft.tls.CertificateAuthority;
-import java.net.ServerSocket;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -44,8 +44,8 @@ public final class TlsCostBench {
       CertificateAuthority.createHost(dir, "a", List.of(), dir, Instant.now());
       CertificateAuthority.createHost(dir, "b", List.of(), dir, Instant.now());
     }
-    int[] http = {port(), port()};
-    int[] cluster = {port(), port()};
+    int[] http = {FreePorts.next(), FreePorts.next()};
+    int[] cluster = {FreePorts.next(), FreePorts.next()};
     List<Process> agents = new ArrayList<>();
     String name = "tlsbench-" + System.nanoTime();
     try {
@@ -54,7 +54,7 @@ public final class TlsCostBench {
         List<String> cmd = new ArrayList<>(List.of("java", "-jar", "target/weft.jar", "launch",
             "--data-dir", dir.resolve("d" + host).toString(), "--http-addr", "127.0.0.1:" + http[i],
             "--bridge-addr", "none", "--cluster-addr", "127.0.0.1:" + cluster[i],
-            "--bus-port", Integer.toString(port()), "--docker-host", "none",
+            "--bus-port", Integer.toString(FreePorts.next()), "--docker-host", "none",
             "--cluster-name", name, "127.0.0.1:" + cluster[1 - i]));
         if (tls) {
           cmd.addAll(List.of("--tls-cert", dir.resolve(host + ".pem").toString(), "--tls-key",
@@ -134,9 +134,4 @@ public final class TlsCostBench {
     }
   }
 
-  private static int port() throws Exception {
-    try (ServerSocket s = new ServerSocket(0)) {
-      return s.getLocalPort();
-    }
-  }
 }

@@ -80,6 +80,16 @@ class LauncherIT {
   }
 
   @Test
+  void theAgentDefersTheOptimisingCompiler(@TempDir Path dir) throws Exception {
+    Run run = launch(Map.of("WEFT_HOME", home(dir).get("WEFT_HOME"),
+        "WEFT_JAVA_OPTS", "-XX:+PrintFlagsFinal -version"), "launch"); // -version: exits
+    assertThat(run.exit()).as(run.output()).isZero();
+    assertThat(run.output()).containsPattern("intx Tier4InvocationThreshold\\s+= 20000")
+        .containsPattern("intx Tier4BackEdgeThreshold\\s+= 160000")
+        .as("the agent keeps both compilers").containsPattern("intx TieredStopAtLevel\\s+= 4");
+  }
+
+  @Test
   void makeArchivesMakesArchivesTheCommandsStartFrom(@TempDir Path dir) throws Exception {
     Map<String, String> env = home(dir);
     Run made = launch(env, "--make-archives");
