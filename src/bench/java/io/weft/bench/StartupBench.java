@@ -82,7 +82,35 @@ public final class StartupBench {
     report("one launch -> first allocation (quorum 1)     ", firstAlone);
     report("restart alone, 2 peers down -> first allocation", restart);
     report("3 launches at once -> first allocation        ", three);
+    keepSlowestLogs(dir, three);
     new ProcessBuilder("rm", "-rf", dir.toString()).start().waitFor();
+  }
+
+  /**
+   * Copies the three agents' logs of the slowest launch of three to
+   * {@code target/startup-bench-slowest}, so that an outlier can be explained after the run.
+   */
+  private static void keepSlowestLogs(Path dir, long[] three) throws IOException {
+    int slowest = 0;
+    for (int i = 1; i < three.length; i++) {
+      if (three[i] > three[slowest]) {
+        slowest = i;
+      }
+    }
+    Path kept = Path.of("target", "startup-bench-slowest");
+    if (Files.exists(kept)) {
+      BenchFiles.deleteTree(kept); // an earlier run's
+    }
+    Files.createDirectories(kept);
+    for (int i = 0; i < 3; i++) {
+      Path log = dir.resolve("three" + slowest + "-" + i + ".log");
+      if (Files.exists(log)) {
+        Files.copy(log, kept.resolve(log.getFileName()),
+            java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+      }
+    }
+    System.out.printf("the agents' logs of the slowest launch of three (%d ms): %s%n",
+        three[slowest] / 1_000_000, kept);
   }
 
   /** A fresh single agent: launch to live, and launch to its first allocation. */
