@@ -70,10 +70,7 @@ class LauncherIT {
     Path setting = Path.of("/sys/kernel/mm/transparent_hugepage/enabled");
     boolean offered = Files.isReadable(setting)
         && Files.readString(setting).matches("(?s).*\\[(always|madvise)\\].*");
-    Run run = launch(Map.of("WEFT_HOME", home(dir).get("WEFT_HOME"),
-        "WEFT_JAVA_OPTS", "-XX:+PrintFlagsFinal -version"), "launch"); // -version: exits
-    assertThat(run.exit()).as(run.output()).isZero();
-    assertThat(run.output()).containsPattern("bool UseTransparentHugePages\\s+= " + offered)
+    assertThat(agentJvmFlags(dir)).containsPattern("bool UseTransparentHugePages\\s+= " + offered)
         .as("no warning on every start where the kernel has none")
         .doesNotContain("transparent huge pages are not supported")
         .containsPattern("bool ExitOnOutOfMemoryError\\s+= true");
@@ -81,12 +78,17 @@ class LauncherIT {
 
   @Test
   void theAgentDefersTheOptimisingCompiler(@TempDir Path dir) throws Exception {
+    assertThat(agentJvmFlags(dir)).containsPattern("intx Tier4InvocationThreshold\\s+= 20000")
+        .containsPattern("intx Tier4BackEdgeThreshold\\s+= 160000")
+        .as("the agent keeps both compilers").containsPattern("intx TieredStopAtLevel\\s+= 4");
+  }
+
+  /** The final flags of the JVM that {@code weft launch} starts the agent in. */
+  private static String agentJvmFlags(Path dir) throws Exception {
     Run run = launch(Map.of("WEFT_HOME", home(dir).get("WEFT_HOME"),
         "WEFT_JAVA_OPTS", "-XX:+PrintFlagsFinal -version"), "launch"); // -version: exits
     assertThat(run.exit()).as(run.output()).isZero();
-    assertThat(run.output()).containsPattern("intx Tier4InvocationThreshold\\s+= 20000")
-        .containsPattern("intx Tier4BackEdgeThreshold\\s+= 160000")
-        .as("the agent keeps both compilers").containsPattern("intx TieredStopAtLevel\\s+= 4");
+    return run.output();
   }
 
   @Test
