@@ -34,6 +34,14 @@ final class Snapshot {
    */
   static final int PART = 16_384;
 
+  /**
+   * Room a start makes for the rows a stale part gained since it was packed. A sink that
+   * expected too few grows by doubling: a start after a crash that had allocated a few addresses
+   * at the end copied half the table into arrays twice its size, and was 0.3-0.5 s slower at a
+   * million allocations than one after a clean stop.
+   */
+  static final int STALE_GROWTH = 1_024;
+
   private Snapshot() {}
 
   /**
@@ -153,11 +161,15 @@ final class Snapshot {
       return n;
     }
 
-    /** The rows the current parts from {@code from} to {@code to} (exclusive) hold. */
-    long currentRows(int from, int to) {
+    /**
+     * About as many rows as parts {@code from} to {@code to} (exclusive) hold, and no fewer
+     * unless a stale one gained more than {@value #STALE_GROWTH} since it was packed: what a
+     * current part holds, and what a stale one held when it was last packed and room to spare.
+     */
+    long expectedRows(int from, int to) {
       long n = 0;
       for (int i = from; i < to; i++) {
-        n += current[i] ? rows[i] : 0;
+        n += current[i] ? rows[i] : rows[i] + STALE_GROWTH;
       }
       return n;
     }
@@ -220,7 +232,7 @@ final class Snapshot {
    */
   static Read read(Connection on, Parts parts, int from, int to, RowSink rows)
       throws SQLException {
-    rows.expect(parts.currentRows(from, to));
+    rows.expect(parts.expectedRows(from, to));
     long packed = 0;
     long table = 0;
     try (PreparedStatement s = on.prepareStatement(

@@ -81,6 +81,52 @@ class SnapshotTest {
     }
   }
 
+  /**
+   * A start after a crash makes room at once for the rows it is about to read: what each current
+   * part holds, and what each stale part held with room for a few more, not the current parts'
+   * rows alone, after which the reading arrays would double when a stale part is reached.
+   */
+  @Test
+  void aStartAfterACrashExpectsTheStalePartsRowsToo(@TempDir Path dir) throws Exception {
+    int n = Snapshot.PART * 2 + 17; // three parts: the first read here, two beside
+    try (Store store = Store.open(dir)) {
+      store.commit(rows(n));
+      store.saveSnapshot();
+      Batch churn = new Batch(); // one freed in the first part, 20 more in the last
+      churn.remove(new Batch.Row(BASE + 5, "c5", 12, false));
+      for (int i = 0; i < 20; i++) {
+        churn.add(new Batch.Row(BASE + n + i, "new" + i, 12, true));
+      }
+      store.commit(churn);
+    } // closed with no snapshot saved, as a crash leaves it
+    long[] expected = new long[2];
+    long[] read = new long[2];
+    try (Store store = Store.open(dir)) {
+      store.load(counting(0, expected, read), counting(1, expected, read));
+    }
+    assertThat(read).containsExactly(Snapshot.PART - 1, Snapshot.PART + 17 + 20);
+    for (int half = 0; half < 2; half++) {
+      assertThat(expected[half]).as("rows expected by half %d", half)
+          .isGreaterThanOrEqualTo(read[half])
+          .isLessThanOrEqualTo(read[half] + 2L * Snapshot.STALE_GROWTH);
+    }
+  }
+
+  private static RowSink counting(int half, long[] expected, long[] read) {
+    return new RowSink() {
+      @Override
+      public void row(long address, byte[] bytes, int start, int length, int prefix,
+          boolean container) {
+        read[half]++;
+      }
+
+      @Override
+      public void expect(long rows) {
+        expected[half] += rows;
+      }
+    };
+  }
+
   @Test
   void theWriterPacksStalePartsAgainOneChunkAtATime(@TempDir Path dir) throws Exception {
     int n = Snapshot.PART * 2 + 5;
