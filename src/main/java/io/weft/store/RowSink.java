@@ -10,8 +10,10 @@ public interface RowSink {
   void row(long address, byte[] bytes, int start, int length, int prefix, boolean container);
 
   /**
-   * Before the rows, when the store knows: at most {@code rows} rows will come, so that a sink
-   * can size itself once instead of growing (and copying) step by step through a million.
+   * Before the rows, when the store can tell: about {@code rows} rows will come, so that a sink
+   * can size itself once instead of growing (and copying) step by step through a million. It is
+   * an estimate, not a bound: a start after a crash reads the stale parts of the snapshot from
+   * the table, and they may have gained rows since the store last counted them.
    */
   default void expect(long rows) {}
 }
