@@ -27,7 +27,10 @@ import java.util.concurrent.atomic.AtomicBoolean;
  * against a second agent whose data directory is on tmpfs ({@code /dev/shm}, where an fsync
  * costs nothing: weft's own work without the disk's commit latency), and against
  * {@link NoopHttpServer}, a Vert.x server that does no work, started in its own JVM: the
- * ceiling on this machine in the same run, so that the ratio holds on a shared machine. Run:
+ * ceiling on this machine in the same run, so that the ratio holds on a shared machine. Each run
+ * also gives its CPU per request, of the server's process and of the whole machine (wrk and the
+ * kernel's work included): on two cores shared with wrk, the CPU per request is what bounds the
+ * requests per second. Run:
  * {@code mvn -q -Pbench package exec:exec -DskipTests -Dbench.main=io.weft.bench.LoadBench
  * -Djmh.args="30"} (seconds per run; wrk must be installed: apt-get install wrk).
  */
@@ -49,9 +52,9 @@ public final class LoadBench {
       System.out.println("agent log: " + dir.resolve("agent.log") + "; load average "
           + loadAverage());
       // The JIT needs tens of seconds of this load before the figures settle.
-      wrk(http, 30, "warm-up");
+      wrk(http, 30, "warm-up", agent);
       double[] before = commitMetrics(http);
-      double[] weft = wrk(http, seconds, "measured");
+      double[] weft = wrk(http, seconds, "measured", agent);
       double[] after = commitMetrics(http);
       double commits = after[0] - before[0];
       System.out.printf("store during the measured run: %.0f commits/s, %.1f changes per commit,"
@@ -70,8 +73,9 @@ public final class LoadBench {
         unsynced = launch(memoryDir.resolve("d"), memoryHttp, FreePorts.next(),
             dir.resolve("agent-tmpfs.log"));
         awaitConsensus(memoryHttp);
-        wrk(memoryHttp, 30, "warm-up, data directory on tmpfs");
-        inMemory = wrk(memoryHttp, seconds, "measured, data directory on tmpfs (no fsync cost)");
+        wrk(memoryHttp, 30, "warm-up, data directory on tmpfs", unsynced);
+        inMemory = wrk(memoryHttp, seconds, "measured, data directory on tmpfs (no fsync cost)",
+            unsynced);
         unsynced.destroy();
         unsynced.waitFor();
       }
@@ -81,8 +85,8 @@ public final class LoadBench {
           + "target/weft.jar", NoopHttpServer.class.getName(), Integer.toString(noop))
           .redirectErrorStream(true).redirectOutput(dir.resolve("noop.log").toFile()).start();
       awaitListening(noop);
-      wrk(noop, Math.min(30, seconds), "ceiling warm-up");
-      double[] top = wrk(noop, seconds, "ceiling (no-op Vert.x server)");
+      wrk(noop, Math.min(30, seconds), "ceiling warm-up", ceiling);
+      double[] top = wrk(noop, seconds, "ceiling (no-op Vert.x server)", ceiling);
       ceiling.destroy();
       ceiling.waitFor();
       System.out.printf("weft: %.0f pairs/s, p99 %.2f ms; ceiling %.0f requests/s, p99 %.2f ms;"
@@ -93,6 +97,17 @@ public final class LoadBench {
             + " %.0f%% of the ceiling%n", inMemory[0] / 2, inMemory[1],
             inMemory[0] * 100 / top[0]);
       }
+      System.out.println("CPU per request (the server's process; the whole machine's, wrk and"
+          + " the kernel included; the machine's idle share):");
+      System.out.println(cpu("weft", weft));
+      if (inMemory != null) {
+        System.out.println(cpu("weft, tmpfs", inMemory));
+      }
+      System.out.println(cpu("no-op", top));
+      // On two busy cores the requests per second are the CPU per request's inverse: at the
+      // same idle share, 60% of the ceiling needs the machine's CPU per request within this.
+      System.out.printf("60%% of the ceiling at the no-op's idle share: at most %.1f us of the"
+          + " machine's CPU per request%n", top[3] / 0.6);
     } finally {
       for (Process p : new Process[] {ceiling, unsynced, agent}) {
         if (p != null) {
@@ -164,12 +179,22 @@ public final class LoadBench {
   }
 
   /** Requests per second and p99 in milliseconds. */
-  private static double[] wrk(int port, int seconds, String label) throws Exception {
+  /**
+   * {@code wrk}'s pairs against {@code port} for {@code seconds}: requests/s, p99 (ms), and the
+   * CPU per request of {@code server}'s process and of the whole machine (µs), and the share of
+   * the machine's CPU left idle (%).
+   */
+  private static double[] wrk(int port, int seconds, String label, Process server)
+      throws Exception {
     Path script = Path.of("src/bench/resources/pairs.lua").toAbsolutePath();
+    Duration serverBefore = cpuTime(server);
+    long[] machineBefore = machineTicks();
     Process wrk = new ProcessBuilder("wrk", "-t32", "-c32", "-d" + seconds + "s", "--latency",
         "-s", script.toString(), "http://127.0.0.1:" + port).redirectErrorStream(true).start();
     String out = new String(wrk.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
     wrk.waitFor();
+    long[] machineAfter = machineTicks();
+    double serverMicros = (cpuTime(server).minus(serverBefore).toNanos()) / 1e3;
     double requests = 0;
     double p99 = Double.NaN;
     for (String line : out.split("\n")) {
@@ -181,7 +206,40 @@ public final class LoadBench {
     }
     System.out.printf("HTTP %s (%d s, 32 connections): %.0f allocate+free pairs/s%n%s%n",
         label, seconds, requests / 2, out);
-    return new double[] {requests, p99};
+    double sent = requests * seconds;
+    double busyMicros = (machineAfter[0] - machineBefore[0]) * 1e6 / TICKS_PER_SECOND;
+    double idle = (machineAfter[1] - machineBefore[1]) * 100.0
+        / (machineAfter[0] - machineBefore[0] + machineAfter[1] - machineBefore[1]);
+    return new double[] {requests, p99, serverMicros / sent, busyMicros / sent, idle};
+  }
+
+  private static String cpu(String what, double[] run) {
+    return String.format("  %-12s %6.0f requests/s: server %5.1f us, machine %5.1f us, %2.0f%% idle",
+        what, run[0], run[2], run[3], run[4]);
+  }
+
+  /** The kernel's clock tick, the unit of /proc/stat (USER_HZ: 100 on Linux). */
+  private static final double TICKS_PER_SECOND = 100;
+
+  private static Duration cpuTime(Process process) {
+    return process.info().totalCpuDuration().orElse(Duration.ZERO);
+  }
+
+  /** The machine's busy and idle (with iowait) clock ticks so far, all CPUs. */
+  private static long[] machineTicks() throws IOException {
+    String[] f = Files.readAllLines(Path.of("/proc/stat")).get(0).trim().split("\\s+");
+    long busy = 0;
+    long idle = 0;
+    // user nice system idle iowait irq softirq; not steal (another guest's time on this host)
+    for (int i = 1; i < f.length && i <= 7; i++) {
+      long ticks = Long.parseLong(f[i]);
+      if (i == 4 || i == 5) {
+        idle += ticks;
+      } else {
+        busy += ticks;
+      }
+    }
+    return new long[] {busy, idle};
   }
 
   /** wrk's latency ("812.00us", "7.61ms", "1.02s") in milliseconds. */
