@@ -35,6 +35,9 @@ import java.util.concurrent.atomic.AtomicBoolean;
  * -Djmh.args="30"} (seconds per run; wrk must be installed: apt-get install wrk).
  */
 public final class LoadBench {
+  /** The kernel's clock tick, the unit of /proc/stat (USER_HZ: 100 on Linux). */
+  private static final double TICKS_PER_SECOND = 100;
+
   private LoadBench() {}
 
   public static void main(String[] args) throws Exception {
@@ -178,7 +181,6 @@ public final class LoadBench {
     throw new IllegalStateException("the no-op server did not listen within 30 s");
   }
 
-  /** Requests per second and p99 in milliseconds. */
   /**
    * {@code wrk}'s pairs against {@code port} for {@code seconds}: requests/s, p99 (ms), and the
    * CPU per request of {@code server}'s process and of the whole machine (µs), and the share of
@@ -194,11 +196,16 @@ public final class LoadBench {
     String out = new String(wrk.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
     wrk.waitFor();
     long[] machineAfter = machineTicks();
-    double serverMicros = (cpuTime(server).minus(serverBefore).toNanos()) / 1e3;
+    Duration serverAfter = cpuTime(server);
+    double serverMicros = serverBefore == null || serverAfter == null ? Double.NaN
+        : serverAfter.minus(serverBefore).toNanos() / 1e3;
     double requests = 0;
     double p99 = Double.NaN;
+    double sent = Double.NaN;
     for (String line : out.split("\n")) {
-      if (line.startsWith("Requests/sec:")) {
+      if (line.trim().matches("\\d+ requests in .*")) {
+        sent = Double.parseDouble(line.trim().split(" ")[0]);
+      } else if (line.startsWith("Requests/sec:")) {
         requests = Double.parseDouble(line.substring("Requests/sec:".length()).trim());
       } else if (line.trim().startsWith("99%")) {
         p99 = millis(line.trim().substring(3).trim());
@@ -206,7 +213,6 @@ public final class LoadBench {
     }
     System.out.printf("HTTP %s (%d s, 32 connections): %.0f allocate+free pairs/s%n%s%n",
         label, seconds, requests / 2, out);
-    double sent = requests * seconds;
     double busyMicros = (machineAfter[0] - machineBefore[0]) * 1e6 / TICKS_PER_SECOND;
     double idle = (machineAfter[1] - machineBefore[1]) * 100.0
         / (machineAfter[0] - machineBefore[0] + machineAfter[1] - machineBefore[1]);
@@ -218,11 +224,9 @@ public final class LoadBench {
         what, run[0], run[2], run[3], run[4]);
   }
 
-  /** The kernel's clock tick, the unit of /proc/stat (USER_HZ: 100 on Linux). */
-  private static final double TICKS_PER_SECOND = 100;
-
+  /** The CPU time of {@code process} so far; null where the system does not tell. */
   private static Duration cpuTime(Process process) {
-    return process.info().totalCpuDuration().orElse(Duration.ZERO);
+    return process.info().totalCpuDuration().orElse(null);
   }
 
   /** The machine's busy and idle (with iowait) clock ticks so far, all CPUs. */
