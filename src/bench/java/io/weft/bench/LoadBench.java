@@ -57,7 +57,7 @@ public final class LoadBench {
       // The JIT needs tens of seconds of this load before the figures settle.
       wrk(http, 30, "warm-up", agent);
       double[] before = commitMetrics(http);
-      double[] weft = wrk(http, seconds, "measured", agent);
+      WrkRun weft = wrk(http, seconds, "measured", agent);
       double[] after = commitMetrics(http);
       double commits = after[0] - before[0];
       System.out.printf("store during the measured run: %.0f commits/s, %.1f changes per commit,"
@@ -70,7 +70,7 @@ public final class LoadBench {
       agent.waitFor();
       // The same agent with its data directory in memory (tmpfs), where an fsync returns at
       // once: what weft's own work allows, apart from the disk's commit latency.
-      double[] inMemory = null;
+      WrkRun inMemory = null;
       if (memoryDir != null) {
         int memoryHttp = FreePorts.next();
         unsynced = launch(memoryDir.resolve("d"), memoryHttp, FreePorts.next(),
@@ -89,28 +89,29 @@ public final class LoadBench {
           .redirectErrorStream(true).redirectOutput(dir.resolve("noop.log").toFile()).start();
       awaitListening(noop);
       wrk(noop, Math.min(30, seconds), "ceiling warm-up", ceiling);
-      double[] top = wrk(noop, seconds, "ceiling (no-op Vert.x server)", ceiling);
+      WrkRun top = wrk(noop, seconds, "ceiling (no-op Vert.x server)", ceiling);
       ceiling.destroy();
       ceiling.waitFor();
       System.out.printf("weft: %.0f pairs/s, p99 %.2f ms; ceiling %.0f requests/s, p99 %.2f ms;"
-          + " weft at %.0f%% of the ceiling; load average %s%n", weft[0] / 2, weft[1],
-          top[0], top[1], weft[0] * 100 / top[0], loadAverage());
+          + " weft at %.0f%% of the ceiling; load average %s%n", weft.requests() / 2,
+          weft.p99(), top.requests(), top.p99(), weft.requests() * 100 / top.requests(),
+          loadAverage());
       if (inMemory != null) {
         System.out.printf("weft with its data directory on tmpfs: %.0f pairs/s, p99 %.2f ms, at"
-            + " %.0f%% of the ceiling%n", inMemory[0] / 2, inMemory[1],
-            inMemory[0] * 100 / top[0]);
+            + " %.0f%% of the ceiling%n", inMemory.requests() / 2,
+            inMemory.p99(), inMemory.requests() * 100 / top.requests());
       }
       System.out.println("CPU per request (the server's process; the whole machine's, wrk and"
           + " the kernel included; the machine's idle share):");
-      System.out.println(cpu("weft", weft));
+      System.out.println(weft.cpu("weft"));
       if (inMemory != null) {
-        System.out.println(cpu("weft, tmpfs", inMemory));
+        System.out.println(inMemory.cpu("weft, tmpfs"));
       }
-      System.out.println(cpu("no-op", top));
+      System.out.println(top.cpu("no-op"));
       // On two busy cores the requests per second are the CPU per request's inverse: at the
       // same idle share, 60% of the ceiling needs the machine's CPU per request within this.
       System.out.printf("60%% of the ceiling at the no-op's idle share: at most %.1f us of the"
-          + " machine's CPU per request%n", top[3] / 0.6);
+          + " machine's CPU per request%n", top.machineMicros() / 0.6);
     } finally {
       for (Process p : new Process[] {ceiling, unsynced, agent}) {
         if (p != null) {
@@ -182,11 +183,19 @@ public final class LoadBench {
   }
 
   /**
-   * {@code wrk}'s pairs against {@code port} for {@code seconds}: requests/s, p99 (ms), and the
-   * CPU per request of {@code server}'s process and of the whole machine (µs), and the share of
-   * the machine's CPU left idle (%).
+   * One wrk run: requests/s, p99 (ms), the CPU per request of the server's process and of the
+   * whole machine (µs), and the share of the machine's CPU left idle (%).
    */
-  private static double[] wrk(int port, int seconds, String label, Process server)
+  private record WrkRun(double requests, double p99, double serverMicros, double machineMicros,
+      double idle) {
+    String cpu(String what) {
+      return String.format("  %-12s %6.0f requests/s: server %5.1f us, machine %5.1f us,"
+          + " %2.0f%% idle", what, requests, serverMicros, machineMicros, idle);
+    }
+  }
+
+  /** {@code wrk}'s pairs against {@code port} for {@code seconds}, {@code server} serving them. */
+  private static WrkRun wrk(int port, int seconds, String label, Process server)
       throws Exception {
     Path script = Path.of("src/bench/resources/pairs.lua").toAbsolutePath();
     Duration serverBefore = cpuTime(server);
@@ -216,12 +225,7 @@ public final class LoadBench {
     double busyMicros = (machineAfter[0] - machineBefore[0]) * 1e6 / TICKS_PER_SECOND;
     double idle = (machineAfter[1] - machineBefore[1]) * 100.0
         / (machineAfter[0] - machineBefore[0] + machineAfter[1] - machineBefore[1]);
-    return new double[] {requests, p99, serverMicros / sent, busyMicros / sent, idle};
-  }
-
-  private static String cpu(String what, double[] run) {
-    return String.format("  %-12s %6.0f requests/s: server %5.1f us, machine %5.1f us, %2.0f%% idle",
-        what, run[0], run[2], run[3], run[4]);
+    return new WrkRun(requests, p99, serverMicros / sent, busyMicros / sent, idle);
   }
 
   /** The CPU time of {@code process} so far; null where the system does not tell. */
