@@ -199,12 +199,12 @@ public final class LoadBench {
       throws Exception {
     Path script = Path.of("src/bench/resources/pairs.lua").toAbsolutePath();
     Duration serverBefore = cpuTime(server);
-    long[] machineBefore = machineTicks();
+    MachineTicks machineBefore = MachineTicks.now();
     Process wrk = new ProcessBuilder("wrk", "-t32", "-c32", "-d" + seconds + "s", "--latency",
         "-s", script.toString(), "http://127.0.0.1:" + port).redirectErrorStream(true).start();
     String out = new String(wrk.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
     wrk.waitFor();
-    long[] machineAfter = machineTicks();
+    MachineTicks machine = MachineTicks.now().minus(machineBefore);
     Duration serverAfter = cpuTime(server);
     double serverMicros = serverBefore == null || serverAfter == null ? Double.NaN
         : serverAfter.minus(serverBefore).toNanos() / 1e3;
@@ -222,9 +222,8 @@ public final class LoadBench {
     }
     System.out.printf("HTTP %s (%d s, 32 connections): %.0f allocate+free pairs/s%n%s%n",
         label, seconds, requests / 2, out);
-    double busyMicros = (machineAfter[0] - machineBefore[0]) * 1e6 / TICKS_PER_SECOND;
-    double idle = (machineAfter[1] - machineBefore[1]) * 100.0
-        / (machineAfter[0] - machineBefore[0] + machineAfter[1] - machineBefore[1]);
+    double busyMicros = machine.busy() * 1e6 / TICKS_PER_SECOND;
+    double idle = machine.idle() * 100.0 / (machine.busy() + machine.idle());
     return new WrkRun(requests, p99, serverMicros / sent, busyMicros / sent, idle);
   }
 
@@ -233,21 +232,28 @@ public final class LoadBench {
     return process.info().totalCpuDuration().orElse(null);
   }
 
-  /** The machine's busy and idle (with iowait) clock ticks so far, all CPUs. */
-  private static long[] machineTicks() throws IOException {
-    String[] f = Files.readAllLines(Path.of("/proc/stat")).get(0).trim().split("\\s+");
-    long busy = 0;
-    long idle = 0;
-    // user nice system idle iowait irq softirq; not steal (another guest's time on this host)
-    for (int i = 1; i < f.length && i <= 7; i++) {
-      long ticks = Long.parseLong(f[i]);
-      if (i == 4 || i == 5) {
-        idle += ticks;
-      } else {
-        busy += ticks;
+  /** The machine's busy and idle (with iowait) clock ticks, all CPUs. */
+  private record MachineTicks(long busy, long idle) {
+    /** The ticks so far, from {@code /proc/stat}. */
+    static MachineTicks now() throws IOException {
+      String[] f = Files.readAllLines(Path.of("/proc/stat")).get(0).trim().split("\\s+");
+      long busy = 0;
+      long idle = 0;
+      // user nice system idle iowait irq softirq; not steal (another guest's time on this host)
+      for (int i = 1; i < f.length && i <= 7; i++) {
+        long ticks = Long.parseLong(f[i]);
+        if (i == 4 || i == 5) {
+          idle += ticks;
+        } else {
+          busy += ticks;
+        }
       }
+      return new MachineTicks(busy, idle);
     }
-    return new long[] {busy, idle};
+
+    MachineTicks minus(MachineTicks earlier) {
+      return new MachineTicks(busy - earlier.busy, idle - earlier.idle);
+    }
   }
 
   /** wrk's latency ("812.00us", "7.61ms", "1.02s") in milliseconds. */
