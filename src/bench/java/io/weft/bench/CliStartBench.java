@@ -22,7 +22,7 @@ public final class CliStartBench {
   public static void main(String[] args) throws Exception {
     int statusRuns = args.length > 0 ? Integer.parseInt(args[0]) : 20;
     int launches = args.length > 1 ? Integer.parseInt(args[1]) : 3;
-    System.out.printf("load average before: %s%n", RestoreBench.loadAverage());
+    System.out.printf("load average before: %s%n", BenchFiles.loadAverage());
     Path dir = RestoreBench.prepare(0);
     int http = FreePorts.next();
     Process agent = launcher(true, List.of("launch", "--data-dir", dir.toString(),
@@ -76,7 +76,7 @@ public final class CliStartBench {
     for (int mode = 0; mode < 2; mode++) {
       print("launch→live" + (mode == 1 ? " with weft.jsa" : " without archive"), live[mode]);
     }
-    System.out.printf("load average after: %s%n", RestoreBench.loadAverage());
+    System.out.printf("load average after: %s%n", BenchFiles.loadAverage());
   }
 
   /** The launcher on the build tree; without the archive: a WEFT_HOME holding only the jar. */

@@ -30,7 +30,7 @@ public final class ClusterFormBench {
 
   public static void main(String[] args) throws Exception {
     int rounds = args.length > 0 ? Integer.parseInt(args[0]) : 10;
-    System.out.printf("load average before: %s%n", RestoreBench.loadAverage());
+    System.out.printf("load average before: %s%n", BenchFiles.loadAverage());
     Function<Config, HazelcastInstance> weft = HazelcastMember::start;
     Function<Config, HazelcastInstance> hazelcast = Hazelcast::newHazelcastInstance;
     for (int i = 0; i < 2; i++) { // warm-up: class loading and the JIT, not counted
@@ -43,7 +43,7 @@ public final class ClusterFormBench {
       withWeft[i] = form(weft);
       withHazelcast[i] = form(hazelcast);
     }
-    System.out.printf("load average after: %s%n", RestoreBench.loadAverage());
+    System.out.printf("load average after: %s%n", BenchFiles.loadAverage());
     report("weft's joiner (HazelcastMember)    ", withWeft);
     report("Hazelcast's TCP-IP joiner (its own)", withHazelcast);
     System.exit(0);

@@ -42,7 +42,7 @@ public final class CniAddBench {
         add(config, "warm" + i, false);
         add(config, "warmcds" + i, true);
       }
-      System.out.println("load before: " + Files.readString(Path.of("/proc/loadavg")).strip());
+      System.out.printf("load average before: %s%n", BenchFiles.loadAverage());
       long[] withArchive = new long[calls];
       long[] without = new long[calls];
       long[] jvmOnly = new long[calls];
@@ -51,7 +51,7 @@ public final class CniAddBench {
         without[i] = add(config, "plain" + i, false);
         jvmOnly[i] = javaVersion();
       }
-      System.out.println("load after:  " + Files.readString(Path.of("/proc/loadavg")).strip());
+      System.out.printf("load average after: %s%n", BenchFiles.loadAverage());
       report("ADD with the CDS archive   ", withArchive);
       report("ADD without the CDS archive", without);
       report("floor: java -version       ", jvmOnly);
@@ -130,5 +130,4 @@ public final class CniAddBench {
     }
     throw new IllegalStateException("the agent never got a ring: " + errors);
   }
-
 }

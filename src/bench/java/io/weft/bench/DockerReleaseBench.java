@@ -51,7 +51,7 @@ public final class DockerReleaseBench {
           + " .ci/docker-engine first (as root)");
     }
     String podman = System.getenv("WEFT_TEST_DOCKER_HOST");
-    System.out.println("load before: " + loadAverage());
+    System.out.printf("load average before: %s%n", BenchFiles.loadAverage());
     try (Agent agent = new Agent(dockerd, "weftbench")) {
       Engine docker = new Engine(dockerd);
       long[][] watcher = watcherPath(agent, docker, rounds);
@@ -71,7 +71,7 @@ public final class DockerReleaseBench {
         report("Podman, watcher: DELETE answered -> free ", watcher[2]);
       }
     }
-    System.out.println("load after:  " + loadAverage());
+    System.out.printf("load average after: %s%n", BenchFiles.loadAverage());
   }
 
   /**
@@ -142,10 +142,6 @@ public final class DockerReleaseBench {
       }
       Thread.sleep(1);
     }
-  }
-
-  private static String loadAverage() throws IOException {
-    return Files.readString(Path.of("/proc/loadavg")).strip();
   }
 
   private static void report(String what, long[] micros) {
@@ -265,5 +261,4 @@ public final class DockerReleaseBench {
       }
     }
   }
-
 }

@@ -53,7 +53,7 @@ public final class LoadBench {
     try {
       awaitConsensus(http);
       System.out.println("agent log: " + dir.resolve("agent.log") + "; load average "
-          + loadAverage());
+          + BenchFiles.loadAverage());
       // The JIT needs tens of seconds of this load before the figures settle.
       wrk(http, 30, "warm-up", agent);
       double[] before = commitMetrics(http);
@@ -95,7 +95,7 @@ public final class LoadBench {
       System.out.printf("weft: %.0f pairs/s, p99 %.2f ms; ceiling %.0f requests/s, p99 %.2f ms;"
           + " weft at %.0f%% of the ceiling; load average %s%n", weft.requests() / 2,
           weft.p99(), top.requests(), top.p99(), weft.requests() * 100 / top.requests(),
-          loadAverage());
+          BenchFiles.loadAverage());
       if (inMemory != null) {
         System.out.printf("weft with its data directory on tmpfs: %.0f pairs/s, p99 %.2f ms, at"
             + " %.0f%% of the ceiling%n", inMemory.requests() / 2,
@@ -139,11 +139,6 @@ public final class LoadBench {
         "--docker-host", "none", "--cluster-name", "load-" + ProcessHandle.current().pid() + "-"
         + http)
         .redirectErrorStream(true).redirectOutput(log.toFile()).start();
-  }
-
-  private static String loadAverage() throws IOException {
-    String[] fields = Files.readString(Path.of("/proc/loadavg")).split(" ");
-    return fields[0] + " " + fields[1] + " " + fields[2];
   }
 
   /**
@@ -363,5 +358,4 @@ public final class LoadBench {
     }
     throw new IllegalStateException("the agent did not allocate within 60 s");
   }
-
 }

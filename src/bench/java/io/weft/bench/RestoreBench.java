@@ -70,7 +70,7 @@ public final class RestoreBench {
     if (counts.isEmpty()) {
       counts = List.of(0, 100_000, 1_000_000);
     }
-    System.out.printf("load average before: %s%n", loadAverage());
+    System.out.printf("load average before: %s%n", BenchFiles.loadAverage());
     for (int n : counts) {
       Path dir = prepare(n);
       for (boolean snapshot : List.of(false, true)) {
@@ -90,7 +90,7 @@ public final class RestoreBench {
       }
       BenchFiles.deleteTree(dir); // 80 MB at a million allocations
     }
-    System.out.printf("load average after: %s%n", loadAverage());
+    System.out.printf("load average after: %s%n", BenchFiles.loadAverage());
   }
 
   private static List<Boolean> archiveModes() {
@@ -255,12 +255,7 @@ public final class RestoreBench {
     return r.body().strip();
   }
 
-  static String loadAverage() throws java.io.IOException {
-    return Files.readString(Path.of("/proc/loadavg")).strip();
-  }
-
   private static double ms(long nanos) {
     return nanos / 1e6;
   }
-
 }

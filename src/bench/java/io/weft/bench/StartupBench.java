@@ -64,7 +64,7 @@ public final class StartupBench {
         ? "through src/deb/bin/weft with WEFT_HOME=target (target/weft.jsa when it is there)"
         : "java -jar target/weft.jar (no archive)");
     Path dir = Files.createTempDirectory("weft-startup-bench");
-    System.out.println("load before: " + load());
+    System.out.printf("load average before: %s%n", BenchFiles.loadAverage());
     long[] live = new long[rounds];
     long[] firstAlone = new long[rounds];
     for (int i = 0; i < rounds; i++) {
@@ -77,7 +77,7 @@ public final class StartupBench {
     for (int i = 0; i < rounds; i++) {
       three[i] = threeAtOnce(dir, i);
     }
-    System.out.println("load after:  " + load());
+    System.out.printf("load average after: %s%n", BenchFiles.loadAverage());
     report("one launch -> /health/live                    ", live);
     report("one launch -> first allocation (quorum 1)     ", firstAlone);
     report("restart alone, 2 peers down -> first allocation", restart);
@@ -220,11 +220,6 @@ public final class StartupBench {
     if (!p.waitFor(30, TimeUnit.SECONDS)) {
       p.destroyForcibly().waitFor();
     }
-  }
-
-
-  private static String load() throws IOException {
-    return Files.readString(Path.of("/proc/loadavg")).strip();
   }
 
   private static void report(String what, long[] nanos) {
