@@ -81,7 +81,7 @@ public final class Batch {
     return changes.size();
   }
 
-  void writeTo(Store.Writer writer) throws java.sql.SQLException {
+  void writeTo(BatchWriter writer) throws java.sql.SQLException {
     for (Change c : changes) {
       if (c.add()) {
         writer.upsert(c.row());

@@ -11,7 +11,6 @@ import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.util.ArrayList;
-import java.util.BitSet;
 import java.util.List;
 import java.util.Optional;
 import java.util.Properties;
@@ -35,13 +34,14 @@ public final class Store implements AutoCloseable {
 
   private final Path file;
   private final Connection connection;
-  private final Writer writer = new Writer();
+  private final BatchWriter writer;
   /** The parts of the allocations' snapshot in the file ({@link Snapshot}), as they are now. */
   private Snapshot.Parts parts;
 
   private Store(Path file, Connection connection) {
     this.file = file;
     this.connection = connection;
+    this.writer = new BatchWriter(connection, () -> parts, () -> putMeta(RESET, "true"));
   }
 
   /** Opens or creates the store in {@code dataDir}, bringing its schema up to date. */
@@ -369,85 +369,6 @@ public final class Store implements AutoCloseable {
     } catch (SQLException e) {
       throw new StoreException("cannot read the parts of the snapshot in " + file + ": "
           + e.getMessage(), e);
-    }
-  }
-
-  /** The statements of one transaction, prepared once per store. */
-  final class Writer {
-    private PreparedStatement upsert;
-    private PreparedStatement delete;
-    private PreparedStatement ring;
-    private PreparedStatement paxos;
-    private PreparedStatement staler;
-    /** The parts this transaction made stale: stale once it commits. */
-    private final BitSet staled = new BitSet();
-
-    /** Before a change to {@code address}: its part of the snapshot is stale. */
-    private void changing(long address) throws SQLException {
-      int part = parts.partOf(address);
-      if (part < 0 || !parts.current(part) || staled.get(part)) {
-        return;
-      }
-      if (staler == null) {
-        staler = Snapshot.staler(connection);
-      }
-      staler.setLong(1, parts.after(part));
-      staler.executeUpdate();
-      staled.set(part);
-    }
-
-    void committed() {
-      for (int i = staled.nextSetBit(0); i >= 0; i = staled.nextSetBit(i + 1)) {
-        parts.staled(i);
-      }
-      staled.clear();
-    }
-
-    void rolledBack() {
-      staled.clear();
-    }
-
-    void upsert(Batch.Row row) throws SQLException {
-      changing(row.address());
-      if (upsert == null) {
-        upsert = connection.prepareStatement("INSERT OR REPLACE INTO allocations"
-            + " (address, ident, prefix, container) VALUES (?, ?, ?, ?)");
-      }
-      upsert.setLong(1, row.address());
-      upsert.setString(2, row.ident());
-      upsert.setInt(3, row.prefix());
-      upsert.setInt(4, row.container() ? 1 : 0);
-      upsert.executeUpdate();
-    }
-
-    void delete(long address) throws SQLException {
-      changing(address);
-      if (delete == null) {
-        delete = connection.prepareStatement("DELETE FROM allocations WHERE address = ?");
-      }
-      delete.setLong(1, address);
-      delete.executeUpdate();
-    }
-
-    void ring(String json) throws SQLException {
-      if (ring == null) {
-        ring = connection.prepareStatement("INSERT OR REPLACE INTO ring (id, state) VALUES (1, ?)");
-      }
-      ring.setString(1, json);
-      ring.executeUpdate();
-    }
-
-    void markReset() {
-      putMeta(RESET, "true");
-    }
-
-    void paxos(String json) throws SQLException {
-      if (paxos == null) {
-        paxos = connection.prepareStatement(
-            "INSERT OR REPLACE INTO paxos (id, state) VALUES (1, ?)");
-      }
-      paxos.setString(1, json);
-      paxos.executeUpdate();
     }
   }
 
