@@ -63,6 +63,31 @@ class HttpContractIT {
     }
   }
 
+  /**
+   * A refused claim reads as Weave writes it, "Unable to claim: " and why, whether the address
+   * is held by another ident (409) or is no address at all (400); other refusals say only why.
+   */
+  @Test
+  void aRefusedClaimSaysUnableToClaim(@TempDir Path dir) throws Exception {
+    try (AgentProcess a = new AgentProcess(dir.resolve("a"))) {
+      a.start().awaitLive(START);
+      assertThat(a.send("PUT", "/ip/c1/10.32.0.9/12").statusCode()).isEqualTo(204);
+
+      HttpResponse<String> taken = a.send("PUT", "/ip/c2/10.32.0.9/12");
+      assertThat(taken.statusCode()).isEqualTo(409);
+      assertThat(taken.body())
+          .startsWith("Unable to claim: address 10.32.0.9/12 is already owned by c1");
+      HttpResponse<String> bad = a.send("PUT", "/ip/c2/10.32.0.999/12");
+      assertThat(bad.statusCode()).isEqualTo(400);
+      assertThat(bad.body()).startsWith("Unable to claim: ").contains("10.32.0.999");
+
+      HttpResponse<String> outside = a.send("POST", "/ip/c2/10.0.0.0/16");
+      assertThat(outside.statusCode()).isEqualTo(400);
+      assertThat(outside.body()).startsWith("range 10.0.0.0/16 out of bounds");
+      assertThat(a.get("/ip/c2").body()).isEmpty();
+    }
+  }
+
   @Test
   void deadlinesFormValuesSubnetSizeAndWaitingLimits(@TempDir Path dir) throws Exception {
     try (AgentProcess a = new AgentProcess(dir.resolve("a"))) {

@@ -107,9 +107,11 @@ public final class HttpApiVerticle extends VerticleBase {
   private void ipRoutes(Router router) {
     router.post("/ip/:id").handler(ctx -> allocate(ctx, null));
     router.post("/ip/:id/:ip/:prefix").handler(ctx -> allocate(ctx, prefixed(ctx)));
-    router.put("/ip/:id/:ip/:prefix").handler(ctx -> ask(ctx, waiting(ctx, "claim")
+    // Weave writes a refused claim as "Unable to claim: <why>"; its clients log that text.
+    router.put("/ip/:id/:ip/:prefix").handler(ctx -> send(ctx, waiting(ctx, "claim")
         .put("address", prefixed(ctx)).put("noErrorOnUnknown",
-            FormValues.isTrue(ctx, "noErrorOnUnknown")), WAITING, r -> null));
+            FormValues.isTrue(ctx, "noErrorOnUnknown")), WAITING,
+        reply -> ctx.response().setStatusCode(204).end(), "Unable to claim: "));
     router.get("/ip/:id").handler(ctx -> ask(ctx, withId(ctx, "lookup"), QUICK,
         HttpApiVerticle::addresses));
     router.get("/ip/:id/:ip/:prefix").handler(ctx -> ask(ctx, withId(ctx, "lookup")
@@ -231,7 +233,7 @@ public final class HttpApiVerticle extends VerticleBase {
       } else {
         ctx.response().putHeader("content-type", TEXT).end(body);
       }
-    }).onFailure(failure -> fail(ctx, failure));
+    }).onFailure(failure -> fail(ctx, failure, ""));
   }
 
   private static String prefixed(RoutingContext ctx) {
@@ -271,6 +273,15 @@ public final class HttpApiVerticle extends VerticleBase {
    */
   private void send(RoutingContext ctx, JsonObject request, DeliveryOptions delivery,
       Consumer<JsonObject> answer) {
+    send(ctx, request, delivery, answer, "");
+  }
+
+  /**
+   * As above; a refusal of the request itself (400 or 409: bad input, a conflict) is answered
+   * with its message after {@code refusalPrefix}.
+   */
+  private void send(RoutingContext ctx, JsonObject request, DeliveryOptions delivery,
+      Consumer<JsonObject> answer, String refusalPrefix) {
     if (delivery == WAITING) {
       String token = Tokens.next();
       request.put("token", token);
@@ -282,10 +293,10 @@ public final class HttpApiVerticle extends VerticleBase {
     }
     vertx.eventBus().<JsonObject>request(IpamApi.ADDRESS, request, delivery)
         .onSuccess(reply -> answer.accept(reply.body()))
-        .onFailure(failure -> fail(ctx, failure));
+        .onFailure(failure -> fail(ctx, failure, refusalPrefix));
   }
 
-  private static void fail(RoutingContext ctx, Throwable failure) {
+  private static void fail(RoutingContext ctx, Throwable failure, String refusalPrefix) {
     if (ctx.response().closed() || ctx.response().ended()) {
       return;
     }
@@ -300,6 +311,9 @@ public final class HttpApiVerticle extends VerticleBase {
         message = "the address allocator is not answering (" + reply.failureType()
             + "); the agent may be starting or stopping: try again";
       }
+    }
+    if (status == 400 || status == 409) {
+      message = refusalPrefix + message;
     }
     text(ctx, status < 400 || status > 599 ? 500 : status, message);
   }
