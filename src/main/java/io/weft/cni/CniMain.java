@@ -41,10 +41,12 @@ public final class CniMain {
               + env.getOrDefault("CNI_COMMAND", "") + "': it must be one of ADD, DEL, CHECK,"
               + " GC, STATUS or VERSION"));
       if (command == Command.VERSION) {
-        version = NetworkConfig.versionOf(stdin).text;
-        out.println(Json.write(CniResult.versions(version)));
+        // A runtime asks what this plugin speaks, whatever it speaks itself: the answer is the
+        // list, in the runtime's version when this plugin has it.
+        out.println(Json.write(CniResult.versions(declaredVersion(stdin, version))));
         return 0;
       }
+      version = declaredVersion(stdin, version);
       NetworkConfig config = NetworkConfig.parse(stdin);
       version = config.version().text;
       Object result = execute(command, config, env);
@@ -59,6 +61,18 @@ public final class CniMain {
       out.println(Json.write(CniResult.error(version, new CniException(ErrorCode.AGENT_REFUSED,
           "weft-ipam failed unexpectedly: " + e + " (please report it)", ""))));
       return 1;
+    }
+  }
+
+  /**
+   * The version the config asks for, when it names one weft-ipam speaks, so that an error in the
+   * rest of the config is written in that version too; else {@code fallback}.
+   */
+  private static String declaredVersion(String stdin, String fallback) {
+    try {
+      return NetworkConfig.versionOf(stdin).text;
+    } catch (CniException unreadable) {
+      return fallback; // parse() below reports it
     }
   }
 

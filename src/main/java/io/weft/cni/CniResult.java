@@ -25,6 +25,9 @@ record CniResult(PrefixedAddress address, Optional<Long> gateway,
       Map<String, Object> route = new LinkedHashMap<>();
       route.put("dst", r.dst().toString());
       r.gw().ifPresent(g -> route.put("gw", Ip.format(g)));
+      if (version.routesHaveExtraFields()) {
+        route.putAll(r.extra());
+      }
       routeList.add(route);
     }
     Map<String, Object> result = new LinkedHashMap<>();

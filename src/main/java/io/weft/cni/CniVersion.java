@@ -44,4 +44,9 @@ enum CniVersion {
   boolean ipsNameTheirVersion() {
     return compareTo(V1_0_0) < 0;
   }
+
+  /** Routes carry mtu, advmss, priority, table and scope since 1.1.0. */
+  boolean routesHaveExtraFields() {
+    return compareTo(V1_1_0) >= 0;
+  }
 }

@@ -44,6 +44,13 @@ final class IpamPlugin {
       throw NetworkConfig.invalid("ipam 'gateway' " + Ip.format(gateway) + " lies outside the"
           + " subnet " + subnet + ": give a gateway inside the subnet");
     }
+    if (subnet.size() > 2 && !subnet.hostRange().contains(gateway)) {
+      throw NetworkConfig.invalid("ipam 'gateway' " + Ip.format(gateway) + " is the "
+          + (gateway == subnet.address() ? "network" : "broadcast") + " address of the subnet "
+          + subnet + ", which no host may use: give a gateway from "
+          + Ip.format(subnet.hostRange().start()) + " to "
+          + Ip.format(subnet.hostRange().end() - 1));
+    }
     claimGateway(subnet, gateway, deadline);
     String ident = attachment.ident();
     try {
@@ -126,17 +133,30 @@ final class IpamPlugin {
     }
   }
 
+  /**
+   * The addresses of prevResult in this network's subnet are weft's, and must still be held by
+   * the attachment; others come from later plugins of the chain, and are theirs to check.
+   */
   void check(Attachment attachment) throws CniException {
     if (config.previousAddresses().isEmpty()) {
       throw NetworkConfig.invalid("CHECK needs 'prevResult' with the addresses ADD returned");
     }
+    long deadline = deadline();
+    Cidr subnet = subnet(deadline);
+    List<String> ours = config.previousAddresses().stream()
+        .filter(a -> subnet.contains(PrefixedAddress.parse(a).address())).toList();
+    if (ours.isEmpty()) {
+      throw new CniException(ErrorCode.ADDRESS_NOT_HELD, "prevResult holds no address in this"
+          + " network's subnet " + subnet + ": the runtime's record of the attachment is not"
+          + " weft's; recreate the container", String.join(" ", config.previousAddresses()));
+    }
     String ident = attachment.ident();
-    AgentHttp.Response r = call("GET", "/ip/" + AgentHttp.segment(ident), deadline());
+    AgentHttp.Response r = call("GET", "/ip/" + AgentHttp.segment(ident), deadline);
     if (!r.ok()) {
       throw answer("looking up " + ident, r);
     }
     Set<String> held = Set.of(r.body().isEmpty() ? new String[0] : r.body().split(" "));
-    for (String address : config.previousAddresses()) {
+    for (String address : ours) {
       if (!held.contains(address)) {
         throw new CniException(ErrorCode.ADDRESS_NOT_HELD, "address " + address + " is no"
             + " longer held by " + ident + " (freed out of band?): recreate the container",

@@ -19,8 +19,20 @@ record NetworkConfig(CniVersion version, String name, Ipam ipam, List<String> pr
   static final String DEFAULT_AGENT = "127.0.0.1:6784";
   static final int DEFAULT_TIMEOUT_SECONDS = 30;
 
-  /** A route passed through to the result: destination and optional next hop. */
-  record Route(Cidr dst, Optional<Long> gw) {}
+  /**
+   * A route passed through to the result: destination, optional next hop, and the fields CNI
+   * 1.1.0 added to a route ({@link #EXTRA_ROUTE_FIELDS}), as given, which only a 1.1.0 result
+   * carries.
+   */
+  record Route(Cidr dst, Optional<Long> gw, Map<String, Object> extra) {
+    Route(Cidr dst, Optional<Long> gw) {
+      this(dst, gw, Map.of());
+    }
+  }
+
+  /** The route fields CNI 1.1.0 added beyond dst and gw, each a whole number. */
+  static final List<String> EXTRA_ROUTE_FIELDS = List.of("mtu", "advmss", "priority", "table",
+      "scope");
 
   /** The {@code ipam} object. */
   record Ipam(Optional<Cidr> subnet, Optional<Long> gateway, List<Route> routes, String agentHost,
@@ -128,8 +140,21 @@ record NetworkConfig(CniVersion version, String name, Ipam ipam, List<String> pr
       Map<String, Object> route = object(item, "each of ipam 'routes'");
       String dst = text(route, "dst", "a route")
           .orElseThrow(() -> invalid("a route in ipam 'routes' has no 'dst'"));
+      Map<String, Object> extra = new java.util.LinkedHashMap<>();
+      for (String field : EXTRA_ROUTE_FIELDS) {
+        Object given = route.get(field);
+        if (given == null) {
+          continue;
+        }
+        if (!(given instanceof Number n) || n.doubleValue() != Math.rint(n.doubleValue())
+            || n.longValue() < 0) {
+          throw invalid("a route's '" + field + "' must be a whole number, not " + given);
+        }
+        extra.put(field, n.longValue());
+      }
       try {
-        routes.add(new Route(Cidr.parse(dst), address(route, "gw", "a route's 'gw'")));
+        routes.add(new Route(Cidr.parse(dst), address(route, "gw", "a route's 'gw'"),
+            java.util.Collections.unmodifiableMap(extra)));
       } catch (IllegalArgumentException e) {
         throw invalid("a route's 'dst' is not a CIDR: " + e.getMessage());
       }
@@ -137,24 +162,23 @@ record NetworkConfig(CniVersion version, String name, Ipam ipam, List<String> pr
     return List.copyOf(routes);
   }
 
-  /** CHECK and DEL: the addresses of {@code prevResult}, if the runtime sent one. */
-  private static List<String> previousAddresses(Map<String, Object> root) throws CniException {
-    Object prev = root.get("prevResult");
-    if (prev == null) {
+  /**
+   * CHECK: the IPv4 addresses of {@code prevResult}, if the runtime sent one. Other plugins of the
+   * chain may have added addresses weft cannot read (IPv6, say), and DEL must succeed whatever
+   * prevResult holds, so what is not an IPv4 address with its prefix is passed over here.
+   */
+  private static List<String> previousAddresses(Map<String, Object> root) {
+    if (!(root.get("prevResult") instanceof Map<?, ?> prev)
+        || !(prev.get("ips") instanceof List<?> ips)) {
       return List.of();
     }
-    Object ips = object(prev, "'prevResult'").get("ips");
     List<String> addresses = new ArrayList<>();
-    if (ips instanceof List<?> list) {
-      for (Object ip : list) {
-        Optional<String> address = text(object(ip, "each of prevResult 'ips'"), "address",
-            "prevResult 'ips'");
-        if (address.isPresent()) {
-          try {
-            addresses.add(PrefixedAddress.parse(address.get()).toString());
-          } catch (IllegalArgumentException e) {
-            throw invalid("prevResult holds a bad address: " + e.getMessage());
-          }
+    for (Object ip : ips) {
+      if (ip instanceof Map<?, ?> entry && entry.get("address") instanceof String address) {
+        try {
+          addresses.add(PrefixedAddress.parse(address).toString());
+        } catch (IllegalArgumentException notIpv4) {
+          // another plugin's address
         }
       }
     }

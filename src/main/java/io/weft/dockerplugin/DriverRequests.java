@@ -5,6 +5,7 @@ import io.vertx.core.json.DecodeException;
 import io.vertx.core.json.JsonObject;
 import io.weft.net.Cidr;
 import io.weft.net.Ip;
+import io.weft.net.Range;
 import java.util.OptionalLong;
 
 /**
@@ -76,6 +77,14 @@ final class DriverRequests {
     if (!pool.pool().contains(address)) {
       throw new DriverException(text + " is not in the network's subnet " + pool.pool()
           + ": pick an address within it");
+    }
+    Range hosts = pool.pool().hostRange();
+    if (pool.pool().size() > 2 && !hosts.contains(address)) {
+      // Docker's own IPAM refuses them too: no container can talk on its subnet from either.
+      throw new DriverException(text + " is the " + (address == pool.pool().address()
+          ? "network" : "broadcast") + " address of the network's subnet " + pool.pool()
+          + ": pick an address from " + Ip.format(hosts.start()) + " to "
+          + Ip.format(hosts.end() - 1));
     }
     return new AddressRequest(pool, OptionalLong.of(address), gateway);
   }

@@ -170,9 +170,12 @@ public final class IpamDriverVerticle extends VerticleBase {
             && defaultPools.stream().anyMatch(p -> p.pool().equals(id.pool()))) {
           // Docker asks again at once for a pool that overlaps one of its networks, expecting
           // another each time: answering the same one again makes it ask forever.
-          throw new DriverException("the default subnet " + defaultSubnet + " is already used by"
-              + " another weft network on this host: give this network its own --subnet inside "
-              + universe + " (or remove the other network)");
+          // Docker also asks again when the pool overlaps an interface or route of this host,
+          // which it will not give a network: the answer names both causes.
+          throw new DriverException("the default subnet " + defaultSubnet + " is taken on this"
+              + " host: another weft network uses it, or it overlaps an interface or route here"
+              + " (see `docker network ls` and `ip route`); give this network its own --subnet"
+              + " inside " + universe + " that nothing on this host uses");
         }
         if (request.defaulted()) {
           defaultPools.add(id);

@@ -39,6 +39,17 @@ class CniResultTest {
   }
 
   @org.junit.jupiter.api.Test
+  void onlyA110ResultCarriesTheNewRouteFields() {
+    CniResult withMtu = new CniResult(PrefixedAddress.parse("10.32.0.5/12"), Optional.empty(),
+        List.of(new NetworkConfig.Route(Cidr.parse("0.0.0.0/0"), Optional.empty(),
+            java.util.Map.of("mtu", 1400L))));
+    assertThat(Json.write(withMtu.render(CniVersion.V1_1_0)))
+        .contains("\"routes\":[{\"dst\":\"0.0.0.0/0\",\"mtu\":1400}]");
+    assertThat(Json.write(withMtu.render(CniVersion.V1_0_0)))
+        .contains("\"routes\":[{\"dst\":\"0.0.0.0/0\"}]");
+  }
+
+  @org.junit.jupiter.api.Test
   void errorsAndVersionAnswersHaveTheSpecifiedKeys() {
     assertThat(Json.write(CniResult.error("1.0.0", new CniException(ErrorCode.TRY_AGAIN_LATER,
         "no \"agent\"", "at x")))).isEqualTo(

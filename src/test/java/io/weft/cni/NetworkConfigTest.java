@@ -75,6 +75,27 @@ class NetworkConfigTest {
     assertThat(c.validAttachments()).containsExactly(new Attachment("n", "abc", "eth0"));
   }
 
+  /** Other plugins' addresses in prevResult (IPv6, malformed) never make a config invalid. */
+  @Test
+  void prevResultKeepsOnlyTheIpv4AddressesItCanRead() throws CniException {
+    NetworkConfig c = NetworkConfig.parse("{\"cniVersion\":\"1.0.0\",\"name\":\"n\",\"ipam\":{},"
+        + "\"prevResult\":{\"ips\":[{\"address\":\"fd00::5/64\"},{\"address\":\"10.32.0.7\"},"
+        + "7,{\"address\":\"10.32.0.8/12\"}]}}");
+    assertThat(c.previousAddresses()).containsExactly("10.32.0.8/12");
+    assertThat(NetworkConfig.parse("{\"cniVersion\":\"1.0.0\",\"name\":\"n\",\"ipam\":{},"
+        + "\"prevResult\":\"nonsense\"}").previousAddresses()).isEmpty();
+  }
+
+  @Test
+  void keepsTheRouteFieldsOfCni110() throws CniException {
+    NetworkConfig c = NetworkConfig.parse(config("{\"routes\":[{\"dst\":\"0.0.0.0/0\","
+        + "\"mtu\":1400,\"advmss\":1360,\"priority\":5,\"table\":100,\"scope\":0}]}"));
+    assertThat(c.ipam().routes().get(0).extra()).containsExactly(
+        java.util.Map.entry("mtu", 1400L), java.util.Map.entry("advmss", 1360L),
+        java.util.Map.entry("priority", 5L), java.util.Map.entry("table", 100L),
+        java.util.Map.entry("scope", 0L));
+  }
+
   @ParameterizedTest
   @CsvSource(delimiter = '|', value = {
       "{\"subnet\":\"10.40.0.1/16\"}                      | host bits set",
@@ -84,6 +105,7 @@ class NetworkConfigTest {
       "{\"gateway\":\"10.40.0.300\"}                      | 'gateway' is not an IPv4",
       "{\"routes\":\"0.0.0.0/0\"}                         | must be a list",
       "{\"routes\":[{\"gw\":\"10.0.0.1\"}]}               | has no 'dst'",
+      "{\"routes\":[{\"dst\":\"0.0.0.0/0\",\"mtu\":\"big\"}]}  | 'mtu' must be a whole number",
       "{\"agent\":\"localhost\"}                          | not host:port",
       "{\"agent\":\"localhost:99999\"}                    | not host:port",
       "{\"timeoutSeconds\":0}                             | from 1 to 3600",

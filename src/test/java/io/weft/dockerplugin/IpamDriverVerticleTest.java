@@ -167,7 +167,7 @@ class IpamDriverVerticleTest {
       release(poolId, a.substring(0, a.indexOf('/')));
     }
     assertThat(err("/IpamDriver.RequestPool", "{\"Pool\": \"\"}"))
-        .as("a second default pool would make Docker ask forever").contains("--subnet");
+        .as("a second default pool would make Docker ask forever").contains("--subnet").contains("ip route");
     ok("/IpamDriver.ReleasePool", new JsonObject().put("PoolID", poolId));
     ok("/IpamDriver.ReleasePool", new JsonObject().put("PoolID", ok("/IpamDriver.RequestPool",
         new JsonObject()).getString("PoolID")));
@@ -184,6 +184,12 @@ class IpamDriverVerticleTest {
         .put("Address", "10.33.7.200").encode())).contains("10.33.7.200");
     assertThat(err("/IpamDriver.RequestAddress", new JsonObject().put("PoolID", poolId)
         .put("Address", "10.34.0.1").encode())).contains("not in the network's subnet");
+    assertThat(err("/IpamDriver.RequestAddress", new JsonObject().put("PoolID", poolId)
+        .put("Address", "10.33.7.255").encode()))
+        .contains("10.33.7.255 is the broadcast address").contains("10.33.7.1 to 10.33.7.254");
+    assertThat(err("/IpamDriver.RequestAddress", new JsonObject().put("PoolID", poolId)
+        .put("Address", "10.33.7.0").encode())).contains("10.33.7.0 is the network address");
+    assertThat(owned().encode()).doesNotContain("10.33.7.255").doesNotContain("10.33.7.0/");
     release(poolId, "10.33.7.200");
     assertThat(address(poolId, "10.33.7.200", false)).as("free again after the release")
         .isEqualTo("10.33.7.200/24");

@@ -71,6 +71,23 @@ class CniPluginIT {
 
     String withPrev = new JsonObject(net).put("prevResult", result).encode();
     assertThat(CniPlugin.run("CHECK", CID, withPrev).exit()).isZero();
+    // Later plugins of the chain add addresses of their own, IPv6 ones too: CHECK leaves them
+    // to those plugins, and DEL succeeds whatever prevResult holds.
+    JsonObject chained = result.copy();
+    chained.getJsonArray("ips").add(new JsonObject().put("address", "192.168.9.9/24"))
+        .add(new JsonObject().put("address", "fd00::5/64"));
+    String withChain = new JsonObject(net).put("prevResult", chained).encode();
+    CniPlugin.Run checkChain = CniPlugin.run("CHECK", CID, withChain);
+    assertThat(checkChain.exit()).as(checkChain.toString()).isZero();
+    CniPlugin.Run delChain = CniPlugin.run("DEL", CID, new JsonObject(net)
+        .put("prevResult", "not an object").encode());
+    assertThat(delChain.exit()).as(delChain.toString()).isZero();
+    assertThat(idents()).doesNotContain(ident);
+    assertThat(CniPlugin.run("ADD", CID, net).exit()).isZero();
+    CniPlugin.Run delIpv6 = CniPlugin.run("DEL", CID, withChain);
+    assertThat(delIpv6.exit()).as(delIpv6.toString()).isZero();
+    assertThat(idents()).doesNotContain(ident);
+    assertThat(CniPlugin.run("ADD", CID, net).exit()).isZero();
     assertThat(CniPlugin.run("DEL", CID, withPrev).exit()).isZero();
     assertThat(idents()).doesNotContain(ident).contains("cni-gateway:10.32.0.1");
     CniPlugin.Run delAgain = CniPlugin.run("DEL", CID, withPrev);
@@ -96,6 +113,17 @@ class CniPluginIT {
     String old = new JsonObject(config("0.3.1", "checknet", "")).put("prevResult", add.json())
         .encode();
     assertThat(CniPlugin.run("CHECK", "c-check", old).code()).isEqualTo(1);
+  }
+
+  @Test
+  void aGatewayOnTheSubnetsNetworkOrBroadcastAddressIsInvalidConfig() throws Exception {
+    for (String gateway : List.of("10.40.2.0", "10.40.2.255")) {
+      CniPlugin.Run add = CniPlugin.run("ADD", "c-gw", config("1.0.0", "gwnet",
+          "\"subnet\":\"10.40.2.0/24\",\"gateway\":\"" + gateway + "\""));
+      assertThat(add.code()).as(add.toString()).isEqualTo(7);
+      assertThat(add.json().getString("msg")).contains("10.40.2.1 to 10.40.2.254");
+    }
+    assertThat(idents()).noneMatch(i -> i.startsWith("cni:gwnet") || i.contains("10.40.2."));
   }
 
   @Test
@@ -131,6 +159,10 @@ class CniPluginIT {
     assertThat(version.exit()).isZero();
     assertThat(version.json().getJsonArray("supportedVersions").getList())
         .containsExactly("0.3.0", "0.3.1", "0.4.0", "1.0.0", "1.1.0");
+    // A runtime of a version this plugin does not speak still learns which it does.
+    CniPlugin.Run older = CniPlugin.run("VERSION", null, "{\"cniVersion\":\"0.2.0\"}");
+    assertThat(older.exit()).as(older.toString()).isZero();
+    assertThat(older.json().getJsonArray("supportedVersions").getList()).contains("1.1.0");
     CniPlugin.Run status = CniPlugin.run("STATUS", null, config("1.1.0", "statusnet", ""));
     assertThat(status.exit()).as(status.toString()).isZero();
     assertThat(status.stdout()).isEmpty();
@@ -143,6 +175,12 @@ class CniPluginIT {
         "\"subnet\":\"10.32.0.1/12\""));
     assertThat(bad.code()).isEqualTo(7);
     assertThat(bad.json().getString("msg")).contains("subnet").contains("host bits");
+    // An error is written in the version the config asks for, whatever part of it is wrong.
+    assertThat(bad.json().getString("cniVersion")).isEqualTo("1.0.0");
+    CniPlugin.Run badOld = CniPlugin.run("ADD", "c-bad", config("0.3.1", "badnet",
+        "\"subnet\":\"10.40.1.0/33\""));
+    assertThat(badOld.code()).isEqualTo(7);
+    assertThat(badOld.json().getString("cniVersion")).isEqualTo("0.3.1");
     assertThat(CniPlugin.run("ADD", "c-bad", config("0.2.0", "badnet", "")).code()).isEqualTo(1);
     assertThat(CniPlugin.run("ADD", null, config("1.0.0", "badnet", "")).code()).isEqualTo(4);
     assertThat(CniPlugin.run("FROB", "c-bad", config("1.0.0", "badnet", "")).code())
