@@ -81,7 +81,8 @@ public final class CniMain {
     IpamPlugin plugin = new IpamPlugin(config);
     switch (command) {
       case ADD -> {
-        return plugin.add(attachment(command, config, env)).render(config.version());
+        return plugin.add(attachment(command, config, env), RequestedAddress.of(env, config))
+            .render(config.version());
       }
       case DEL -> plugin.del(attachment(command, config, env));
       case CHECK -> {

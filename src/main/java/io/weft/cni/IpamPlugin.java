@@ -34,7 +34,8 @@ final class IpamPlugin {
     return System.nanoTime() + config.ipam().timeoutSeconds() * 1_000_000_000L;
   }
 
-  CniResult add(Attachment attachment) throws CniException {
+  /** ADD: the address {@code requested} by the runtime ({@link RequestedAddress}), else any. */
+  CniResult add(Attachment attachment, Optional<Long> requested) throws CniException {
     long deadline = deadline();
     Cidr subnet = subnet(deadline);
     // Absent a gateway, the subnet's first address is one (as host-local does): the bridge
@@ -51,10 +52,22 @@ final class IpamPlugin {
           + Ip.format(subnet.hostRange().start()) + " to "
           + Ip.format(subnet.hostRange().end() - 1));
     }
+    if (requested.isPresent()) {
+      long wanted = requested.get();
+      if (!subnet.hostRange().contains(wanted) || wanted == gateway) {
+        throw NetworkConfig.invalid("the runtime asked for " + Ip.format(wanted) + ", which is "
+            + (wanted == gateway ? "the network's gateway" : "no host address of the network's"
+            + " subnet " + subnet) + ": ask for an address from "
+            + Ip.format(subnet.hostRange().start()) + " to "
+            + Ip.format(subnet.hostRange().end() - 1) + " other than the gateway");
+      }
+    }
     claimGateway(subnet, gateway, deadline);
     String ident = attachment.ident();
     try {
-      PrefixedAddress address = allocate(ident, subnet, deadline);
+      PrefixedAddress address = requested.isPresent()
+          ? claim(ident, subnet, requested.get(), deadline)
+          : allocate(ident, subnet, deadline);
       if (address.address() == gateway) {
         throw new CniException(ErrorCode.GATEWAY_IN_USE, "the agent handed out the gateway "
             + Ip.format(gateway) + " (it came to this host after the gateway was claimed);"
@@ -122,6 +135,22 @@ final class IpamPlugin {
     } catch (IllegalArgumentException e) {
       throw refused("POST " + path, r);
     }
+  }
+
+  private PrefixedAddress claim(String ident, Cidr subnet, long wanted, long deadline)
+      throws CniException {
+    String path = "/ip/" + AgentHttp.segment(ident) + "/" + Ip.format(wanted) + "/"
+        + subnet.prefix();
+    AgentHttp.Response r = call("PUT", path, deadline);
+    if (r.status() == 409) {
+      throw new CniException(ErrorCode.AGENT_REFUSED, "the runtime asked for "
+          + Ip.format(wanted) + ", which weft cannot give this container: " + r.body()
+          + " (ask for another address, or none)", r.body());
+    }
+    if (!r.ok()) {
+      throw answer("claiming " + Ip.format(wanted), r);
+    }
+    return new PrefixedAddress(wanted, subnet.prefix());
   }
 
   void del(Attachment attachment) throws CniException {

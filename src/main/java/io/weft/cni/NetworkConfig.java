@@ -14,7 +14,7 @@ import java.util.Optional;
  * checked: a wrong one is {@link ErrorCode#INVALID_NETWORK_CONFIG} with a message naming it.
  */
 record NetworkConfig(CniVersion version, String name, Ipam ipam, List<String> previousAddresses,
-    List<Attachment> validAttachments) {
+    List<Attachment> validAttachments, List<String> runtimeIps) {
 
   static final String DEFAULT_AGENT = "127.0.0.1:6784";
   static final int DEFAULT_TIMEOUT_SECONDS = 30;
@@ -58,7 +58,7 @@ record NetworkConfig(CniVersion version, String name, Ipam ipam, List<String> pr
     }
     Ipam ipam = ipam(object(ipamValue, "'ipam'"));
     return new NetworkConfig(version, name, ipam, previousAddresses(root),
-        validAttachments(root, name));
+        validAttachments(root, name), runtimeIps(root));
   }
 
   private static Object decode(String stdin) throws CniException {
@@ -183,6 +183,22 @@ record NetworkConfig(CniVersion version, String name, Ipam ipam, List<String> pr
       }
     }
     return List.copyOf(addresses);
+  }
+
+  /**
+   * The addresses the runtime asks for through the {@code ips} capability
+   * ({@code runtimeConfig.ips}, e.g. {@code podman run --ip}), as given.
+   */
+  private static List<String> runtimeIps(Map<String, Object> root) throws CniException {
+    if (!(root.get("runtimeConfig") instanceof Map<?, ?> runtime)
+        || runtime.get("ips") == null) {
+      return List.of();
+    }
+    if (!(runtime.get("ips") instanceof List<?> ips)
+        || !ips.stream().allMatch(ip -> ip instanceof String)) {
+      throw invalid("runtimeConfig 'ips' must be a list of addresses such as \"10.32.0.9/12\"");
+    }
+    return ips.stream().map(String.class::cast).toList();
   }
 
   private static List<Attachment> validAttachments(Map<String, Object> root, String network)

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.util.List;
+import java.util.Optional;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.function.Function;
 import org.junit.jupiter.api.Test;
@@ -43,7 +44,7 @@ class IpamPluginTest {
     try (StandInAgent a = agent(line -> line.startsWith("POST ")
         ? new StandInAgent.Reply(200, "10.40.0.1/16")
         : new StandInAgent.Reply(204, ""))) {
-      assertThatThrownBy(() -> plugin(a.port(), "10.40.0.1").add(POD))
+      assertThatThrownBy(() -> plugin(a.port(), "10.40.0.1").add(POD, Optional.empty()))
           .isInstanceOfSatisfying(CniException.class,
               e -> assertThat(e.code).isEqualTo(ErrorCode.GATEWAY_IN_USE));
       assertThat(requests).containsExactly(
@@ -59,7 +60,7 @@ class IpamPluginTest {
     try (StandInAgent a = agent(line -> line.startsWith("POST ")
         ? new StandInAgent.Reply(200, "not an address")
         : new StandInAgent.Reply(204, ""))) {
-      assertThatThrownBy(() -> plugin(a.port(), "10.40.0.1").add(POD))
+      assertThatThrownBy(() -> plugin(a.port(), "10.40.0.1").add(POD, Optional.empty()))
           .isInstanceOfSatisfying(CniException.class,
               e -> assertThat(e.code).isEqualTo(ErrorCode.AGENT_REFUSED));
       assertThat(requests).last().isEqualTo(delete(POD.ident()));
@@ -70,7 +71,7 @@ class IpamPluginTest {
   @Test
   void aGatewayOutsideTheSubnetIsAnInvalidConfig() throws Exception {
     try (StandInAgent a = agent(line -> new StandInAgent.Reply(204, ""))) {
-      assertThatThrownBy(() -> plugin(a.port(), "10.41.0.1").add(POD))
+      assertThatThrownBy(() -> plugin(a.port(), "10.41.0.1").add(POD, Optional.empty()))
           .isInstanceOfSatisfying(CniException.class, e -> {
             assertThat(e.code.code).isEqualTo(7);
             assertThat(e.getMessage()).contains("10.41.0.1").contains("outside")
@@ -87,7 +88,7 @@ class IpamPluginTest {
       IpamPlugin plugin = new IpamPlugin(NetworkConfig.parse("{\"cniVersion\":\"1.0.0\","
           + "\"name\":\"podnet\",\"type\":\"bridge\",\"ipam\":{\"type\":\"weft-ipam\","
           + "\"gateway\":\"10.50.0.1\",\"agent\":\"127.0.0.1:" + a.port() + "\"}}"));
-      assertThatThrownBy(() -> plugin.add(POD))
+      assertThatThrownBy(() -> plugin.add(POD, Optional.empty()))
           .isInstanceOfSatisfying(CniException.class, e -> {
             assertThat(e.code.code).isEqualTo(7);
             assertThat(e.getMessage()).contains("10.50.0.1 lies outside the subnet 10.32.0.0/12");

@@ -115,6 +115,45 @@ class CniPluginIT {
     assertThat(CniPlugin.run("CHECK", "c-check", old).code()).isEqualTo(1);
   }
 
+  /**
+   * A runtime asks for an address as host-local reads it (podman run --ip): IP= in CNI_ARGS or
+   * runtimeConfig.ips. ADD claims exactly it, refuses it while another container holds it, and
+   * refuses the gateway or an address outside the subnet as invalid config.
+   */
+  @Test
+  void anAddressAskedForInCniArgsOrRuntimeConfigIsClaimed() throws Exception {
+    String net = config("1.0.0", "ipnet", "\"subnet\":\"10.40.3.0/24\"");
+    CniPlugin.Run add = CniPlugin.run("ADD", "c-ip1", net, "CNI_ARGS",
+        "IgnoreUnknown=1;K8S_POD_NAME=x;IP=10.40.3.77");
+    assertThat(add.exit()).as(add.toString()).isZero();
+    assertThat(add.json().getJsonArray("ips").getJsonObject(0).getString("address"))
+        .isEqualTo("10.40.3.77/24");
+    assertThat(agent.get("/ip/cni:ipnet:eth0:c-ip1").body()).isEqualTo("10.40.3.77/24");
+    CniPlugin.Run again = CniPlugin.run("ADD", "c-ip1", net, "CNI_ARGS", "IP=10.40.3.77");
+    assertThat(again.exit()).as("a repeated ADD: " + again).isZero();
+
+    CniPlugin.Run taken = CniPlugin.run("ADD", "c-ip2", new JsonObject(net).put("runtimeConfig",
+        new JsonObject().put("ips", new JsonArray().add("10.40.3.77/24"))).encode());
+    assertThat(taken.code()).as(taken.toString()).isEqualTo(100);
+    assertThat(taken.json().getString("msg")).contains("10.40.3.77").contains("cni:ipnet:eth0:c-ip1");
+    assertThat(idents()).doesNotContain("cni:ipnet:eth0:c-ip2");
+    CniPlugin.Run viaRuntime = CniPlugin.run("ADD", "c-ip2", new JsonObject(net)
+        .put("runtimeConfig", new JsonObject().put("ips", new JsonArray().add("10.40.3.78/24")))
+        .encode());
+    assertThat(viaRuntime.json().getJsonArray("ips").getJsonObject(0).getString("address"))
+        .isEqualTo("10.40.3.78/24");
+
+    for (String wrong : List.of("10.40.3.1", "10.40.4.5", "10.40.3.255")) {
+      CniPlugin.Run refused = CniPlugin.run("ADD", "c-ip3", net, "CNI_ARGS", "IP=" + wrong);
+      assertThat(refused.code()).as(wrong + ": " + refused).isEqualTo(7);
+    }
+    assertThat(CniPlugin.run("ADD", "c-ip3", net, "CNI_ARGS", "IP=10.40.3.9,10.40.3.10").code())
+        .isEqualTo(4);
+    assertThat(CniPlugin.run("DEL", "c-ip1", net).exit()).isZero();
+    assertThat(CniPlugin.run("DEL", "c-ip2", net).exit()).isZero();
+    assertThat(idents()).noneMatch(i -> i.startsWith("cni:ipnet:"));
+  }
+
   @Test
   void aGatewayOnTheSubnetsNetworkOrBroadcastAddressIsInvalidConfig() throws Exception {
     for (String gateway : List.of("10.40.2.0", "10.40.2.255")) {

@@ -60,6 +60,12 @@ class CniPodmanIT {
         assertThat(Cli.run("lookup", "cni:weftnet:eth0:" + c3, "--http-addr", two.httpAddr())
             .out().strip()).isEqualTo(a3);
 
+        // podman run --ip: the runtime passes it to the plugin (CNI_ARGS IP=), which claims it.
+        String wanted = a2.substring(0, a2.lastIndexOf('.')) + ".200";
+        assertThat(PodmanCniHost.inet(host1.podman("run", "--rm", "--network",
+            PodmanCniHost.NETWORK, "--ip", wanted, "localhost/busybox", "ip", "-4", "addr",
+            "show", "eth0"))).isEqualTo(wanted + "/12");
+
         host1.podman("rm", "-f", "-t", "0", "c1");
         AgentProcess.await(Duration.ofSeconds(60), () -> one.get("/ip/" + ident1).body()
             .isBlank(), "c1's address freed after podman rm");
