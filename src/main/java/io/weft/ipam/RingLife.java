@@ -140,7 +140,8 @@ final class RingLife {
   /** Our state as gossip: the ring, not Paxos (that is {@link Seeding}'s gossip). */
   Message.Gossip gossip() {
     return new Message.Gossip(config.self(), config.nickname(), config.observer(),
-        ring.isEmpty() ? null : ring.state(), null, config.observer() ? 0 : config.quorum());
+        ring.isEmpty() ? null : ring.state(), null, config.observer() ? 0 : config.quorum(),
+        false);
   }
 
   // ---- persisting and checking ----

@@ -154,7 +154,8 @@ public final class Seeding {
   /** This node's Paxos knowledge as gossip; no ring (the allocator gossips that). */
   Message.Gossip gossip() {
     return new Message.Gossip(config.self(), config.nickname(), config.observer(), null,
-        paxos == null ? null : paxos.state(), config.observer() ? 0 : config.quorum());
+        paxos == null ? null : paxos.state(), config.observer() ? 0 : config.quorum(),
+        running());
   }
 
   private void proposeOrTell(Outcome out) {
@@ -180,7 +181,7 @@ public final class Seeding {
       return NOTHING;
     }
     boolean changed = g.paxos() != null && paxos.update(g.paxos());
-    if (g.paxos() == null && g.observer() && !running) {
+    if (g.paxos() == null && g.observer() && g.asking() && !running) {
       return new Heard.StartAsked();
     }
     if (!changed && !running) {

@@ -83,6 +83,27 @@ class SeedingTest {
     assertThat(told(started).paxos()).isNotEmpty();
   }
 
+  /**
+   * An observer that asks for nothing, met when it joins or in its periodic gossip, is no reason
+   * to seed the ring: consensus stays deferred until a request, here or at the observer.
+   */
+  @Test
+  void anIdleObserverNeverStartsConsensus() {
+    Seeding observer = fresh(3, 2, true);
+    Seeding elector = fresh(1, 2, false);
+    Outcome joined = observer.memberJoined(0, peer(1));
+    for (Outcome.Send send : joined.sends()) {
+      elector.receive(0, send.message());
+    }
+    elector.receive(0, observer.gossip());
+    assertThat(elector.running()).as("deferred while the observer asks for nothing").isFalse();
+    assertThat(observer.gossip().asking()).isFalse();
+    observer.establish(0);
+    assertThat(observer.gossip().asking()).isTrue();
+    elector.receive(0, observer.gossip());
+    assertThat(elector.running()).as("the observer's request starts it").isTrue();
+  }
+
   @Test
   void aMemberThatJoinsHearsWhatPaxosKnowsSoThatEveryElectorCounts() {
     Seeding a = fresh(1, 2, false);
@@ -103,7 +124,7 @@ class SeedingTest {
     s.establish(0);
     RingState ring = new Allocator(config(2, 1, false).withSeeds(List.of(peer(2))),
         new java.util.SplittableRandom(1)).ringState();
-    Outcome out = s.receive(0, new Message.Gossip(peer(2), "p2", false, ring, null, 1));
+    Outcome out = s.receive(0, new Message.Gossip(peer(2), "p2", false, ring, null, 1, false));
     assertThat(out.sends()).isEmpty();
     assertThat(out.agreed()).isNull();
   }

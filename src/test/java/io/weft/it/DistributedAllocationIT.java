@@ -138,6 +138,9 @@ class DistributedAllocationIT {
     elector1.start("--init-peer-count", "2").awaitLive(START);
     observer.start("--observer", elector1.clusterAddr()).awaitLive(START);
     AgentProcess.await(Duration.ofSeconds(30), () -> observer.reachable() == 2, "observer joined");
+    // An observer that asks for nothing starts nothing, even after its periodic gossip (5 s).
+    Thread.sleep(7000);
+    assertThat(consensus(elector1)).as("deferred until a request").isEqualTo("deferred");
     CompletableFuture<HttpResponse<String>> waiting = allocateLater(observer, "o1");
     Thread.sleep(4000);
     assertThat(waiting.isDone()).as(() -> "answered early: " + waiting.handle((r, e) ->

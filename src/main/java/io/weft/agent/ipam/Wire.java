@@ -35,6 +35,9 @@ final class Wire {
       if (g.paxos() != null) {
         json.put("paxos", paxos(g.paxos()));
       }
+      if (g.asking()) {
+        json.put("asking", true);
+      }
     } else if (message instanceof Message.RingUpdate u) {
       json.put("type", "ring").put("ring", ring(u.ring()));
     } else if (message instanceof Message.SpaceRequest r) {
@@ -54,7 +57,7 @@ final class Wire {
             json.getBoolean("observer", false),
             json.containsKey("ring") ? ring(json.getJsonObject("ring")) : null,
             json.containsKey("paxos") ? paxos(json.getJsonArray("paxos")) : null,
-            json.getInteger("quorum", 0));
+            json.getInteger("quorum", 0), json.getBoolean("asking", false));
         case "ring" -> new Message.RingUpdate(from, ring(json.getJsonObject("ring")));
         case "space-request" -> new Message.SpaceRequest(from, range(json));
         case "space-denied" -> new Message.SpaceDenied(from, range(json));
