@@ -15,6 +15,7 @@ import io.weft.agent.cluster.PeerTls;
 import io.weft.agent.consensus.ConsensusVerticle;
 import io.weft.agent.http.HttpApiVerticle;
 import io.weft.agent.ipam.ClusterTransport;
+import io.weft.agent.ipam.IpamApi;
 import io.weft.agent.ipam.IpamMetrics;
 import io.weft.agent.ipam.IpamSettings;
 import io.weft.agent.ipam.RingVerticle;
@@ -334,6 +335,14 @@ public final class Agent {
       join.stopReporting(); // the local Vert.x closes first: nothing may be reported on it after
     }
     boolean stoppedCleanly = false;
+    if (vertx != null && served) {
+      try {
+        // Answered before the servers close: a waiting client gets 503, not a dropped connection.
+        vertx.eventBus().request(IpamApi.STOPPING, null).await(5, TimeUnit.SECONDS);
+      } catch (Exception e) {
+        LOG.warn("answering the waiting requests before stopping: {}", e.toString());
+      }
+    }
     if (vertx != null) {
       try {
         vertx.close().await(15, TimeUnit.SECONDS);

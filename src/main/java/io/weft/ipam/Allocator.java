@@ -265,6 +265,13 @@ public final class Allocator {
     return out.persist ? finish(out) : out;
   }
 
+  /** The agent stops: every waiting request is answered, unavailable, rather than dropped. */
+  public Outcome stopping() {
+    Outcome out = new Outcome();
+    departures.stopping(out);
+    return out;
+  }
+
   /**
    * Reset: hands every entry of ours to a live heir, broadcasts, and forgets everything. Every
    * later request is refused.

@@ -50,6 +50,11 @@ final class Departures {
         + peers.describe(peer.get())));
   }
 
+  /** Fails every waiting request: the agent stops; nothing else changes. */
+  void stopping(Outcome out) {
+    pending.failAll("weft is shutting down: try again once it is back", out);
+  }
+
   /** Fails every waiting request, hands our entries to a live heir and forgets every address. */
   void reset(long nowMs, Outcome out) {
     pending.failAll("weft is shutting down", out);

@@ -88,6 +88,23 @@ class HttpContractIT {
     }
   }
 
+  /** A request waiting when the agent is stopped is answered 503, not dropped. */
+  @Test
+  void aRequestWaitingAtSigtermIsAnswered503(@TempDir Path dir) throws Exception {
+    try (AgentProcess a = new AgentProcess(dir.resolve("a"))) {
+      a.start("--init-peer-count", "3").awaitLive(START);
+      CompletableFuture<HttpResponse<String>> waiting = HTTP.sendAsync(request(a, "/ip/w1")
+          .timeout(Duration.ofMinutes(2)).POST(HttpRequest.BodyPublishers.noBody()).build(),
+          HttpResponse.BodyHandlers.ofString());
+      AgentProcess.await(START, () -> a.status().getInteger("pendingAllocations") == 1,
+          "the allocation waiting for consensus");
+      assertThat(a.terminate(Duration.ofSeconds(60))).isZero();
+      HttpResponse<String> answer = waiting.get(60, java.util.concurrent.TimeUnit.SECONDS);
+      assertThat(answer.statusCode()).as(answer.body()).isEqualTo(503);
+      assertThat(answer.body()).contains("shutting down");
+    }
+  }
+
   @Test
   void deadlinesFormValuesSubnetSizeAndWaitingLimits(@TempDir Path dir) throws Exception {
     try (AgentProcess a = new AgentProcess(dir.resolve("a"))) {

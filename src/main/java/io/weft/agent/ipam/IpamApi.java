@@ -17,6 +17,11 @@ public final class IpamApi {
    * allocations are not broadcast to every peer when no tool anywhere wants them.
    */
   public static final String ALL_EVENTS_LISTENERS = "weft.events.all.listeners";
+  /**
+   * Local only, internal: the agent is stopping. Every waiting request is answered 503 before
+   * the HTTP server and the bridge close, so that no client sees its connection simply drop.
+   */
+  public static final String STOPPING = "weft.ipam.stopping";
 
   private IpamApi() {}
 }

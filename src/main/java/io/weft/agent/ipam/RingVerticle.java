@@ -112,6 +112,10 @@ public final class RingVerticle extends VerticleBase {
         m -> trusted(() -> fromPeer(m)));
     var direct = vertx.eventBus().<Buffer>consumer(Delivery.PEER_PREFIX + self,
         m -> trusted(() -> fromPeer(m)));
+    vertx.eventBus().localConsumer(IpamApi.STOPPING, m -> trusted(() -> {
+      carry(allocator.stopping());
+      m.reply(null);
+    }));
     ConsensusLink.registerCodec(vertx);
     vertx.eventBus().<Outcome>localConsumer(ConsensusLink.OUTCOMES,
         m -> trusted(() -> fromConsensus(m.body())));
