@@ -185,6 +185,12 @@ class DistributedAllocationIT {
         "the odd peer refuses the ring");
     assertThat(odd.status().getJsonArray("errors").getString(0))
         .contains("received: 10.2.0.0/16, ours: 10.32.0.0/12");
+    // One error for the one reason, naming the peers refused for it.
+    AgentProcess.await(Duration.ofSeconds(30), () -> odd.status().getJsonArray("errors")
+        .getString(0).contains(peers.get(1).status().getString("name")), "both peers named");
+    assertThat(odd.status().getJsonArray("errors")).hasSize(1);
+    assertThat(odd.status().getJsonArray("errors").getString(0))
+        .contains(peers.get(0).status().getString("name"));
     assertThat(allocate(peers.get(1), "/ip/x2")).startsWith("10.2.");
     assertThat(consensus(odd)).isNotEqualTo("achieved");
   }

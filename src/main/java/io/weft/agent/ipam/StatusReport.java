@@ -9,6 +9,7 @@ import io.weft.docker.DockerStatus;
 import io.weft.ipam.Allocator;
 import io.weft.ipam.AllocatorStatus;
 import io.weft.ring.PeerName;
+import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
@@ -44,8 +45,16 @@ final class StatusReport {
     JsonArray warnings = new JsonArray(new java.util.ArrayList<>(status.quorumWarnings()));
     membership.tls().warning(options.quorum() > 1 || membership.listed() > 1)
         .ifPresent(warnings::add);
+    // One entry per reason, naming every peer refused for it: the same seed mismatch from a
+    // whole other cluster is one error, not one line per peer that says no more.
+    Map<String, List<String>> refusedFrom = new java.util.LinkedHashMap<>();
+    new java.util.TreeMap<>(status.refusals()).forEach((peer, message) -> refusedFrom
+        .computeIfAbsent(message, m -> new java.util.ArrayList<>())
+        .add(nicknames.containsKey(peer) ? peer + "(" + nicknames.get(peer) + ")"
+            : peer.toString()));
     JsonArray errors = new JsonArray();
-    status.refusals().forEach((peer, message) -> errors.add(message));
+    refusedFrom.forEach((message, from) -> errors.add(message + " (refused from "
+        + String.join(", ", from) + ")"));
     return new JsonObject()
         .put("version", options.version())
         .put("name", self.toString())
