@@ -379,8 +379,11 @@ public final class Allocator {
       out.complete(requestId, Result.failed(ResultCode.UNAVAILABLE,
           "this peer was reset (DELETE /peer) and no longer allocates:"
               + " stop it, clear its data directory and launch it again to join as a new peer"));
+    } else {
+      ringSpace.removal().ifPresent(why -> out.complete(requestId,
+          Result.failed(ResultCode.UNAVAILABLE, why)));
     }
-    return shutDown;
+    return shutDown || ringSpace.removal().isPresent();
   }
 
   /**

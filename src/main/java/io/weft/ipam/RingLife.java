@@ -92,6 +92,7 @@ final class RingLife {
   void merge(PeerName from, RingState theirs, Outcome out, long nowMs) {
     boolean hadRing = !ring.isEmpty();
     Optional<MergeResult> merged = ringSpace.merge(from, theirs, out);
+    ringSpace.removal().ifPresent(why -> pending.failAll(why, out));
     if (merged.isEmpty()) {
       return;
     }
@@ -109,7 +110,7 @@ final class RingLife {
 
   /** A peer asks for space; it gets our ring either way. */
   void donate(Message.SpaceRequest request, Outcome out) {
-    if (ring.isEmpty()) {
+    if (ring.isEmpty() || ringSpace.removal().isPresent()) {
       return;
     }
     if (ringSpace.donate(request, out)) {

@@ -20,6 +20,7 @@ final class RingSpace {
   private final Space space;
   private final Allocations allocations;
   private final PeerWarnings warnings;
+  private Optional<String> removal = Optional.empty();
 
   RingSpace(AllocatorConfig config, Ring ring, Space space, Allocations allocations,
       PeerWarnings warnings) {
@@ -28,6 +29,15 @@ final class RingSpace {
     this.space = space;
     this.allocations = allocations;
     this.warnings = warnings;
+  }
+
+  /**
+   * Why this peer must not allocate: the cluster removed it with rmpeer (a ring received says
+   * so), so its ranges are another's and an address from them could be given twice. Empty until
+   * a ring says so; only a new data directory ends it.
+   */
+  Optional<String> removal() {
+    return removal;
   }
 
   /**
@@ -40,6 +50,11 @@ final class RingSpace {
       result = ring.merge(theirs, space::hasAllocations);
     } catch (RingConflictException e) {
       warnings.refused(from, e.getMessage(), out);
+      if (e.kind() == RingConflictException.Kind.REMOVED && removal.isEmpty()) {
+        removal = Optional.of("this peer was removed with rmpeer by another peer (as " + from
+            + " says), which now owns its old ranges, so it allocates no more: stop it, clear"
+            + " its data directory and launch it again to join as a new peer");
+      }
       return Optional.empty();
     }
     warnings.accepted(from);

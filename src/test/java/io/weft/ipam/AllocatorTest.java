@@ -311,7 +311,7 @@ class AllocatorTest {
   void rmpeerTakesOverDeadPeersAndRefusesLiveOnes() {
     TestCluster c = new TestCluster("10.0.0.0/22");
     Allocator a = c.add(1, 2, false);
-    c.add(2, 2, false);
+    Allocator b = c.add(2, 2, false);
     c.add(3, 2, false);
     c.value(allocated(c, 2, "c2"));
     c.value(allocated(c, 3, "c3"));
@@ -333,6 +333,15 @@ class AllocatorTest {
     assertThat(a.ringState().removed()).containsExactlyInAnyOrder(peer(2), peer(3));
     c.apply(peer(1), a.rmpeer(c.nowMs, 73, "nobody", false));
     assertThat(c.result(73).code()).isEqualTo(ResultCode.NOT_FOUND);
+
+    // The removed peer comes back with its old state: once a ring says it was removed, it
+    // allocates no more from the ranges that are now peer 1's (an address could be given twice).
+    b.receive(c.nowMs, new Message.RingUpdate(peer(1), a.ringState()));
+    Outcome refused = b.allocate(c.nowMs, 74, "again", Cidr.parse("10.0.0.0/22"), true);
+    assertThat(refused.completions()).singleElement().satisfies(done -> {
+      assertThat(done.result().code()).isEqualTo(ResultCode.UNAVAILABLE);
+      assertThat(done.result().value()).contains("removed with rmpeer");
+    });
   }
 
   @Test
