@@ -40,7 +40,10 @@ abstract class ClientCommand implements Callable<Integer> {
   /** Prints a successful body (if any) to stdout, an error body to stderr; the exit code. */
   int report(AgentClient.Response response) {
     if (response.ok()) {
-      if (!response.body().isEmpty()) {
+      if (response.body().endsWith("\n")) {
+        out().print(response.body()); // a text that ends its own lines (status ipam)
+        out().flush();
+      } else if (!response.body().isEmpty()) {
         out().println(response.body());
       }
       return 0;

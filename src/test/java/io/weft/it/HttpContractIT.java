@@ -71,7 +71,13 @@ class HttpContractIT {
   void aRefusedClaimSaysUnableToClaim(@TempDir Path dir) throws Exception {
     try (AgentProcess a = new AgentProcess(dir.resolve("a"))) {
       a.start().awaitLive(START);
+      assertThat(a.get("/status/ipam").body()).as("Weave's answer before any ring").isEmpty();
       assertThat(a.send("PUT", "/ip/c1/10.32.0.9/12").statusCode()).isEqualTo(204);
+      JsonObject status = a.status();
+      assertThat(a.get("/status/ipam").body()).as("Weave's layout, byte for byte").isEqualTo(
+          String.format("%-37s %8d IPs (%04.1f%% of total) %s%n", status.getString("name") + "("
+              + status.getString("nickname") + ")", 1048576, 100.0, "(1 active)")
+              .replace(System.lineSeparator(), "\n"));
 
       HttpResponse<String> taken = a.send("PUT", "/ip/c2/10.32.0.9/12");
       assertThat(taken.statusCode()).isEqualTo(409);

@@ -100,6 +100,12 @@ final class StatusReport {
    * One line per peer owning space, this peer first: name(nickname), addresses owned, share of
    * the universe, and "(N active)" for this peer or "- unreachable!" for a peer out of reach.
    */
+  /**
+   * Exactly Weave's {@code /status/ipam}: nothing before a ring exists (scripts read an empty
+   * answer as "no consensus yet"), then a line per peer that owns space, this one first, each
+   * ended by a newline: {@code %-37s %8d IPs (%04.1f%% of total) INFO}, INFO being
+   * {@code (N active)} here, {@code - unreachable!} for a peer out of reach, else empty.
+   */
   static String ipamText(Allocator allocator) {
     AllocatorStatus status = allocator.status();
     PeerName self = allocator.config().self();
@@ -107,23 +113,23 @@ final class StatusReport {
     Map<PeerName, String> nicknames = status.nicknames();
     long universe = allocator.config().universe().size();
     StringBuilder text = new StringBuilder();
-    text.append(line(self, nicknames, owned.getOrDefault(self, 0L), universe))
-        .append(" (").append(status.activeAddresses()).append(" active)\n");
-    for (Map.Entry<PeerName, Long> e : owned.entrySet()) {
-      if (e.getKey().equals(self)) {
-        continue;
-      }
-      text.append(line(e.getKey(), nicknames, e.getValue(), universe))
-          .append(status.reachable().contains(e.getKey()) ? "" : " - unreachable!")
-          .append('\n');
+    if (owned.getOrDefault(self, 0L) > 0) {
+      text.append(line(self, nicknames, owned.get(self), universe,
+          "(" + status.activeAddresses() + " active)"));
     }
-    return text.toString().stripTrailing();
+    for (Map.Entry<PeerName, Long> e : owned.entrySet()) {
+      if (!e.getKey().equals(self) && e.getValue() > 0) {
+        text.append(line(e.getKey(), nicknames, e.getValue(), universe,
+            status.reachable().contains(e.getKey()) ? "" : "- unreachable!"));
+      }
+    }
+    return text.toString();
   }
 
   private static String line(PeerName p, Map<PeerName, String> nicknames, long owned,
-      long universe) {
+      long universe, String info) {
     String who = p + "(" + nicknames.getOrDefault(p, "") + ")";
-    return String.format(Locale.ROOT, "%-32s %10d IPs (%.1f%% of total)", who, owned,
-        100.0 * owned / universe);
+    return String.format(Locale.ROOT, "%-37s %8d IPs (%04.1f%% of total) %s\n", who, owned,
+        100.0 * owned / universe, info);
   }
 }
