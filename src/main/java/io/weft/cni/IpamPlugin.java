@@ -180,7 +180,8 @@ final class IpamPlugin {
           + " weft's; recreate the container", String.join(" ", config.previousAddresses()));
     }
     String ident = attachment.ident();
-    AgentHttp.Response r = call("GET", "/ip/" + AgentHttp.segment(ident), deadline);
+    AgentHttp.Response r = call("GET", "/ip/" + AgentHttp.segment(ident) + "/"
+        + Ip.format(subnet.address()) + "/" + subnet.prefix(), deadline);
     if (!r.ok()) {
       throw answer("looking up " + ident, r);
     }

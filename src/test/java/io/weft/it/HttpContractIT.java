@@ -87,6 +87,11 @@ class HttpContractIT {
       assertThat(bad.statusCode()).isEqualTo(400);
       assertThat(bad.body()).startsWith("Unable to claim: ").contains("10.32.0.999");
 
+      // GET /ip/{id} answers the default subnet's addresses, as Weave's; others by subnet.
+      assertThat(a.send("PUT", "/ip/c1/10.3.0.1/12").statusCode()).isEqualTo(204);
+      assertThat(a.get("/ip/c1").body()).isEqualTo("10.32.0.9/12");
+      assertThat(a.get("/ip/c1/10.3.0.0/16").body()).isEqualTo("10.3.0.1/12");
+
       HttpResponse<String> outside = a.send("POST", "/ip/c2/10.0.0.0/16");
       assertThat(outside.statusCode()).isEqualTo(400);
       assertThat(outside.body()).startsWith("range 10.0.0.0/16 out of bounds");

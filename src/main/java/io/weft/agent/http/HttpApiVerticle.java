@@ -112,8 +112,9 @@ public final class HttpApiVerticle extends VerticleBase {
         .put("address", prefixed(ctx)).put("noErrorOnUnknown",
             FormValues.isTrue(ctx, "noErrorOnUnknown")), WAITING,
         reply -> ctx.response().setStatusCode(204).end(), "Unable to claim: "));
-    router.get("/ip/:id").handler(ctx -> ask(ctx, withId(ctx, "lookup"), QUICK,
-        HttpApiVerticle::addresses));
+    // As Weave's: the addresses in the default subnet; another subnet's are asked for by name.
+    router.get("/ip/:id").handler(ctx -> ask(ctx, withId(ctx, "lookup")
+        .put("subnet", defaultSubnet.toString()), QUICK, HttpApiVerticle::addresses));
     router.get("/ip/:id/:ip/:prefix").handler(ctx -> ask(ctx, withId(ctx, "lookup")
         .put("subnet", prefixed(ctx)), QUICK, HttpApiVerticle::addresses));
     router.delete("/ip/:id").handler(ctx -> answer(ctx, ipam.delete(ctx.pathParam("id")), null));
