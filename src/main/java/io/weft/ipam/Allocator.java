@@ -163,7 +163,8 @@ public final class Allocator {
   /** Wait until this peer has a ring, starting consensus if nobody has yet. May wait. */
   public Outcome prime(long nowMs, long requestId) {
     Outcome out = new Outcome();
-    if (refuseWhenShutDown(out, requestId)) {
+    // A peer removed with rmpeer still has a ring to show; only a reset one refuses.
+    if (shutDown && refuseWhenShutDown(out, requestId)) {
       return out;
     }
     if (!ring.isEmpty()) {
