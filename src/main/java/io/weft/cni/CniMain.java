@@ -30,7 +30,7 @@ public final class CniMain {
 
   /** Runs one call; prints the result or the error object and returns the exit status. */
   static int run(Map<String, String> env, String stdin, PrintStream out) {
-    String version = CniVersion.V1_1_0.text;
+    String version = null; // the config's, once it is parsed
     try {
       if (stdin == null) {
         throw new CniException(ErrorCode.IO_FAILURE, "could not read the network config from"
@@ -43,10 +43,9 @@ public final class CniMain {
       if (command == Command.VERSION) {
         // A runtime asks what this plugin speaks, whatever it speaks itself: the answer is the
         // list, in the runtime's version when this plugin has it.
-        out.println(Json.write(CniResult.versions(declaredVersion(stdin, version))));
+        out.println(Json.write(CniResult.versions(declaredVersion(stdin))));
         return 0;
       }
-      version = declaredVersion(stdin, version);
       NetworkConfig config = NetworkConfig.parse(stdin);
       version = config.version().text;
       Object result = execute(command, config, env);
@@ -55,10 +54,12 @@ public final class CniMain {
       }
       return 0;
     } catch (CniException e) {
-      out.println(Json.write(CniResult.error(version, e)));
+      String in = version != null ? version : declaredVersion(stdin);
+      out.println(Json.write(CniResult.error(in, e)));
       return 1;
     } catch (RuntimeException e) {
-      out.println(Json.write(CniResult.error(version, new CniException(ErrorCode.AGENT_REFUSED,
+      String in = version != null ? version : declaredVersion(stdin);
+      out.println(Json.write(CniResult.error(in, new CniException(ErrorCode.AGENT_REFUSED,
           "weft-ipam failed unexpectedly: " + e + " (please report it)", ""))));
       return 1;
     }
@@ -66,13 +67,16 @@ public final class CniMain {
 
   /**
    * The version the config asks for, when it names one weft-ipam speaks, so that an error in the
-   * rest of the config is written in that version too; else {@code fallback}.
+   * rest of the config is written in that version too; else the newest this plugin speaks.
    */
-  private static String declaredVersion(String stdin, String fallback) {
+  private static String declaredVersion(String stdin) {
+    if (stdin == null) {
+      return CniVersion.V1_1_0.text;
+    }
     try {
       return NetworkConfig.versionOf(stdin).text;
     } catch (CniException unreadable) {
-      return fallback; // parse() below reports it
+      return CniVersion.V1_1_0.text; // the error itself says why
     }
   }
 

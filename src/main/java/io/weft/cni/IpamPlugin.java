@@ -48,18 +48,15 @@ final class IpamPlugin {
     if (subnet.size() > 2 && !subnet.hostRange().contains(gateway)) {
       throw NetworkConfig.invalid("ipam 'gateway' " + Ip.format(gateway) + " is the "
           + (gateway == subnet.address() ? "network" : "broadcast") + " address of the subnet "
-          + subnet + ", which no host may use: give a gateway from "
-          + Ip.format(subnet.hostRange().start()) + " to "
-          + Ip.format(subnet.hostRange().end() - 1));
+          + subnet + ", which no host may use: give a gateway " + hosts(subnet));
     }
     if (requested.isPresent()) {
       long wanted = requested.get();
       if (!subnet.hostRange().contains(wanted) || wanted == gateway) {
         throw NetworkConfig.invalid("the runtime asked for " + Ip.format(wanted) + ", which is "
             + (wanted == gateway ? "the network's gateway" : "no host address of the network's"
-            + " subnet " + subnet) + ": ask for an address from "
-            + Ip.format(subnet.hostRange().start()) + " to "
-            + Ip.format(subnet.hostRange().end() - 1) + " other than the gateway");
+            + " subnet " + subnet) + ": ask for an address " + hosts(subnet)
+            + " other than the gateway");
       }
     }
     claimGateway(subnet, gateway, deadline);
@@ -135,6 +132,12 @@ final class IpamPlugin {
     } catch (IllegalArgumentException e) {
       throw refused("POST " + path, r);
     }
+  }
+
+  /** "from FIRST to LAST": the addresses a host of {@code subnet} may have. */
+  private static String hosts(Cidr subnet) {
+    return "from " + Ip.format(subnet.hostRange().start()) + " to "
+        + Ip.format(subnet.hostRange().end() - 1);
   }
 
   private PrefixedAddress claim(String ident, Cidr subnet, long wanted, long deadline)

@@ -119,7 +119,7 @@ public final class Allocator {
   public Outcome allocate(long nowMs, long requestId, String ident, Cidr subnet,
       boolean container) {
     Outcome out = new Outcome();
-    if (refuseWhenShutDown(out, requestId)) {
+    if (refuseWhenShutDown(out, requestId) || refuseWhenRemoved(out, requestId)) {
       return out;
     }
     if (!subnet.overlaps(config.universe())) {
@@ -146,7 +146,7 @@ public final class Allocator {
   public Outcome claim(long nowMs, long requestId, String ident, PrefixedAddress address,
       boolean noErrorOnUnknown, boolean container) {
     Outcome out = new Outcome();
-    if (refuseWhenShutDown(out, requestId)) {
+    if (refuseWhenShutDown(out, requestId) || refuseWhenRemoved(out, requestId)) {
       return out;
     }
     if (!config.universe().contains(address.address())) {
@@ -164,7 +164,7 @@ public final class Allocator {
   public Outcome prime(long nowMs, long requestId) {
     Outcome out = new Outcome();
     // A peer removed with rmpeer still has a ring to show; only a reset one refuses.
-    if (shutDown && refuseWhenShutDown(out, requestId)) {
+    if (refuseWhenShutDown(out, requestId)) {
       return out;
     }
     if (!ring.isEmpty()) {
@@ -380,11 +380,15 @@ public final class Allocator {
       out.complete(requestId, Result.failed(ResultCode.UNAVAILABLE,
           "this peer was reset (DELETE /peer) and no longer allocates:"
               + " stop it, clear its data directory and launch it again to join as a new peer"));
-    } else {
-      ringSpace.removal().ifPresent(why -> out.complete(requestId,
-          Result.failed(ResultCode.UNAVAILABLE, why)));
     }
-    return shutDown || ringSpace.removal().isPresent();
+    return shutDown;
+  }
+
+  /** Refuses what would hand out an address once the cluster removed this peer (rmpeer). */
+  private boolean refuseWhenRemoved(Outcome out, long requestId) {
+    ringSpace.removal().ifPresent(why -> out.complete(requestId,
+        Result.failed(ResultCode.UNAVAILABLE, why)));
+    return ringSpace.removal().isPresent();
   }
 
   /**

@@ -23,8 +23,9 @@ public record PeerTls(Optional<Path> cert, Optional<Path> key, Optional<Path> ca
   /** Said in status and logged once at start when an agent with peers runs without TLS. */
   public static final String PLAIN_WARNING = "peer traffic is neither authenticated nor"
       + " encrypted (no --tls-cert/--tls-key/--tls-ca): anyone who reaches this agent's cluster"
-      + " port (--cluster-addr) or event-bus port (--bus-port) can read the gossip and forge it; give every agent a certificate from one cluster CA"
-      + " ('weft tls ca create', then 'weft tls cert create' per host)";
+      + " port (--cluster-addr) or event-bus port (--bus-port) can read the gossip and forge it;"
+      + " give every agent a certificate from one cluster CA ('weft tls ca create', then"
+      + " 'weft tls cert create' per host)";
 
   public static PeerTls off() {
     return new PeerTls(Optional.empty(), Optional.empty(), Optional.empty(), Optional.empty());

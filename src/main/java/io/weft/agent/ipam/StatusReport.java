@@ -97,10 +97,6 @@ final class StatusReport {
   }
 
   /**
-   * One line per peer owning space, this peer first: name(nickname), addresses owned, share of
-   * the universe, and "(N active)" for this peer or "- unreachable!" for a peer out of reach.
-   */
-  /**
    * Exactly Weave's {@code /status/ipam}: nothing before a ring exists (scripts read an empty
    * answer as "no consensus yet"), then a line per peer that owns space, this one first, each
    * ended by a newline: {@code %-37s %8d IPs (%04.1f%% of total) INFO}, INFO being
