@@ -102,6 +102,12 @@ final class ClaimAttempts {
     if (!peers.reachable.contains(owner)) {
       c.tries++;
       c.askedAtMs = nowMs;
+      if (c.noErrorOnUnknown && !c.answered) {
+        // Weave's contract for this flag: the caller is not kept waiting on a peer that may be
+        // gone for good; the claim goes on in the background until the owner answers.
+        c.answered = true;
+        out.complete(c.requestId, Result.ok(c.address.toString()));
+      }
       if (c.tries > config.claimTries() && !c.noErrorOnUnknown) {
         out.complete(c.requestId, Result.failed(ResultCode.CONFLICT, "address " + c.address
             + " is owned by other peer " + peers.describe(owner) + ", which is unreachable"));
