@@ -3,6 +3,7 @@ package io.weft.ipam;
 import io.weft.net.Cidr;
 import io.weft.net.Ip;
 import io.weft.net.PrefixedAddress;
+import io.weft.net.Range;
 import java.nio.charset.StandardCharsets;
 import java.util.AbstractSet;
 import java.util.ArrayList;
@@ -14,6 +15,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.NoSuchElementException;
 import java.util.Optional;
+import java.util.OptionalLong;
 import java.util.Set;
 
 /**
@@ -184,18 +186,21 @@ final class Allocations {
     return Collections.unmodifiableList(held);
   }
 
-  /** The ident's address inside {@code subnet}, if it has one (allocation is idempotent). */
-  Optional<Allocation> in(String ident, Cidr subnet) {
+  /**
+   * The ident's first address anywhere inside {@code subnet}, if it has one: allocation is
+   * idempotent. As in Weave, an address given in another subnet that overlaps this one counts,
+   * so a container attached to overlapping subnets holds one address there, not one per subnet.
+   */
+  OptionalLong in(String ident, Cidr subnet) {
     int id = idents.find(ident);
     if (id >= 0) {
       for (int e = firstOf(id); e >= 0; e = nextOf(id, e)) {
-        if (subnet.contains(byAddress.address(e))
-            && shapes[e] >> 1 == subnet.prefix()) {
-          return Optional.of(allocation(e, ident));
+        if (subnet.contains(byAddress.address(e))) {
+          return OptionalLong.of(byAddress.address(e));
         }
       }
     }
-    return Optional.empty();
+    return OptionalLong.empty();
   }
 
   boolean remove(Allocation allocation) {
@@ -306,11 +311,17 @@ final class Allocations {
     free = 0;
   }
 
-  /** The addresses of {@code ident}, in {@code subnet} only when given. */
+  /**
+   * The addresses of {@code ident}, among the hosts of {@code subnet} only when given. As in
+   * Weave, a subnet's network and broadcast addresses are not its hosts: an address claimed there
+   * belongs to a larger subnet, and {@code weave detach} frees what a lookup lists.
+   */
   List<PrefixedAddress> lookup(String ident, Cidr subnet) {
+    Range hosts = subnet == null ? null
+        : subnet.size() <= 2 ? subnet.range() : subnet.hostRange();
     List<PrefixedAddress> found = new ArrayList<>();
     for (Allocation a : of(ident)) {
-      if (subnet == null || subnet.contains(a.ip())) {
+      if (hosts == null || hosts.contains(a.ip())) {
         found.add(a.address());
       }
     }

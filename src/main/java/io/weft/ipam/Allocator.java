@@ -10,6 +10,7 @@ import io.weft.space.Space;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.OptionalLong;
 import java.util.Set;
 import java.util.random.RandomGenerator;
 
@@ -127,10 +128,11 @@ public final class Allocator {
           + " out of bounds: " + config.universe() + " (allocate inside --ipalloc-range)"));
       return out;
     }
-    Optional<Allocation> existing = allocations.in(ident, subnet);
+    OptionalLong existing = allocations.in(ident, subnet);
     if (existing.isPresent()) {
+      // Weave answers with the subnet asked for, whatever subnet the address was given in.
       grace.alive(ident);
-      out.complete(requestId, Result.ok(existing.get().address().toString()));
+      out.complete(requestId, Result.ok(subnet.withAddress(existing.getAsLong()).toString()));
       return out;
     }
     pending.add(new Pending.Allocate(requestId, ident, subnet, container));

@@ -74,9 +74,9 @@ final class PendingRequests {
 
   /** True when the request is answered. */
   private boolean tryAllocate(Pending.Allocate a, Outcome out, long nowMs) {
-    Optional<Allocation> existing = allocations.in(a.ident, a.subnet);
+    OptionalLong existing = allocations.in(a.ident, a.subnet);
     if (existing.isPresent()) {
-      out.complete(a.requestId, Result.ok(existing.get().address().toString()));
+      out.complete(a.requestId, Result.ok(a.subnet.withAddress(existing.getAsLong()).toString()));
       return true;
     }
     Range hosts = a.subnet.hostRange().intersect(config.universe().range());

@@ -39,6 +39,40 @@ class AllocatorTest {
     assertThat(a.idents()).as("what /status counts CNI attachments from").containsExactly("c3");
   }
 
+  /**
+   * Weave's idempotence: an ident holding an address anywhere inside the subnet asked for gets
+   * that address back, with the prefix asked for, even if it was given in another subnet.
+   */
+  @Test
+  void anAddressInsideAnOverlappingSubnetIsTheAnswerThere() {
+    TestCluster c = new TestCluster("10.0.3.0/24");
+    Allocator a = c.add(1, 1, false);
+    assertThat(c.value(c.allocate(1, "c5", "10.0.3.0/24"))).isEqualTo("10.0.3.1/24");
+    assertThat(c.value(c.allocate(1, "c5", "10.0.3.0/26"))).isEqualTo("10.0.3.1/26");
+    assertThat(c.value(c.allocate(1, "c6", "10.0.3.64/30"))).isEqualTo("10.0.3.65/30");
+    assertThat(c.value(c.allocate(1, "c6", "10.0.3.64/29"))).isEqualTo("10.0.3.65/29");
+    assertThat(c.value(c.allocate(1, "c6", "10.0.3.128/26"))).as("no address of c6 there")
+        .isEqualTo("10.0.3.129/26");
+    assertThat(a.lookup("c5", null)).as("one address, held as given")
+        .extracting(Object::toString).containsExactly("10.0.3.1/24");
+    assertThat(a.status().activeAddresses()).isEqualTo(3);
+  }
+
+  /** A lookup in a subnet lists its hosts: not its network or broadcast address (Weave). */
+  @Test
+  void aLookupInASubnetListsOnlyItsHosts() {
+    TestCluster c = new TestCluster("10.0.3.0/24");
+    Allocator a = c.add(1, 1, false);
+    c.value(c.claim(1, "c7", "10.0.3.64/24"));
+    c.value(c.claim(1, "c7", "10.0.3.65/24"));
+    c.value(c.claim(1, "c7", "10.0.3.127/24"));
+    assertThat(a.lookup("c7", Cidr.parse("10.0.3.64/26"))).extracting(Object::toString)
+        .containsExactly("10.0.3.65/24");
+    assertThat(a.lookup("c7", Cidr.parse("10.0.3.0/24"))).hasSize(3);
+    assertThat(a.lookup("c7", Cidr.parse("10.0.3.65/32"))).as("a /32 is its one address")
+        .extracting(Object::toString).containsExactly("10.0.3.65/24");
+  }
+
   @Test
   void anOutcomeCarriesTheRingToPersistOnlyWhenTheRingChanged() {
     TestCluster c = new TestCluster("10.0.3.0/26");
@@ -217,7 +251,7 @@ class AllocatorTest {
 
   /** With an unreachable owner, a claim fails after a few tries; with the flag it keeps waiting. */
   @Test
-  void noErrorOnUnknownKeepsAClaimOnAnUnreachableOwnerWaiting() {
+  void noErrorOnUnknownAnswersAClaimOnAnUnreachableOwnerAtOnceAndKeepsAsking() {
     TestCluster c = new TestCluster("10.0.3.0/24");
     c.add(1, 2, false);
     c.add(2, 2, false);
@@ -225,16 +259,25 @@ class AllocatorTest {
     String elsewhere = c.get(2).ringState().entries().stream()
         .filter(e -> e.peer().equals(peer(2))).findFirst().map(e -> Ip.format(e.token() + 7))
         .orElseThrow() + "/24";
-    c.peers.remove(peer(2)); // unreachable from now on
+    Allocator owner = c.peers.remove(peer(2)); // unreachable until put back
     c.apply(peer(1), c.get(1).memberLeft(c.nowMs, peer(2)));
     long plain = c.claim(1, "c1", elsewhere, false);
     long flagged = c.claim(1, "c2", elsewhere, true);
+    assertThat(c.result(flagged)).as("Weave: the caller is not kept waiting")
+        .isEqualTo(Result.ok(elsewhere));
     for (int i = 0; i < 30; i++) {
       c.tickAll(1_000);
     }
     assertThat(c.result(plain).code()).isEqualTo(ResultCode.CONFLICT);
     assertThat(c.result(plain).value()).contains("unreachable");
-    assertThat(c.result(flagged)).as("no error: still waiting for the owner").isNull();
+    assertThat(c.get(1).lookup("c2", null)).as("not given yet: the owner is away").isEmpty();
+    c.peers.put(peer(2), owner);
+    c.apply(peer(1), c.get(1).memberJoined(c.nowMs, peer(2)));
+    for (int i = 0; i < 10 && c.get(1).lookup("c2", null).isEmpty(); i++) {
+      c.tickAll(1_000);
+    }
+    assertThat(c.get(1).lookup("c2", null)).as("the claim went on in the background")
+        .extracting(PrefixedAddress::toString).containsExactly(elsewhere);
   }
 
   /**

@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
+import io.weft.net.Ip;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
@@ -32,6 +33,11 @@ class WeaveClientIT {
       assertThat(first).endsWith("/12");
       assertThat(weave.allocateIp("c1", false)).as("idempotent").isEqualTo(first);
       assertThat(weave.lookupIp("c1")).isEqualTo(first);
+      // Weave's idempotence: c1's address lies inside its /24 too, so it is c1's answer there.
+      long host = Ip.parse(first.substring(0, first.indexOf('/')));
+      String its24 = Ip.format(host & ~0xFFL) + "/24";
+      assertThat(weave.allocateIpInSubnet("c1", its24, false))
+          .isEqualTo(Ip.format(host) + "/24");
 
       String inSubnet = weave.allocateIpInSubnet("c2", "10.32.1.0/24", false);
       assertThat(inSubnet).startsWith("10.32.1.").endsWith("/24");
@@ -43,8 +49,12 @@ class WeaveClientIT {
       assertThat(weave.httpVerb("GET", "/ip/c1", null)).isEqualTo(first + " " + second);
       weave.claimIp("c3", "10.32.1.200/24", false);
       weave.claimIp("c3", "10.32.1.201/24", true);
+      weave.claimIp("c3", "10.32.1.255/16", false);
       assertThat(weave.httpVerb("GET", "/ip/c3/10.32.1.0/24", null))
+          .as("a subnet's hosts only: not its broadcast address, held in a larger subnet")
           .isEqualTo("10.32.1.200/24 10.32.1.201/24");
+      assertThat(weave.httpVerb("GET", "/ip/c3/10.32.0.0/16", null))
+          .isEqualTo("10.32.1.200/24 10.32.1.201/24 10.32.1.255/16");
       assertThat(second).startsWith("10.32.1.");
 
       weave.releaseIpsFor("c1");
@@ -53,8 +63,13 @@ class WeaveClientIT {
       assertThat(a.get("/ip/c1").body()).isEmpty();
 
       String bName = b.status().getString("name");
+      // The address after b's first is b's and free: b gives out the lowest of its own space.
+      String onB = new WeaveClient(b.httpAddr()).allocateIp("bx", false);
+      String ofB = Ip.format(Ip.parse(onB.substring(0, onB.indexOf('/'))) + 1) + "/12";
       b.kill();
       AgentProcess.await(Duration.ofSeconds(60), () -> a.reachable() == 1, "b unreachable");
+      assertThat(weave.httpVerb("PUT", "/ip/u1/" + ofB, Map.of("noErrorOnUnknown", "true")))
+          .as("Weave answers at once while the owner is away, and goes on asking").isEmpty();
       String taken = weave.rmPeer(bName);
       // Weave's own line, newline included; weft adds the nickname after the name.
       assertThat(taken).matches("[0-9]+ IPs taken over from " + bName + "\\(b\\)\n");
