@@ -40,6 +40,12 @@ final class Departures {
       out.complete(requestId, refusal.get());
       return;
     }
+    if (neverSeen(peer.get())) {
+      // Weave answers a name it never met with nothing taken over. Recording it as removed would
+      // only list a phantom peer in every status for good, and it holds nothing to protect.
+      out.complete(requestId, Result.ok("0 IPs taken over from " + peer.get()));
+      return;
+    }
     long taken = ring.transfer(peer.get(), config.self(), true);
     space.addRanges(ring.ownedRanges());
     life.check();
@@ -48,6 +54,12 @@ final class Departures {
     pending.retry(out, nowMs);
     out.complete(requestId, Result.ok(taken + " IPs taken over from "
         + peers.describe(peer.get())));
+  }
+
+  /** No ring entry, gossip or membership of this peer has ever reached us. */
+  private boolean neverSeen(PeerName peer) {
+    return !ring.owners().contains(peer) && !ring.removed().contains(peer)
+        && !peers.nicknames.containsKey(peer) && !peers.reachable.contains(peer);
   }
 
   /** Fails every waiting request: the agent stops; nothing else changes. */

@@ -376,6 +376,11 @@ class AllocatorTest {
     assertThat(a.ringState().removed()).containsExactlyInAnyOrder(peer(2), peer(3));
     c.apply(peer(1), a.rmpeer(c.nowMs, 73, "nobody", false));
     assertThat(c.result(73).code()).isEqualTo(ResultCode.NOT_FOUND);
+    Outcome stranger = a.rmpeer(c.nowMs, 74, "00:00:00:00:00:09", false);
+    assertThat(stranger.persist()).as("nothing to record of a name never met").isFalse();
+    c.apply(peer(1), stranger);
+    assertThat(c.value(74)).isEqualTo("0 IPs taken over from 00:00:00:00:00:09");
+    assertThat(a.ringState().removed()).containsExactlyInAnyOrder(peer(2), peer(3));
 
     // The removed peer comes back with its old state: once a ring says it was removed, it
     // allocates no more from the ranges that are now peer 1's (an address could be given twice).
