@@ -11,6 +11,7 @@ import io.vertx.spi.cluster.hazelcast.HazelcastClusterManager;
 import io.weft.agent.cluster.ClusterSettings;
 import io.weft.agent.cluster.HazelcastMember;
 import io.weft.agent.cluster.HazelcastSettings;
+import io.weft.agent.cluster.LostBusWrites;
 import io.weft.agent.cluster.Member;
 import io.weft.agent.cluster.Membership;
 import io.weft.agent.cluster.PeerTls;
@@ -99,6 +100,10 @@ final class ClusterJoin {
           .onComplete(ar -> {
             if (ar.failed()) {
               shutDown(member);
+            } else {
+              // Vert.x's "Promise already completed" for a message whose write failed is not
+              // logged as an error: see LostBusWrites.
+              LostBusWrites.install(ar.result());
             }
             joining.handle(ar);
           });
