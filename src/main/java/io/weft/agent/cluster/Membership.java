@@ -103,6 +103,10 @@ public final class Membership implements NodeListener {
     // greeting can be lost: keep greeting until it answers or leaves.
     if (greeter < 0) {
       greeter = vertx.setPeriodic(GREET_EVERY_MS, t -> {
+        if (stopped) {
+          // Hazelcast may be shut down already: asking it for its members would throw.
+          return;
+        }
         reconcile();
         candidates.values().forEach(c -> {
           greet(c.nodeId());
@@ -206,7 +210,15 @@ public final class Membership implements NodeListener {
     if (peers == null || me == null) {
       return;
     }
-    Set<String> listed = Set.copyOf(clusterManager.getNodes());
+    Set<String> listed;
+    try {
+      listed = Set.copyOf(clusterManager.getNodes());
+    } catch (IllegalStateException notRunning) {
+      // Hazelcast is not running (it stopped, or shut down to be joined again): nothing to
+      // reconcile until the cluster is joined again, and leaving is reported by that path.
+      LOG.debug("cluster members not read: {}", notRunning.getMessage());
+      return;
+    }
     for (String nodeId : List.copyOf(members.keySet())) {
       if (!nodeId.equals(me.nodeId()) && !listed.contains(nodeId)) {
         nodeLeft(nodeId);

@@ -25,10 +25,14 @@ class MembershipStopTest {
   private final ListAppender<ILoggingEvent> errors = new ListAppender<>();
   private final Logger hazelcastManager =
       (Logger) LoggerFactory.getLogger(HazelcastClusterManager.class);
+  /** Where Vert.x reports a timer's uncaught exception (Hazelcast asked after it stopped). */
+  private final Logger vertxContext =
+      (Logger) LoggerFactory.getLogger("io.vertx.core.impl.ContextImpl");
 
   @AfterEach
   void close() throws Exception {
     hazelcastManager.detachAppender(errors);
+    vertxContext.detachAppender(errors);
     cluster.close();
   }
 
@@ -36,6 +40,7 @@ class MembershipStopTest {
   void aMemberLeavingWhileThisAgentStopsIsNotReportedOnItsClosedBus() throws Exception {
     errors.start();
     hazelcastManager.addAppender(errors);
+    vertxContext.addAppender(errors);
     int portA = freePort();
     int portB = freePort();
     Vertx localA = cluster.local();
