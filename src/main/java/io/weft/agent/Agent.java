@@ -266,7 +266,7 @@ public final class Agent {
   private IpamSettings ipamSettings() {
     return new IpamSettings(peerName, options.nickname(), options.range(),
         options.defaultSubnet(), options.quorum(), options.observer(), options.containerGrace(),
-        options.clusterName(), Version.text(), options.seeds());
+        options.clusterName(), Version.text(), options.seeds(), options.peerCount());
   }
 
   private void duplicateName(Member other) {

@@ -50,9 +50,13 @@ public record AgentOptions(int initPeerCount, boolean observer, Cidr range, Cidr
         peers, List.of(), Optional.empty(), Optional.empty());
   }
 
-  /** floor(n/2)+1 with n the init peer count, else the PEER arguments plus this peer. */
+  /** The init peer count, else the PEER arguments plus this peer. */
+  public int peerCount() {
+    return initPeerCount > 0 ? initPeerCount : peers.size() + 1;
+  }
+
+  /** floor(n/2)+1 with n the {@link #peerCount}. */
   public int quorum() {
-    int n = initPeerCount > 0 ? initPeerCount : peers.size() + 1;
-    return n / 2 + 1;
+    return peerCount() / 2 + 1;
   }
 }

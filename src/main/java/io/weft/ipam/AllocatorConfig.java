@@ -14,16 +14,30 @@ import io.weft.ring.PeerName;
  * @param claimTries how many times a claim asks an unreachable owner before giving up
  * @param seeds seed mode: the peers the ring is split among at start, without consensus (every
  *     peer launched with the same list builds the same ring); empty for consensus
+ * @param peerCount the peer count it was launched with (--init-peer-count or PEERs + 1), which
+ *     gives the quorum; 0 when only the quorum is known
  */
 public record AllocatorConfig(PeerName self, long uid, String nickname, Cidr universe,
     int quorum, boolean observer, long retryMs, long gossipMs, long containerGraceMs,
-    int claimTries, java.util.List<PeerName> seeds) {
+    int claimTries, java.util.List<PeerName> seeds, int peerCount) {
 
   public AllocatorConfig {
     if (!observer && quorum < 1) {
       throw new IllegalArgumentException("an elector needs a quorum of at least 1");
     }
+    if (peerCount < 0 || (!observer && peerCount > 0 && quorum != peerCount / 2 + 1)) {
+      throw new IllegalArgumentException("peer count " + peerCount + " does not give quorum "
+          + quorum);
+    }
     seeds = java.util.List.copyOf(seeds);
+  }
+
+  /** An allocator whose peer count is not known, only its quorum. */
+  public AllocatorConfig(PeerName self, long uid, String nickname, Cidr universe, int quorum,
+      boolean observer, long retryMs, long gossipMs, long containerGraceMs, int claimTries,
+      java.util.List<PeerName> seeds) {
+    this(self, uid, nickname, universe, quorum, observer, retryMs, gossipMs, containerGraceMs,
+        claimTries, seeds, 0);
   }
 
   /** A consensus-seeded allocator (no seed list). */
@@ -36,7 +50,13 @@ public record AllocatorConfig(PeerName self, long uid, String nickname, Cidr uni
   /** Seed mode with {@code peers} (empty: consensus). */
   public AllocatorConfig withSeeds(java.util.List<PeerName> peers) {
     return new AllocatorConfig(self, uid, nickname, universe, quorum, observer, retryMs, gossipMs,
-        containerGraceMs, claimTries, peers);
+        containerGraceMs, claimTries, peers, peerCount);
+  }
+
+  /** Launched for {@code count} peers (its quorum must be the one that count gives). */
+  public AllocatorConfig withPeerCount(int count) {
+    return new AllocatorConfig(self, uid, nickname, universe, quorum, observer, retryMs, gossipMs,
+        containerGraceMs, claimTries, seeds, count);
   }
 
   /** Defaults of the agent: retries every second, gossip every 5 s, 30 s grace. */
@@ -48,6 +68,6 @@ public record AllocatorConfig(PeerName self, long uid, String nickname, Cidr uni
 
   public AllocatorConfig withContainerGraceMs(long graceMs) {
     return new AllocatorConfig(self, uid, nickname, universe, quorum, observer, retryMs, gossipMs,
-        graceMs, claimTries, seeds);
+        graceMs, claimTries, seeds, peerCount);
   }
 }

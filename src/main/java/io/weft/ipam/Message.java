@@ -14,13 +14,15 @@ public sealed interface Message {
   /**
    * A peer's whole state as gossiped to all: its ring (null before it has one), its Paxos
    * knowledge (null for observers and once a ring exists), its nickname and role, and the
-   * quorum its configured peer count gives (0 for observers), so that peers launched with
-   * different counts notice; and whether it asks for a ring ({@code asking}: a request waits for
+   * peer count it was launched with and the quorum that gives (both 0 for observers, which have
+   * no vote; the count is 0 too from a peer that does not gossip it, an older one), so that peers
+   * launched with different counts notice; and whether it asks for a ring ({@code asking}: a request waits for
    * one), which from an observer makes the electors seed one, where an observer merely heard of
    * must not.
    */
   record Gossip(PeerName from, String nickname, boolean observer, RingState ring,
-      Map<NodeId, Claims> paxos, int quorum, boolean asking) implements Message {}
+      Map<NodeId, Claims> paxos, int quorum, int peerCount,
+      boolean asking) implements Message {}
 
   /** Please give me free space in {@code range} (a one-address range claims that address). */
   record SpaceRequest(PeerName from, Range range) implements Message {}

@@ -142,6 +142,7 @@ final class RingLife {
   Message.Gossip gossip() {
     return new Message.Gossip(config.self(), config.nickname(), config.observer(),
         ring.isEmpty() ? null : ring.state(), null, config.observer() ? 0 : config.quorum(),
+        config.observer() ? 0 : config.peerCount(),
         false);
   }
 

@@ -155,6 +155,7 @@ public final class Seeding {
   Message.Gossip gossip() {
     return new Message.Gossip(config.self(), config.nickname(), config.observer(), null,
         paxos == null ? null : paxos.state(), config.observer() ? 0 : config.quorum(),
+        config.observer() ? 0 : config.peerCount(),
         running());
   }
 

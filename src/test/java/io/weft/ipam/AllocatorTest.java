@@ -422,6 +422,60 @@ class AllocatorTest {
   }
 
   @Test
+  void peerCountsThatGiveTheSameQuorumAreWarnedAboutToo() {
+    TestCluster c = new TestCluster("10.0.0.0/22");
+    Allocator a = c.addCounted(1, 2);
+    Allocator b = c.addCounted(2, 3);
+    Outcome out = a.receive(0, b.gossip());
+    assertThat(out.events()).extracting(Outcome.Event::type).containsExactly(EventType.QUORUM_MISMATCH);
+    assertThat(a.status().quorumWarnings()).singleElement().asString()
+        .contains("uses quorum 2 of 3 peers, this peer quorum 2 of 2 peers")
+        .contains("relaunch every peer with the same --init-peer-count or PEER list");
+    assertThat(b.receive(0, a.gossip()).events()).extracting(Outcome.Event::reason)
+        .singleElement().asString().contains("uses quorum 2 of 2 peers, this peer quorum 2 of 3");
+    assertThat(a.receive(0, b.gossip()).events()).isEmpty();
+    Allocator five = c.addCounted(3, 5);
+    assertThat(a.receive(0, five.gossip()).events()).extracting(Outcome.Event::reason)
+        .singleElement().asString().contains("uses quorum 3 of 5 peers, this peer quorum 2 of 2");
+  }
+
+  @Test
+  void aPeerThatGossipsNoCountIsComparedByQuorum() {
+    TestCluster c = new TestCluster("10.0.0.0/22");
+    Allocator counted = c.addCounted(1, 3);
+    Allocator older = c.add(2, 2, false);
+    Allocator olderFive = c.add(3, 3, false);
+    assertThat(counted.receive(0, older.gossip()).events()).isEmpty();
+    assertThat(older.receive(0, counted.gossip()).events()).isEmpty();
+    assertThat(counted.receive(0, olderFive.gossip()).events()).extracting(Outcome.Event::reason)
+        .singleElement().asString().contains("uses quorum 3, this peer 2:");
+    assertThat(counted.status().quorumWarnings()).hasSize(1);
+  }
+
+  @Test
+  void anObserversCountIsNotComparedForItHasNoVote() {
+    TestCluster c = new TestCluster("10.0.0.0/22");
+    Allocator elector = c.addCounted(1, 2);
+    Allocator observer = c.addCountedObserver(2, 3);
+    assertThat(elector.receive(0, observer.gossip()).events()).isEmpty();
+    assertThat(observer.receive(0, elector.gossip()).events()).isEmpty();
+    c.tickAll(6_000);
+    assertThat(elector.status().quorumWarnings()).isEmpty();
+    assertThat(observer.status().quorumWarnings()).isEmpty();
+  }
+
+  @Test
+  void peersLaunchedWithTheSameCountAreNotWarnedAbout() {
+    TestCluster c = new TestCluster("10.0.0.0/22");
+    Allocator a = c.addCounted(1, 3);
+    Allocator b = c.addCounted(2, 3);
+    assertThat(a.receive(0, b.gossip()).events()).isEmpty();
+    c.tickAll(6_000);
+    assertThat(a.status().quorumWarnings()).isEmpty();
+    assertThat(b.status().quorumWarnings()).isEmpty();
+  }
+
+  @Test
   void restoreKeepsEveryAllocationAndItsRing() {
     TestCluster c = new TestCluster("10.0.0.0/22");
     Allocator a = c.add(1, 1, false);

@@ -124,7 +124,7 @@ class SeedingTest {
     s.establish(0);
     RingState ring = new Allocator(config(2, 1, false).withSeeds(List.of(peer(2))),
         new java.util.SplittableRandom(1)).ringState();
-    Outcome out = s.receive(0, new Message.Gossip(peer(2), "p2", false, ring, null, 1, false));
+    Outcome out = s.receive(0, new Message.Gossip(peer(2), "p2", false, ring, null, 1, 1, false));
     assertThat(out.sends()).isEmpty();
     assertThat(out.agreed()).isNull();
   }

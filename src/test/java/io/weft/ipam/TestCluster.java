@@ -36,6 +36,18 @@ final class TestCluster {
     return add(i, AllocatorConfig.of(peer(i), 1000 + i, "host" + i, universe, quorum, observer));
   }
 
+  /** An elector launched for {@code count} peers, as the agent launches one. */
+  Allocator addCounted(int i, int count) {
+    return add(i, AllocatorConfig.of(peer(i), 1000 + i, "host" + i, universe, count / 2 + 1, false)
+        .withPeerCount(count));
+  }
+
+  /** An observer launched for {@code count} peers. */
+  Allocator addCountedObserver(int i, int count) {
+    return add(i, AllocatorConfig.of(peer(i), 1000 + i, "host" + i, universe, count / 2 + 1, true)
+        .withPeerCount(count));
+  }
+
   /** A peer launched in seed mode with {@code seeds}. */
   Allocator addSeeded(int i, java.util.List<PeerName> seeds) {
     return add(i, AllocatorConfig.of(peer(i), 1000 + i, "host" + i, universe, 1, false)

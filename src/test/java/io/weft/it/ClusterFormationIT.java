@@ -87,4 +87,27 @@ class ClusterFormationIT {
       assertThat(original.status().getString("name")).isEqualTo(name);
     }
   }
+
+  @Test
+  void agentsLaunchedForTwoAndForThreePeersBothWarn(@TempDir Path dir) throws Exception {
+    try (AgentProcess two = new AgentProcess(dir.resolve("two"));
+        AgentProcess three = new AgentProcess(dir.resolve("three"))) {
+      two.start("--init-peer-count", "2", three.clusterAddr());
+      three.start("--init-peer-count", "3", two.clusterAddr());
+      two.awaitLive(Duration.ofSeconds(60));
+      three.awaitLive(Duration.ofSeconds(60));
+      // Both counts give quorum 2, so only the counts tell the disagreement; gossip carries them
+      // within the 5 s anti-entropy period.
+      AgentProcess.await(Duration.ofSeconds(30), () -> two.status().getJsonArray("warnings")
+          .encode().contains("uses quorum 2 of 3 peers, this peer quorum 2 of 2 peers"),
+          "the count-2 agent warns in its status");
+      AgentProcess.await(Duration.ofSeconds(30), () -> three.status().getJsonArray("warnings")
+          .encode().contains("uses quorum 2 of 2 peers, this peer quorum 2 of 3 peers"),
+          "the count-3 agent warns in its status");
+      for (AgentProcess agent : List.of(two, three)) {
+        assertThat(agent.log()).contains("WARN").contains("relaunch every peer with the same"
+            + " --init-peer-count or PEER list");
+      }
+    }
+  }
 }

@@ -29,6 +29,10 @@ final class Wire {
     if (message instanceof Message.Gossip g) {
       json.put("type", "gossip").put("nickname", g.nickname()).put("observer", g.observer())
           .put("quorum", g.quorum());
+      // Only when known: a peer that predates the field reads the quorum as before.
+      if (g.peerCount() > 0) {
+        json.put("peerCount", g.peerCount());
+      }
       if (g.ring() != null) {
         json.put("ring", ring(g.ring()));
       }
@@ -57,7 +61,8 @@ final class Wire {
             json.getBoolean("observer", false),
             json.containsKey("ring") ? ring(json.getJsonObject("ring")) : null,
             json.containsKey("paxos") ? paxos(json.getJsonArray("paxos")) : null,
-            json.getInteger("quorum", 0), json.getBoolean("asking", false));
+            json.getInteger("quorum", 0), Math.max(0, json.getInteger("peerCount", 0)),
+            json.getBoolean("asking", false));
         case "ring" -> new Message.RingUpdate(from, ring(json.getJsonObject("ring")));
         case "space-request" -> new Message.SpaceRequest(from, range(json));
         case "space-denied" -> new Message.SpaceDenied(from, range(json));
