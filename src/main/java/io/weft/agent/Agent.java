@@ -32,6 +32,7 @@ import java.io.IOException;
 import java.net.BindException;
 import java.nio.file.Path;
 import java.security.SecureRandom;
+import java.util.Optional;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import org.slf4j.Logger;
@@ -152,11 +153,21 @@ public final class Agent {
   /**
    * State saved for another peer name (a different --name) or another universe (a different
    * --ipalloc-range) must not be used: it is moved aside, never deleted, with one log line.
+   * A range change keeps the peer name, as Weave does: the name is the peer's identity, created
+   * at first launch and kept in the data directory, and only the state of the old universe is
+   * foreign. Reusing it is safe because nothing set aside can come back under it: the ring
+   * (with its tombstones) and the allocations are the old universe's, and a ring over another
+   * universe is refused, never merged (a ring of the new universe that removed this name with
+   * rmpeer in an earlier run over it still stops it allocating, as it should); Paxos knowledge is set aside too, and this process votes
+   * under a uid of its own, as after any restart. A reset peer's name is not kept: its reset
+   * retired that identity, and a relaunch joins as a new peer, as it does with its data
+   * directory cleared.
    */
   private static Store setAsideForeignState(AgentOptions options, DataDirectory dataDir,
       Store store) throws IOException {
     String reason = null;
     String why = null;
+    Optional<String> keptName = Optional.empty();
     if (options.name().isPresent() && store.peerName().isPresent()
         && !store.peerName().get().equals(options.name().get().toString())) {
       reason = "other-peer";
@@ -165,6 +176,7 @@ public final class Agent {
         && !store.universe().get().equals(options.range().toString())) {
       reason = "other-range";
       why = "it covers --ipalloc-range " + store.universe().get() + ", not " + options.range();
+      keptName = store.wasReset() ? Optional.empty() : store.peerName();
     }
     if (reason == null) {
       store.saveUniverse(options.range().toString());
@@ -172,9 +184,11 @@ public final class Agent {
     }
     store.close();
     Path aside = Store.setAside(dataDir.path(), reason, System.currentTimeMillis());
-    LOG.warn("set the saved state aside as {}: {}; starting with empty state", aside, why);
+    LOG.warn("set the saved state aside as {}: {}; starting with empty state{}", aside, why,
+        keptName.map(name -> " under the same peer name " + name).orElse(""));
     Store fresh = Store.open(dataDir.path());
     fresh.saveUniverse(options.range().toString());
+    keptName.ifPresent(fresh::savePeerName);
     return fresh;
   }
 

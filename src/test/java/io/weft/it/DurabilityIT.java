@@ -241,23 +241,61 @@ class DurabilityIT {
   }
 
   @Test
-  void stateForAnotherRangeIsSetAsideNotDeleted(@TempDir Path dir) throws Exception {
+  void stateForAnotherRangeIsSetAsideNotDeletedAndThePeerNameIsKept(@TempDir Path dir)
+      throws Exception {
     Path data = dir.resolve("a");
+    String name;
     try (AgentProcess agent = new AgentProcess(data)) {
       agent.start().awaitLive(START);
+      name = agent.status().getString("name");
       assertThat(agent.send("POST", "/ip/old").statusCode()).isEqualTo(200);
       assertThat(agent.terminate(Duration.ofSeconds(20))).isZero();
     }
     try (AgentProcess agent = new AgentProcess(data)) {
       agent.start("--ipalloc-range", "10.2.0.0/16").awaitLive(START);
       assertThat(agent.log()).contains("set the saved state aside")
-          .contains("covers --ipalloc-range 10.32.0.0/12, not 10.2.0.0/16");
+          .contains("covers --ipalloc-range 10.32.0.0/12, not 10.2.0.0/16")
+          .contains("under the same peer name " + name);
+      // The log holds both runs: only the first created a name.
+      assertThat(agent.log().split("created peer name", -1)).hasSize(2);
+      assertThat(agent.status().getString("name")).isEqualTo(name);
       assertThat(agent.get("/ip/old").body().strip()).isEmpty();
       assertThat(agent.send("POST", "/ip/new").body()).startsWith("10.2.");
       try (Stream<Path> files = Files.list(data)) {
         assertThat(files.map(p -> p.getFileName().toString()))
             .anyMatch(n -> n.startsWith("weft.db.other-range."));
       }
+      assertThat(agent.terminate(Duration.ofSeconds(20))).isZero();
+    }
+    // Another --name still wins over the stored one, and its state is set aside as before.
+    try (AgentProcess agent = new AgentProcess(data)) {
+      agent.start("--ipalloc-range", "10.2.0.0/16", "--name", "7a:00:00:00:00:02")
+          .awaitLive(START);
+      assertThat(agent.log()).contains("it belongs to peer " + name + ", not 7a:00:00:00:00:02");
+      assertThat(agent.status().getString("name")).isEqualTo("7a:00:00:00:00:02");
+      assertThat(agent.get("/ip/new").body().strip()).isEmpty();
+    }
+  }
+
+  @Test
+  void aResetPeerRelaunchedOverAnotherRangeJoinsAsANewPeer(@TempDir Path dir) throws Exception {
+    Path data = dir.resolve("a");
+    String name;
+    try (AgentProcess agent = new AgentProcess(data)) {
+      agent.start().awaitLive(START);
+      name = agent.status().getString("name");
+      assertThat(agent.send("POST", "/ip/old").statusCode()).isEqualTo(200);
+      assertThat(agent.send("DELETE", "/peer").statusCode()).isEqualTo(204);
+      assertThat(agent.terminate(Duration.ofSeconds(20))).isZero();
+    }
+    try (AgentProcess agent = new AgentProcess(data)) {
+      agent.start("--ipalloc-range", "10.2.0.0/16").awaitLive(START);
+      assertThat(agent.log()).contains("covers --ipalloc-range 10.32.0.0/12, not 10.2.0.0/16")
+          .doesNotContain("under the same peer name");
+      // The log holds both runs: each created a name.
+      assertThat(agent.log().split("created peer name", -1)).hasSize(3);
+      assertThat(agent.status().getString("name")).isNotEqualTo(name);
+      assertThat(agent.send("POST", "/ip/new").body()).startsWith("10.2.");
     }
   }
 }
