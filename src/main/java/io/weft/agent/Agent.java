@@ -158,10 +158,10 @@ public final class Agent {
    * foreign. Reusing it is safe because nothing set aside can come back under it: the ring
    * (with its tombstones) and the allocations are the old universe's, and a ring over another
    * universe is refused, never merged (a ring of the new universe that removed this name with
-   * rmpeer in an earlier run over it still stops it allocating, as it should); Paxos knowledge is set aside too, and this process votes
-   * under a uid of its own, as after any restart. A reset peer's name is not kept: its reset
-   * retired that identity, and a relaunch joins as a new peer, as it does with its data
-   * directory cleared.
+   * rmpeer in an earlier run over it still stops it allocating, as it should); Paxos knowledge
+   * is set aside too, and this process votes under a uid of its own, as after any restart.
+   * A reset peer's name is not kept: its reset retired that identity, and a relaunch joins as a
+   * new peer, as it does with its data directory cleared.
    */
   private static Store setAsideForeignState(AgentOptions options, DataDirectory dataDir,
       Store store) throws IOException {

@@ -16,9 +16,9 @@ public sealed interface Message {
    * knowledge (null for observers and once a ring exists), its nickname and role, and the
    * peer count it was launched with and the quorum that gives (both 0 for observers, which have
    * no vote; the count is 0 too from a peer that does not gossip it, an older one), so that peers
-   * launched with different counts notice; and whether it asks for a ring ({@code asking}: a request waits for
-   * one), which from an observer makes the electors seed one, where an observer merely heard of
-   * must not.
+   * launched with different counts notice; and whether it asks for a ring ({@code asking}: a
+   * request waits for one), which from an observer makes the electors seed one, where an observer
+   * merely heard of must not.
    */
   record Gossip(PeerName from, String nickname, boolean observer, RingState ring,
       Map<NodeId, Claims> paxos, int quorum, int peerCount,
