@@ -187,6 +187,13 @@ final class LaunchCommand implements Callable<Integer> {
           + " address(es); a range needs at least 4 (prefix /30 or shorter)");
     }
     Cidr subnet = defaultSubnet == null ? range : defaultSubnet;
+    // Every allocation without a subnet is made in this one: under 4 addresses it has no
+    // address to hand out once its network and broadcast addresses are left out.
+    if (subnet.size() < 4) {
+      throw usage("--ipalloc-default-subnet", subnet + " holds " + subnet.size()
+          + " address(es); a default subnet needs at least 4 (prefix /30 or shorter): give a"
+          + " larger one, or leave the flag out to use the range");
+    }
     if (!subnet.overlaps(range)) {
       throw usage("--ipalloc-default-subnet", subnet + " does not overlap the allocation range "
           + range + " (--ipalloc-range)");

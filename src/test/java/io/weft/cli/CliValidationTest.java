@@ -46,6 +46,8 @@ class CliValidationTest {
       "--ipalloc-range | 10.0.0.0/32 | needs at least 4",
       "--ipalloc-default-subnet | 192.168.0.0/16 | does not overlap the allocation range",
       "--ipalloc-default-subnet | 10.32.0.1/24 | has host bits set",
+      "--ipalloc-default-subnet | 10.32.0.0/31 | a default subnet needs at least 4",
+      "--ipalloc-default-subnet | 10.32.0.0/32 | a default subnet needs at least 4",
       "--http-addr | 127.0.0.1:99999 | outside 1..65535",
       "--http-addr | 127.0.0.1 | has no port",
       "--http-addr | 127.0.0.1:abc | bad port",
