@@ -5,6 +5,7 @@ import io.weft.agent.AgentOptions;
 import io.weft.agent.AgentStartException;
 import io.weft.net.HostPort;
 import io.weft.net.Cidr;
+import io.weft.net.Unassignable;
 import io.weft.ring.PeerName;
 import io.weft.tls.TlsFiles;
 import java.net.InetAddress;
@@ -165,6 +166,12 @@ final class LaunchCommand implements Callable<Integer> {
     List<PeerName> seeds = List.of();
     if (ipallocInit != null) {
       IpallocInit init = IpallocInit.parse(ipallocInit, this::usage);
+      // Weave's --ipalloc-init modes exclude each other: an observer never votes, so it can
+      // neither count towards consensus=N nor be one of the seeds that split the ring.
+      if (observer && !init.observer()) {
+        throw usage("--ipalloc-init", ipallocInit + " contradicts --observer: an observer"
+            + " takes no part in consensus or seeding; give one of them");
+      }
       if (init.count() > 0) {
         if (initPeerCount != null && initPeerCount != init.count()) {
           throw usage("--ipalloc-init", ipallocInit + " contradicts --init-peer-count "
@@ -185,6 +192,16 @@ final class LaunchCommand implements Callable<Integer> {
     if (range.size() < 4) {
       throw usage("--ipalloc-range", range + " holds " + range.size()
           + " address(es); a range needs at least 4 (prefix /30 or shorter)");
+    }
+    List<Cidr> unassignable = Unassignable.within(range);
+    if (!unassignable.isEmpty()) {
+      throw usage("--ipalloc-range", range + " includes " + unassignable.stream()
+          .map(Cidr::toString).collect(java.util.stream.Collectors.joining(", "))
+          + ", which no container can hold: pick a private range such as 10.32.0.0/12");
+    }
+    if (name != null && name.value() == 0) {
+      throw usage("--name", name + " is how Weave writes an unknown peer, so no peer may be"
+          + " named so: give another name, or leave --name out to have one made");
     }
     Cidr subnet = defaultSubnet == null ? range : defaultSubnet;
     // Every allocation without a subnet is made in this one: under 4 addresses it has no

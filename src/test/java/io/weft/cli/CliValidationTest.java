@@ -44,6 +44,12 @@ class CliValidationTest {
       "--ipalloc-range | banana | has no prefix",
       "--ipalloc-range | 10.0.0.0/31 | needs at least 4",
       "--ipalloc-range | 10.0.0.0/32 | needs at least 4",
+      "--ipalloc-range | 0.0.0.0/0 | includes 0.0.0.0/8, 127.0.0.0/8, 224.0.0.0/4, which no"
+          + " container can hold: pick a private range such as 10.32.0.0/12",
+      "--ipalloc-range | 128.0.0.0/1 | includes 224.0.0.0/4",
+      "--ipalloc-range | 127.0.0.0/24 | includes 127.0.0.0/8",
+      "--ipalloc-range | 0.0.0.0/16 | includes 0.0.0.0/8",
+      "--name | 00:00:00:00:00:00 | how Weave writes an unknown peer",
       "--ipalloc-default-subnet | 192.168.0.0/16 | does not overlap the allocation range",
       "--ipalloc-default-subnet | 10.32.0.1/24 | has host bits set",
       "--ipalloc-default-subnet | 10.32.0.0/31 | a default subnet needs at least 4",
@@ -126,6 +132,28 @@ class CliValidationTest {
     Run contradicts = weft("launch", "--ipalloc-init", "consensus=3", "--init-peer-count", "5");
     assertThat(contradicts.code()).isEqualTo(2);
     assertThat(contradicts.err()).contains("contradicts --init-peer-count 5");
+    // Weave's modes exclude each other: an observer neither votes nor seeds.
+    for (String mode : new String[] {"consensus=3", "seed=0a:00:00:00:00:01"}) {
+      Run observer = weft("launch", "--observer", "--ipalloc-init", mode);
+      assertThat(observer.code()).as(mode).isEqualTo(2);
+      assertThat(observer.err()).as(mode).contains("--ipalloc-init")
+          .contains(mode + " contradicts --observer").contains("give one of them");
+    }
+    assertThat(launchOptions("--observer", "--ipalloc-init", "observer").observer()).isTrue();
+  }
+
+  /**
+   * Only ranges that include addresses no container can hold are refused, not large ones as
+   * such: a big unicast block, or class E space that some clusters use, is accepted.
+   */
+  @Test
+  void largeUnicastRangesAreAccepted() {
+    assertThat(launchOptions("--ipalloc-range", "128.0.0.0/2").range().toString())
+        .isEqualTo("128.0.0.0/2");
+    assertThat(launchOptions("--ipalloc-range", "240.0.0.0/4").range().toString())
+        .isEqualTo("240.0.0.0/4");
+    assertThat(launchOptions("--ipalloc-range", "1.0.0.0/8").range().toString())
+        .isEqualTo("1.0.0.0/8");
   }
 
   @Test
