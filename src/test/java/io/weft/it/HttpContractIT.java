@@ -99,6 +99,29 @@ class HttpContractIT {
     }
   }
 
+  /**
+   * Weave's /ipinfo paths: the default subnet, and the tracker's name, which for a peer without
+   * a tracker (weft never has one) is empty; weave attach reads it. Other verbs are refused.
+   */
+  @Test
+  void ipinfoAnswersTheDefaultSubnetAndNoTracker(@TempDir Path dir) throws Exception {
+    try (AgentProcess a = new AgentProcess(dir.resolve("a"))) {
+      a.start().awaitLive(START);
+      HttpResponse<String> subnet = a.get("/ipinfo/defaultsubnet");
+      assertThat(subnet.statusCode()).isEqualTo(200);
+      assertThat(subnet.body()).isEqualTo("10.32.0.0/12");
+      HttpResponse<String> tracker = a.get("/ipinfo/tracker");
+      assertThat(tracker.statusCode()).as(tracker.body()).isEqualTo(200);
+      assertThat(tracker.body()).isEmpty();
+      assertThat(tracker.headers().firstValue("content-type"))
+          .isEqualTo(subnet.headers().firstValue("content-type"))
+          .contains("text/plain; charset=utf-8");
+      HttpResponse<String> post = a.send("POST", "/ipinfo/tracker");
+      assertThat(post.statusCode()).isEqualTo(405);
+      assertThat(post.body()).isEqualTo("POST is not allowed on /ipinfo/tracker\n");
+    }
+  }
+
   /** A request waiting when the agent is stopped is answered 503, not dropped. */
   @Test
   void aRequestWaitingAtSigtermIsAnswered503(@TempDir Path dir) throws Exception {

@@ -77,6 +77,10 @@ public final class HttpApiVerticle extends VerticleBase {
     router.get("/status/ring").handler(ctx -> askJson(ctx, op("ring-view"), QUICK));
     router.get("/ipinfo/defaultsubnet").handler(ctx -> ctx.response()
         .putHeader("content-type", TEXT).end(defaultSubnet.toString()));
+    // Weave names its range tracker here (weave attach asks whether it is "awsvpc"); a peer
+    // without one, as weft always is, answers 200 with an empty body.
+    router.get("/ipinfo/tracker").handler(ctx -> ctx.response()
+        .putHeader("content-type", TEXT).end(""));
     ipRoutes(router);
     router.get("/ring").handler(ctx -> askJson(ctx, op("ring"), WAITING));
     router.delete("/peer/:name").handler(ctx -> ask(ctx, op("rmpeer")
