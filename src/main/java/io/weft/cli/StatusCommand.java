@@ -2,6 +2,8 @@ package io.weft.cli;
 
 import io.weft.cni.Json;
 import java.io.IOException;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import picocli.CommandLine.Command;
@@ -17,14 +19,15 @@ final class StatusCommand extends ClientCommand {
   @Parameters(arity = "0..1", paramLabel = "ipam", description = "Show the address ownership.")
   Section section;
 
-  @Option(names = "--json", description = "Print the status JSON as the agent sends it.")
+  @Option(names = "--json", description = "Print the status JSON as the agent sends it; with"
+      + " 'ipam', the range and the peers that own space in it, this one first.")
   boolean json;
 
   @Override
   int run(AgentClient agent) throws AgentClient.Unreachable {
-    AgentClient.Response response = agent.send("GET",
-        section == Section.ipam ? "/status/ipam" : "/status");
-    if (!response.ok() || json || section == Section.ipam) {
+    boolean ipamText = section == Section.ipam && !json;
+    AgentClient.Response response = agent.send("GET", ipamText ? "/status/ipam" : "/status");
+    if (!response.ok() || ipamText || (json && section == null)) {
       return report(response);
     }
     Object status;
@@ -40,8 +43,31 @@ final class StatusCommand extends ClientCommand {
           + " a weft agent? Try 'weft status --json' to see what it sent");
       return AGENT_ERROR;
     }
-    out().println(human(fields));
+    out().println(section == Section.ipam ? Json.write(ipam(fields)) : human(fields));
     return 0;
+  }
+
+  /**
+   * {@code status ipam --json}: what the text of /status/ipam shows, as JSON read from /status:
+   * the range, and each peer that owns space ({@code name, nickname, owned, free, reachable}),
+   * this one first and the rest in /status's order, as the text lists them.
+   */
+  static Map<String, Object> ipam(Map<?, ?> s) {
+    List<Object> owners = new ArrayList<>();
+    for (Object p : list(s, "peers")) {
+      if (p instanceof Map<?, ?> peer && peer.get("owned") instanceof Number owned
+          && owned.longValue() > 0) {
+        Map<String, Object> entry = new LinkedHashMap<>();
+        for (String key : List.of("name", "nickname", "owned", "free", "reachable")) {
+          entry.put(key, peer.get(key));
+        }
+        owners.add(entry);
+      }
+    }
+    Map<String, Object> ipam = new LinkedHashMap<>();
+    ipam.put("range", s.get("range"));
+    ipam.put("peers", owners);
+    return ipam;
   }
 
   /**

@@ -15,7 +15,8 @@ import java.util.Map;
  * JSON as plain Java values ({@link Map}, {@link List}, {@link String}, {@link Number},
  * {@link Boolean}, {@code null}) read and written with jackson-core's streaming API: the plugin
  * needs no object mapper, and jackson-core loads in a few milliseconds. {@code weft status}
- * reads the agent's status with it for the same reason.
+ * reads the agent's status with it, and {@code weft status ipam --json} writes, for the same
+ * reason.
  */
 public final class Json {
   private static final JsonFactory FACTORY = new JsonFactory();
@@ -71,7 +72,7 @@ public final class Json {
   }
 
   /** {@code value} as compact JSON; maps keep their order. */
-  static String write(Object value) {
+  public static String write(Object value) {
     StringWriter out = new StringWriter();
     try (JsonGenerator generator = FACTORY.createGenerator(out)) {
       write(generator, value);

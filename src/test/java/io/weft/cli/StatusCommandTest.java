@@ -27,4 +27,20 @@ class StatusCommandTest {
     // An older agent sends no store field.
     assertThat(StatusCommand.human(status(null))).endsWith("Persistence: sqlite");
   }
+
+  /** Peers owning nothing are left out; the others keep /status's order, this peer first. */
+  @Test
+  void ipamJsonListsTheOwnersInStatusOrder() {
+    Map<String, Object> status = Map.of("range", "10.9.0.0/16", "peers", List.of(
+        Map.of("name", "0a:00:00:00:00:02", "nickname", "b", "reachable", true, "owned", 100,
+            "free", 90, "removed", false),
+        Map.of("name", "0a:00:00:00:00:01", "nickname", "a", "reachable", false, "owned", 0L,
+            "free", 0, "removed", false),
+        Map.of("name", "0a:00:00:00:00:03", "nickname", "c", "reachable", false,
+            "owned", 65436L, "free", 65000, "removed", false)));
+    assertThat(io.weft.cni.Json.write(StatusCommand.ipam(status))).isEqualTo("{\"range\":"
+        + "\"10.9.0.0/16\",\"peers\":[{\"name\":\"0a:00:00:00:00:02\",\"nickname\":\"b\","
+        + "\"owned\":100,\"free\":90,\"reachable\":true},{\"name\":\"0a:00:00:00:00:03\","
+        + "\"nickname\":\"c\",\"owned\":65436,\"free\":65000,\"reachable\":false}]}");
+  }
 }

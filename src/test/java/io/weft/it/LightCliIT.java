@@ -2,6 +2,8 @@ package io.weft.it;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
@@ -32,6 +34,14 @@ class LightCliIT {
       assertLight(List.of("allocate", "c1", "--http-addr", at), "10.32.0.1/12");
       // After the first allocation: before any ring the answer is empty, as Weave's.
       assertLight(List.of("status", "ipam", "--http-addr", at), "(light)");
+      // As JSON: the range and the peers owning space, with what /status says of them.
+      Run ipam = assertLight(List.of("status", "ipam", "--json", "--http-addr", at), "\"light\"");
+      JsonObject self = agent.status().getJsonArray("peers").getJsonObject(0);
+      assertThat(new JsonObject(ipam.out)).isEqualTo(new JsonObject()
+          .put("range", "10.32.0.0/12")
+          .put("peers", new JsonArray().add(new JsonObject().put("name", self.getString("name"))
+              .put("nickname", "light").put("owned", 1048576).put("free", self.getLong("free"))
+              .put("reachable", true))));
       assertLight(List.of("lookup", "c1", "--http-addr", at), "10.32.0.1/12");
       assertLight(List.of("release", "c1", "--http-addr", at), "");
       assertLight(List.of("help", "status"), "--http-addr");
@@ -43,13 +53,14 @@ class LightCliIT {
     assertThat(heavy(none.classLog)).isEmpty();
   }
 
-  private static void assertLight(List<String> args, String expected) throws Exception {
+  private static Run assertLight(List<String> args, String expected) throws Exception {
     Run run = run(args);
     assertThat(run.code).as("weft %s: %s", args, run.err).isZero();
     assertThat(run.out).as("weft %s", args).contains(expected);
     assertThat(heavy(run.classLog)).as("classes weft %s loaded", args).isEmpty();
     assertThat(run.classLog).as("the class-load log of weft %s", args)
         .contains("picocli.CommandLine ");
+    return run;
   }
 
   private static List<String> heavy(String classLog) {
