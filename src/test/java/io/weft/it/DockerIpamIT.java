@@ -41,18 +41,25 @@ class DockerIpamIT {
     }
   }
 
-  private AgentProcess agent(Path dir, String driver, String... extra) {
+  private AgentProcess agent(Path dir, String driver, String... extra) throws Exception {
     List<String> args = new ArrayList<>(List.of("--docker-host", docker.host,
         "--docker-plugin", "/run/docker/plugins/" + driver + ".sock"));
     args.addAll(List.of(extra));
+    AgentProcess agent = new AgentProcess(dir);
+    boolean serving = false;
     try {
-      AgentProcess agent = new AgentProcess(dir).start(args.toArray(String[]::new));
+      agent.start(args.toArray(String[]::new));
       agent.awaitLive(START);
       AgentProcess.await(Duration.ofSeconds(30), () -> agent.log()
           .contains("Docker IPAM driver '" + driver + "' serving"), "the driver serving");
+      serving = true;
       return agent;
-    } catch (java.io.IOException e) {
-      throw new AssertionError(e);
+    } finally {
+      if (!serving) {
+        // Never handed to the test, which could not stop it: it would outlive the run, holding
+        // its ports and the plugin socket.
+        agent.close();
+      }
     }
   }
 
