@@ -17,6 +17,7 @@ import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.TimeUnit;
 import java.util.function.BooleanSupplier;
+import java.util.function.Consumer;
 
 /**
  * Members of one Hazelcast cluster on loopback, each a clustered Vert.x configured as an agent
@@ -35,14 +36,25 @@ public final class LoopbackCluster implements AutoCloseable {
    * {@code metadata} as its event bus's node metadata (null for none).
    */
   public Member join(int own, int other, JsonObject metadata) throws Exception {
+    return joinWith(own, other, bus -> {
+      if (metadata != null) {
+        bus.setClusterNodeMetadata(metadata);
+      }
+    });
+  }
+
+  /**
+   * A member on port {@code own} that joins through the member on {@code other}, its event-bus
+   * options changed by {@code configure} (TLS, for one).
+   */
+  public Member joinWith(int own, int other, Consumer<EventBusOptions> configure)
+      throws Exception {
     var settings = new ClusterSettings(name, Optional.of("127.0.0.1"), own,
         List.of(new HostPort("127.0.0.1", other)));
     var manager = new HazelcastClusterManager(HazelcastSettings.create(settings));
     var bus = new EventBusOptions().setHost("127.0.0.1").setClusterPublicHost("127.0.0.1")
         .setPort(0);
-    if (metadata != null) {
-      bus.setClusterNodeMetadata(metadata);
-    }
+    configure.accept(bus);
     Vertx clustered = keep(Vertx.builder().with(new VertxOptions().setEventBusOptions(bus))
         .withClusterManager(manager).buildClustered().await(60, TimeUnit.SECONDS));
     return new Member(manager, clustered, bus);

@@ -18,8 +18,9 @@ import org.slf4j.LoggerFactory;
  * reply handler fails, the message is lost as any message to a member that went away); only the
  * exception is left, which Vert.x logged as an ERROR "Unhandled exception" with some forty Netty
  * frames ({@code SslHandler.wrap} with TLS). A member whose connection drops while messages are
- * on their way does that, e.g. one without this cluster's certificate, or one that stops. Those
- * are logged at debug and counted; anything else stays an error.
+ * on their way does that, e.g. one that stops. (A member with another CA's certificate did too
+ * while the bus trusted every server certificate; see {@link PeerTls#apply}.) Those are logged
+ * at debug and counted; anything else stays an error.
  */
 public final class LostBusWrites implements Handler<Throwable> {
   private static final Logger LOG = LoggerFactory.getLogger(LostBusWrites.class);

@@ -39,14 +39,21 @@ public record PeerTls(Optional<Path> cert, Optional<Path> key, Optional<Path> ca
     return cert.isPresent();
   }
 
-  /** Turns TLS on in the event-bus options: server and client side, client certificates required. */
+  /**
+   * Turns TLS on in the event-bus options: server and client side, each checking the other's
+   * certificate against the CA.
+   */
   public EventBusOptions apply(EventBusOptions bus) {
     if (!enabled()) {
       return bus;
     }
     // Identity is the CA's signature, not a host name: agents reach each other by the address
-    // Hazelcast reports, which need not be in the certificate.
-    return bus.setSsl(true).setClientAuth(ClientAuth.REQUIRED)
+    // Hazelcast reports, which need not be in the certificate. The event bus trusts every server
+    // certificate by default (EventBusOptions.DEFAULT_TRUST_ALL): an agent then wrote to any
+    // member with a TLS server, a stranger that asks for no client certificate read it all, and
+    // one from another CA closed the connection only after writes were made, which Vert.x
+    // reported as "Promise already completed" (see LostBusWrites).
+    return bus.setSsl(true).setClientAuth(ClientAuth.REQUIRED).setTrustAll(false)
         .setKeyCertOptions(new PemKeyCertOptions().setCertPath(cert.get().toString())
             .setKeyPath(key.get().toString()))
         .setTrustOptions(new PemTrustOptions().addCertPath(ca.get().toString()));
