@@ -22,7 +22,16 @@ public sealed interface Message {
    */
   record Gossip(PeerName from, String nickname, boolean observer, RingState ring,
       Map<NodeId, Claims> paxos, int quorum, int peerCount,
-      boolean asking) implements Message {}
+      boolean asking) implements Message {
+
+    /** This peer's gossip: who it is and what it was launched for, as {@code config} says. */
+    static Gossip of(AllocatorConfig config, RingState ring, Map<NodeId, Claims> paxos,
+        boolean asking) {
+      boolean observer = config.observer();
+      return new Gossip(config.self(), config.nickname(), observer, ring, paxos,
+          observer ? 0 : config.quorum(), observer ? 0 : config.peerCount(), asking);
+    }
+  }
 
   /** Please give me free space in {@code range} (a one-address range claims that address). */
   record SpaceRequest(PeerName from, Range range) implements Message {}

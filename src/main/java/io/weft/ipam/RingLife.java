@@ -140,10 +140,7 @@ final class RingLife {
 
   /** Our state as gossip: the ring, not Paxos (that is {@link Seeding}'s gossip). */
   Message.Gossip gossip() {
-    return new Message.Gossip(config.self(), config.nickname(), config.observer(),
-        ring.isEmpty() ? null : ring.state(), null, config.observer() ? 0 : config.quorum(),
-        config.observer() ? 0 : config.peerCount(),
-        false);
+    return Message.Gossip.of(config, ring.isEmpty() ? null : ring.state(), null, false);
   }
 
   // ---- persisting and checking ----

@@ -153,10 +153,7 @@ public final class Seeding {
 
   /** This node's Paxos knowledge as gossip; no ring (the allocator gossips that). */
   Message.Gossip gossip() {
-    return new Message.Gossip(config.self(), config.nickname(), config.observer(), null,
-        paxos == null ? null : paxos.state(), config.observer() ? 0 : config.quorum(),
-        config.observer() ? 0 : config.peerCount(),
-        running());
+    return Message.Gossip.of(config, null, paxos == null ? null : paxos.state(), running());
   }
 
   private void proposeOrTell(Outcome out) {
